@@ -1,0 +1,47 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Herald",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "herald", targets: ["herald"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // Build tool that embeds Templates/ and Calendars/ into the binary.
+        .executableTarget(name: "herald-embed"),
+        .plugin(name: "EmbedBundled", capability: .buildTool(), dependencies: ["herald-embed"]),
+        // The bundled templates and calendars, embedded at build time; and the lookup of user files over them.
+        .target(name: "HeraldResources", plugins: ["EmbedBundled"]),
+        // The domain as plain value types.
+        .target(name: "HeraldModel"),
+        // Reading and validating strategy.yaml into the model, with located errors.
+        .target(name: "HeraldStrategy", dependencies: [
+            "HeraldModel",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // The one database type: migrations, records, queries.
+        .target(name: "HeraldStore", dependencies: [
+            "HeraldModel",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // The command-line tool: parsing, printing, exit codes.
+        .executableTarget(name: "herald", dependencies: [
+            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Helpers shared by the test targets: temporary folders, running the built binary.
+        .target(name: "HeraldTestSupport", path: "Tests/HeraldTestSupport"),
+        .testTarget(name: "HeraldModelTests", dependencies: ["HeraldModel"]),
+        .testTarget(name: "HeraldStrategyTests", dependencies: ["HeraldStrategy", "HeraldResources", "HeraldTestSupport"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "HeraldCLITests", dependencies: ["herald", "HeraldTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,97 @@
+import Foundation
+
+/// Where a post came from.
+public enum PostSource: String, CaseIterable, Sendable, Codable {
+    case planner, manual, `import`, crisis
+}
+
+/// One post on one channel at one time.
+public struct Post: Sendable, Identifiable, Hashable {
+    /// Stable id, e.g. `p-3f9a1c2e`.
+    public var id: String
+    public var channel: String
+    public var network: Network
+    public var kind: ContentKind
+    public var step: CampaignStep?
+    public var campaign: String?
+    public var goal: String?
+    /// The participant who writes and answers for it; nil when nobody qualified.
+    public var owner: String?
+    public var scheduledAt: Date
+    public var status: PostStatus
+    public var body: String?
+    /// The topic line the planner gave it, if the strategy lists topics.
+    public var topic: String?
+    /// Which template variant the drafter uses (the planner's seed picks it).
+    public var variant: Int
+    /// A locked post is kept by re-planning and not moved.
+    public var locked: Bool
+    public var source: PostSource
+    /// A link that overrides the brand's link.
+    public var link: String?
+    /// Media URLs handed to hooks.
+    public var media: [String]
+    /// The crisis this post belongs to.
+    public var crisis: String?
+
+    public init(id: String, channel: String, network: Network, kind: ContentKind, step: CampaignStep? = nil,
+                campaign: String? = nil, goal: String? = nil, owner: String? = nil, scheduledAt: Date,
+                status: PostStatus = .planned, body: String? = nil, topic: String? = nil, variant: Int = 0,
+                locked: Bool = false, source: PostSource = .planner, link: String? = nil, media: [String] = [],
+                crisis: String? = nil) {
+        self.id = id; self.channel = channel; self.network = network; self.kind = kind; self.step = step
+        self.campaign = campaign; self.goal = goal; self.owner = owner; self.scheduledAt = scheduledAt
+        self.status = status; self.body = body; self.topic = topic; self.variant = variant; self.locked = locked
+        self.source = source; self.link = link; self.media = media; self.crisis = crisis
+    }
+
+    /// The key a receiver can use to drop repeats of this post.
+    public var idempotencyKey: String { "herald-\(id)" }
+
+    /// A one-line title, e.g. "Contest — announce: Latte art".
+    public func title(campaignName: String?) -> String {
+        var t = kind.label
+        if let step { t += " — \(step.label)" }
+        if let campaignName { t += ": \(campaignName)" } else if let topic { t += ": \(topic)" }
+        return t
+    }
+
+    /// A stable id from the things that identify a planned post.
+    public static func makeID(_ parts: String...) -> String {
+        "p-" + StableHash.hex(parts.joined(separator: "\u{1F}"), length: 8)
+    }
+}
+
+/// A request that an employee share a brand post from their own account.
+public struct ShareTask: Sendable, Hashable, Identifiable {
+    public var id: String
+    public var post: String
+    public var participant: String
+    public var network: Network
+    /// Share on or after this time (the post's time).
+    public var due: Date
+    public var done: Bool
+
+    public init(id: String, post: String, participant: String, network: Network, due: Date, done: Bool = false) {
+        self.id = id; self.post = post; self.participant = participant; self.network = network
+        self.due = due; self.done = done
+    }
+}
+
+/// FNV-1a 64-bit: a stable, dependency-free hash for ids (not for security).
+public enum StableHash {
+    public static func value(_ text: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in text.utf8 {
+            h ^= UInt64(b)
+            h &*= 0x0000_0100_0000_01B3
+        }
+        return h
+    }
+
+    public static func hex(_ text: String, length: Int = 16) -> String {
+        let s = String(value(text), radix: 16)
+        let padded = String(repeating: "0", count: max(0, 16 - s.count)) + s
+        return String(padded.prefix(length))
+    }
+}

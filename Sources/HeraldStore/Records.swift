@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+import HeraldModel
+
+/// A row of `post`.
+struct PostRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "post"
+
+    var id: String
+    var channel: String
+    var network: String
+    var kind: String
+    var step: String?
+    var campaign: String?
+    var goal: String?
+    var owner: String?
+    var scheduled_at: Int64
+    var status: String
+    var body: String?
+    var topic: String?
+    var variant: Int
+    var locked: Bool
+    var source: String
+    var link: String?
+    var media: String
+    var crisis: String?
+    var revision: Int
+    var template: String?
+    var approved_by: String?
+    var approved_at: Int64?
+    var created_at: Int64
+    var updated_at: Int64
+
+    enum Columns {
+        static let id = Column("id")
+        static let channel = Column("channel")
+        static let kind = Column("kind")
+        static let owner = Column("owner")
+        static let scheduledAt = Column("scheduled_at")
+        static let status = Column("status")
+        static let locked = Column("locked")
+    }
+
+    init(_ post: Post, now: Date, revision: Int = 1, template: String? = nil) {
+        id = post.id; channel = post.channel; network = post.network.rawValue; kind = post.kind.rawValue
+        step = post.step?.rawValue; campaign = post.campaign; goal = post.goal; owner = post.owner
+        scheduled_at = Int64(post.scheduledAt.timeIntervalSince1970); status = post.status.rawValue
+        body = post.body; topic = post.topic; variant = post.variant; locked = post.locked; source = post.source.rawValue
+        link = post.link; media = Self.encode(post.media); crisis = post.crisis; self.revision = revision
+        self.template = template; approved_by = nil; approved_at = nil
+        created_at = Int64(now.timeIntervalSince1970); updated_at = created_at
+    }
+
+    static func encode(_ list: [String]) -> String {
+        (try? String(decoding: JSONEncoder().encode(list), as: UTF8.self)) ?? "[]"
+    }
+
+    var post: Post {
+        Post(id: id, channel: channel, network: Network(rawValue: network) ?? .blog,
+             kind: ContentKind(rawValue: kind) ?? .informational, step: step.flatMap(CampaignStep.init(rawValue:)),
+             campaign: campaign, goal: goal, owner: owner,
+             scheduledAt: Date(timeIntervalSince1970: TimeInterval(scheduled_at)),
+             status: PostStatus(rawValue: status) ?? .planned, body: body, topic: topic, variant: variant,
+             locked: locked, source: PostSource(rawValue: source) ?? .manual, link: link,
+             media: (try? JSONDecoder().decode([String].self, from: Data(media.utf8))) ?? [], crisis: crisis)
+    }
+}
+
+/// A row of `strategy_snapshot`.
+struct SnapshotRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "strategy_snapshot"
+    var id: Int64?
+    var imported_at: Int64
+    var file: String
+    var content_hash: String
+    var brand: String
+    var yaml: String
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A row of `share_task`.
+struct ShareTaskRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "share_task"
+    var id: String
+    var post_id: String
+    var participant: String
+    var network: String
+    var due_at: Int64
+    var done: Bool
+
+    init(_ t: ShareTask) {
+        id = t.id; post_id = t.post; participant = t.participant; network = t.network.rawValue
+        due_at = Int64(t.due.timeIntervalSince1970); done = t.done
+    }
+
+    var task: ShareTask {
+        ShareTask(id: id, post: post_id, participant: participant, network: Network(rawValue: network) ?? .blog,
+                  due: Date(timeIntervalSince1970: TimeInterval(due_at)), done: done)
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+import HeraldModel
+
+/// What `herald db info` shows.
+public struct StoreInfo: Sendable, Codable {
+    public var path: String
+    /// The last migration applied.
+    public var schemaVersion: String
+    public var appliedMigrations: [String]
+    public var pendingMigrations: [String]
+    public var snapshots: Int
+    public var postsByStatus: [String: Int]
+    public var shareTasks: Int
+}
+
+/// A strategy file as it was when Herald last worked from it.
+public struct StrategySnapshot: Sendable {
+    public var id: Int64
+    public var importedAt: Date
+    public var file: String
+    public var contentHash: String
+    public var brand: String
+}
+
+/// The one database type: owns the connection pool and the migrator.
+///
+/// The file is shared by cron runs, a long-running service and interactive commands, so it is opened as a
+/// WAL `DatabasePool` with a busy timeout, and every write is one transaction.
+public final class Store: Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    /// How long a write waits for another process before giving up.
+    public static let defaultBusyTimeout: TimeInterval = 5
+
+    /// Opens (creating if needed) the database and brings its schema up to date.
+    /// Refuses a file written by a newer Herald.
+    public init(path: String, busyTimeout: TimeInterval = Store.defaultBusyTimeout, migrate: Bool = true) throws(StoreError) {
+        self.path = path
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeout)
+        config.foreignKeysEnabled = true
+        config.label = "herald"
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
+            throw .cannotOpen(path: path, reason: "the folder \(dir) does not exist")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch {
+            throw Store.map(error, path: path, opening: true)
+        }
+        try checkNotNewer()
+        if migrate { _ = try self.migrate() }
+    }
+
+    static var migrator: DatabaseMigrator { Schema.migrator }
+
+    /// All migrations this version knows, in order.
+    public static var knownMigrations: [String] { Schema.migrator.migrations }
+
+    func checkNotNewer() throws(StoreError) {
+        let known = Set(Store.knownMigrations)
+        let applied: Set<String>
+        do {
+            applied = try pool.read { db in
+                try db.tableExists("grdb_migrations")
+                    ? Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")) : []
+            }
+        } catch {
+            throw Store.map(error, path: path)
+        }
+        let unknown = applied.subtracting(known)
+        if !unknown.isEmpty { throw .newerSchema(path: path, unknown: unknown.sorted()) }
+    }
+
+    /// Applies pending migrations; returns the ones applied.
+    @discardableResult
+    public func migrate() throws(StoreError) -> [String] {
+        do {
+            let before = try pool.read { try Store.migrator.appliedIdentifiers($0) }
+            try Store.migrator.migrate(pool)
+            return Store.knownMigrations.filter { !before.contains($0) }
+        } catch {
+            throw Store.map(error, path: path)
+        }
+    }
+
+    public func info() throws(StoreError) -> StoreInfo {
+        do {
+            return try pool.read { db in
+                let applied = try Store.migrator.appliedMigrations(db)
+                let pending = Store.knownMigrations.filter { !applied.contains($0) }
+                let hasPosts = try db.tableExists("post")
+                var byStatus: [String: Int] = [:]
+                if hasPosts {
+                    for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM post GROUP BY status") {
+                        byStatus[row["status"]] = row["n"]
+                    }
+                }
+                return StoreInfo(
+                    path: path, schemaVersion: applied.last ?? "empty", appliedMigrations: applied,
+                    pendingMigrations: pending,
+                    snapshots: try db.tableExists("strategy_snapshot") ? try SnapshotRecord.fetchCount(db) : 0,
+                    postsByStatus: byStatus,
+                    shareTasks: try db.tableExists("share_task") ? try ShareTaskRecord.fetchCount(db) : 0)
+            }
+        } catch {
+            throw Store.map(error, path: path)
+        }
+    }
+
+    // MARK: Strategy snapshots
+
+    /// Records the strategy text unless the latest snapshot has the same hash; returns the snapshot.
+    @discardableResult
+    public func recordSnapshot(file: String, text: String, contentHash: String, brand: String, at now: Date) throws(StoreError) -> StrategySnapshot {
+        try write { db in
+            if let last = try SnapshotRecord.order(Column("id").desc).fetchOne(db), last.content_hash == contentHash {
+                return last.snapshot
+            }
+            var r = SnapshotRecord(id: nil, imported_at: Int64(now.timeIntervalSince1970), file: file,
+                                   content_hash: contentHash, brand: brand, yaml: text)
+            try r.insert(db)
+            return r.snapshot
+        }
+    }
+
+    public func latestSnapshot() throws(StoreError) -> StrategySnapshot? {
+        try read { db in try SnapshotRecord.order(Column("id").desc).fetchOne(db)?.snapshot }
+    }
+
+    // MARK: Plumbing
+
+    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.read(body) } catch { throw Store.map(error, path: path) }
+    }
+
+    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.write(body) } catch { throw Store.map(error, path: path) }
+    }
+
+    static func map(_ error: any Error, path: String, opening: Bool = false) -> StoreError {
+        if let e = error as? StoreError { return e }
+        if let e = error as? DatabaseError {
+            switch e.resultCode {
+            case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy(path: path)
+            case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY: return .cannotOpen(path: path, reason: e.message ?? "\(e.resultCode)")
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+                return .cannotOpen(path: path, reason: "it is not a Herald database or it is damaged")
+            default: return .database(path: path, message: e.message ?? "\(e)")
+            }
+        }
+        return opening ? .cannotOpen(path: path, reason: "\(error)") : .database(path: path, message: "\(error)")
+    }
+}
+
+extension SnapshotRecord {
+    var snapshot: StrategySnapshot {
+        StrategySnapshot(id: id ?? 0, importedAt: Date(timeIntervalSince1970: TimeInterval(imported_at)), file: file,
+                         contentHash: content_hash, brand: brand)
+    }
+}

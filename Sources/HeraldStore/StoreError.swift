@@ -1,0 +1,41 @@
+/// Why the database could not be used. Each case maps to a sysexits code.
+public enum StoreError: Error, Sendable, CustomStringConvertible {
+    /// The file cannot be created or opened (EX_CANTCREAT, 73).
+    case cannotOpen(path: String, reason: String)
+    /// The file was written by a newer Herald (EX_DATAERR, 65).
+    case newerSchema(path: String, unknown: [String])
+    /// Another process held the database past the busy timeout (EX_TEMPFAIL, 75).
+    case busy(path: String)
+    /// A post, task or other row the user named does not exist (EX_DATAERR, 65).
+    case notFound(what: String, id: String)
+    /// A change the data does not allow (EX_DATAERR, 65).
+    case refused(String)
+    /// Anything else SQLite reported (EX_IOERR, 74).
+    case database(path: String, message: String)
+
+    public var exitCode: Int32 {
+        switch self {
+        case .cannotOpen: 73
+        case .newerSchema, .notFound, .refused: 65
+        case .busy: 75
+        case .database: 74
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason):
+            "\(path): cannot open the database (\(reason)). Check the folder exists and is writable, or pass --db PATH."
+        case .newerSchema(let path, let unknown):
+            "\(path) was written by a newer version of Herald (schema steps unknown here: \(unknown.joined(separator: ", "))). Upgrade Herald; this version will not touch the file."
+        case .busy(let path):
+            "\(path): the database is busy (another herald process holds it). Nothing was changed; try again in a moment."
+        case .notFound(let what, let id):
+            "no \(what) with id '\(id)'."
+        case .refused(let reason):
+            reason
+        case .database(let path, let message):
+            "\(path): database error: \(message)"
+        }
+    }
+}

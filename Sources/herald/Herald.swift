@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// The `herald` command: plans a quarter of social media from goals and publishes it through hooks.
+@main
+struct Herald: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "herald",
+        abstract: "Plan a quarter of social media from business goals, draft it, and publish it through hooks.",
+        discussion: """
+        Herald reads strategy.yaml (goals and metrics, channels, people, campaigns) and keeps its plan in a
+        SQLite file beside it (herald.sqlite; --db or HERALD_DB to change). Start with `herald init`.
+        Exit codes follow sysexits: 65 bad data, 66 missing file, 69 unavailable, 73 cannot create,
+        75 try again later, 78 bad configuration.
+        """,
+        version: "herald \(version)",
+        subcommands: [Init.self, Validate.self, Goals.self, Channels.self, People.self, DB.self])
+}

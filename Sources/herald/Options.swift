@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import HeraldModel
+import HeraldResources
+import HeraldStore
+import HeraldStrategy
+
+/// Where the strategy and the database are: shared by every command that reads them.
+struct LocationOptions: ParsableArguments {
+    @Option(name: [.customShort("s"), .customLong("strategy")],
+            help: ArgumentHelp("The strategy file. Default: $HERALD_STRATEGY, else strategy.yaml.", valueName: "file"))
+    var strategy: String?
+
+    @Option(name: .customLong("db"),
+            help: ArgumentHelp("The database file. Default: $HERALD_DB, else herald.sqlite beside the strategy.", valueName: "file"))
+    var db: String?
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    var strategyPath: String {
+        strategy ?? environment["HERALD_STRATEGY"].flatMap { $0.isEmpty ? nil : $0 } ?? "strategy.yaml"
+    }
+
+    var databasePath: String {
+        if let db { return db }
+        if let env = environment["HERALD_DB"], !env.isEmpty { return env }
+        let dir = (strategyPath as NSString).deletingLastPathComponent
+        return dir.isEmpty ? "herald.sqlite" : (dir as NSString).appendingPathComponent("herald.sqlite")
+    }
+
+    /// Loads and validates the strategy, printing its warnings to standard error.
+    func loadStrategy(printWarnings: Bool = true) throws -> LoadedStrategy {
+        let file = strategyPath
+        let locator = ResourceLocator(baseDirectory: (file as NSString).deletingLastPathComponent)
+        let loaded = try StrategyLoader.load(file: file, fileExists: locator.exists)
+        if printWarnings { for w in loaded.warnings { Console.error(w.description) } }
+        return loaded
+    }
+
+    func openStore() throws -> Store {
+        try Store(path: databasePath)
+    }
+}
+
+/// `--json` for listings.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .customLong("json"), help: "Print JSON for scripts instead of a table.")
+    var json = false
+}
+
+/// Errors the command layer raises itself.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    var exitCode: Int32
+
+    init(_ description: String, exitCode: Int32 = 64) {
+        self.description = description; self.exitCode = exitCode
+    }
+}
+
+/// Runs a command body, turning Herald's errors into a message on standard error and a sysexits code.
+func withExitCodes(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let e as StrategyError {
+        Console.error(e.description)
+        if case .invalid(let ds) = e {
+            let n = ds.filter { $0.severity == .error }.count
+            Console.error("\(n) error\(n == 1 ? "" : "s"); nothing was changed.")
+        }
+        throw ExitCode(e.exitCode)
+    } catch let e as StoreError {
+        Console.error("herald: \(e.description)")
+        throw ExitCode(e.exitCode)
+    } catch let e as CLIError {
+        Console.error("herald: \(e.description)")
+        throw ExitCode(e.exitCode)
+    }
+}

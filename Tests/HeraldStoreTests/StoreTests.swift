@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+import HeraldStore
+import HeraldTestSupport
+import Testing
+
+@Suite struct MigrationTests {
+    @Test func createsAFreshDatabase() throws {
+        let dir = TemporaryDirectory()
+        let store = try Store(path: dir.file("herald.sqlite"))
+        let info = try store.info()
+        #expect(info.appliedMigrations == Store.knownMigrations)
+        #expect(info.pendingMigrations.isEmpty)
+        #expect(info.postsByStatus.isEmpty)
+    }
+
+    @Test func reopensAnExistingDatabaseWithoutLosingData() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("herald.sqlite")
+        do {
+            let store = try Store(path: path)
+            try store.recordSnapshot(file: "strategy.yaml", text: "a", contentHash: "h1", brand: "B", at: Date(timeIntervalSince1970: 0))
+        }
+        let again = try Store(path: path)
+        #expect(try again.migrate().isEmpty)
+        #expect(try again.info().snapshots == 1)
+    }
+
+    @Test func migratesADatabaseCreatedEmpty() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("herald.sqlite")
+        _ = try Store(path: path, migrate: false)
+        let store = try Store(path: path, migrate: false)
+        #expect(try store.info().pendingMigrations == Store.knownMigrations)
+        #expect(try store.migrate() == Store.knownMigrations)
+        #expect(try store.info().pendingMigrations.isEmpty)
+    }
+
+    @Test func refusesADatabaseFromANewerHerald() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("herald.sqlite")
+        _ = try Store(path: path)
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')") }
+        let snapshot = { @Sendable (db: Database) throws -> [String] in
+            try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+                + String.fetchAll(db, sql: "SELECT name FROM sqlite_master ORDER BY name")
+        }
+        let before = try queue.read(snapshot)
+        try queue.close()
+        #expect {
+            _ = try Store(path: path)
+        } throws: { error in
+            guard let e = error as? StoreError, case .newerSchema(_, let unknown) = e else { return false }
+            return unknown == ["v99-from-the-future"] && e.exitCode == 65 && e.description.contains("newer version of Herald")
+        }
+        #expect(try DatabaseQueue(path: path).read(snapshot) == before)
+    }
+
+    @Test func reportsAMissingFolder() {
+        #expect {
+            _ = try Store(path: "/nonexistent-folder/herald.sqlite")
+        } throws: { error in
+            (error as? StoreError)?.exitCode == 73
+        }
+    }
+
+    @Test func refusesAFileThatIsNotADatabase() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.write("notes.sqlite", "this is a shopping list, not a database\n")
+        #expect {
+            _ = try Store(path: path)
+        } throws: { error in
+            (error as? StoreError)?.description.contains("not a Herald database") == true
+        }
+        #expect(dir.read("notes.sqlite") == "this is a shopping list, not a database\n")
+    }
+
+    @Test func theSchemaEnforcesStatusValues() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("herald.sqlite")
+        _ = try Store(path: path)
+        let queue = try DatabaseQueue(path: path)
+        #expect(throws: DatabaseError.self) {
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO post (id, channel, network, kind, scheduled_at, status, source, created_at, updated_at)
+                    VALUES ('p-1', 'fb', 'facebook', 'informational', 0, 'published-maybe', 'manual', 0, 0)
+                    """)
+            }
+        }
+    }
+}
+
+@Suite struct SnapshotTests {
+    @Test func recordsEachDistinctStrategyOnce() throws {
+        let dir = TemporaryDirectory()
+        let store = try Store(path: dir.file("herald.sqlite"))
+        let t = Date(timeIntervalSince1970: 1_800_000_000)
+        let a = try store.recordSnapshot(file: "s.yaml", text: "one", contentHash: "h1", brand: "B", at: t)
+        let b = try store.recordSnapshot(file: "s.yaml", text: "one", contentHash: "h1", brand: "B", at: t)
+        let c = try store.recordSnapshot(file: "s.yaml", text: "two", contentHash: "h2", brand: "B", at: t)
+        #expect(a.id == b.id)
+        #expect(c.id != a.id)
+        #expect(try store.latestSnapshot()?.contentHash == "h2")
+        #expect(try store.info().snapshots == 2)
+    }
+}
