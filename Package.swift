@@ -35,6 +35,8 @@ let package = Package(
             "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // ICS calendars: reading holidays and observances (RFC 5545).
+        .target(name: "HeraldCalendars", dependencies: ["HeraldModel"]),
         // Helpers shared by the test targets: temporary folders, running the built binary.
         .target(name: "HeraldTestSupport", path: "Tests/HeraldTestSupport"),
         .testTarget(name: "HeraldModelTests", dependencies: ["HeraldModel"]),
@@ -42,6 +44,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HeraldCLITests", dependencies: ["herald", "HeraldTestSupport"]),
+        .testTarget(name: "HeraldCalendarsTests", dependencies: ["HeraldCalendars", "HeraldTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
