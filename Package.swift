@@ -25,6 +25,12 @@ let package = Package(
             "HeraldModel",
             .product(name: "Yams", package: "Yams"),
         ]),
+        // Pure planning: strategy + stored posts + calendar days → the quarter's posts; no I/O.
+        .target(name: "HeraldPlanner", dependencies: ["HeraldModel"]),
+        // What every command works on: a strategy, its database and the files it names; composes the modules above.
+        .target(name: "HeraldWorkspace", dependencies: [
+            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldCalendars",
+        ]),
         // The one database type: migrations, records, queries.
         .target(name: "HeraldStore", dependencies: [
             "HeraldModel",
@@ -32,7 +38,7 @@ let package = Package(
         ]),
         // The command-line tool: parsing, printing, exit codes.
         .executableTarget(name: "herald", dependencies: [
-            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources",
+            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldWorkspace",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // ICS calendars: reading holidays and observances (RFC 5545).
@@ -42,6 +48,7 @@ let package = Package(
         .testTarget(name: "HeraldModelTests", dependencies: ["HeraldModel"]),
         .testTarget(name: "HeraldStrategyTests", dependencies: ["HeraldStrategy", "HeraldResources", "HeraldTestSupport"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "HeraldPlannerTests", dependencies: ["HeraldPlanner", "HeraldStrategy", "HeraldResources", "HeraldTestSupport"]),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HeraldCLITests", dependencies: ["herald", "HeraldTestSupport"]),
         .testTarget(name: "HeraldCalendarsTests", dependencies: ["HeraldCalendars", "HeraldTestSupport"], exclude: ["Fixtures"]),

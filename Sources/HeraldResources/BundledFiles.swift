@@ -37,6 +37,15 @@ public struct ResourceLocator: Sendable {
         FileManager.default.fileExists(atPath: diskPath(path)) || BundledFiles.text(path) != nil
     }
 
+    /// The file's bytes and where they came from: a file on disk wins over the bundled one, even when it is not
+    /// valid text (so the reader can say what is wrong with it instead of silently using the bundled copy).
+    public func data(_ path: String) -> (data: Data, origin: String)? {
+        let disk = diskPath(path)
+        if let data = FileManager.default.contents(atPath: disk) { return (data, disk) }
+        if let t = BundledFiles.text(path) { return (Data(t.utf8), "bundled:\(BundledFiles.normalize(path))") }
+        return nil
+    }
+
     /// The file's text and where it came from (a disk path, or `bundled:Calendars/…`).
     public func text(_ path: String) -> (text: String, origin: String)? {
         let disk = diskPath(path)

@@ -54,7 +54,9 @@ struct Table {
                 let padded = i == row.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count)
                 parts.append(header ? Console.bold(padded) : padded)
             }
-            return parts.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            var line = parts.joined(separator: "  ")
+            while line.hasSuffix(" ") { line.removeLast() }
+            return line
         }
         return ([line(headers, header: true)] + rows.map { line($0, header: false) }).joined(separator: "\n")
     }

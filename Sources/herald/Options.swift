@@ -4,6 +4,8 @@ import HeraldModel
 import HeraldResources
 import HeraldStore
 import HeraldStrategy
+import HeraldPlanner
+import HeraldWorkspace
 
 /// Where the strategy and the database are: shared by every command that reads them.
 struct LocationOptions: ParsableArguments {
@@ -40,6 +42,26 @@ struct LocationOptions: ParsableArguments {
     func openStore() throws -> Store {
         try Store(path: databasePath)
     }
+
+    /// The strategy (validated, warnings printed) with its database.
+    func openWorkspace(printWarnings: Bool = true) throws -> Workspace {
+        let loaded = try loadStrategy(printWarnings: printWarnings)
+        return Workspace(loaded: loaded, store: try openStore())
+    }
+}
+
+/// `--now`: replay time for testing; defaults to the system clock.
+struct ClockOptions: ParsableArguments {
+    @Option(name: .customLong("now"), help: ArgumentHelp("Act as if it were this time (ISO 8601, e.g. 2027-02-01T09:00:00Z).", valueName: "time"))
+    var nowText: String?
+
+    func validate() throws {
+        if let nowText, Date(iso: nowText) == nil {
+            throw ValidationError("--now '\(nowText)' is not an ISO 8601 time like 2027-02-01T09:00:00Z or 2027-02-01T10:00:00+01:00.")
+        }
+    }
+
+    var now: Date { nowText.flatMap { Date(iso: $0) } ?? Date() }
 }
 
 /// `--json` for listings.
@@ -70,6 +92,12 @@ func withExitCodes(_ body: () async throws -> Void) async throws {
         }
         throw ExitCode(e.exitCode)
     } catch let e as StoreError {
+        Console.error("herald: \(e.description)")
+        throw ExitCode(e.exitCode)
+    } catch let e as WorkspaceError {
+        Console.error("herald: \(e.description)")
+        throw ExitCode(e.exitCode)
+    } catch let e as PlanError {
         Console.error("herald: \(e.description)")
         throw ExitCode(e.exitCode)
     } catch let e as CLIError {

@@ -1,0 +1,208 @@
+import Foundation
+import HeraldModel
+
+/// One post a campaign needs on one channel: which step, when ideally, and the days it may move within.
+struct StepNeed: Sendable {
+    let campaign: Campaign
+    let step: CampaignStep
+    let ideal: LocalDate
+    let window: DateRange
+
+    var kind: ContentKind { campaign.kind.contentKind }
+
+    /// The series a campaign expands into, with each step's ideal day and window.
+    ///
+    /// - contest: announce on the first day (up to 3 days later), a reminder around the middle (campaigns of a
+    ///   week or more), a last call the day before it ends (from 3 days before to the last day), winners after it
+    ///   ends (within a week).
+    /// - discount: launch on the first day (up to 3 days later), a last call the day before it ends (campaigns of
+    ///   3 days or more).
+    static func series(_ c: Campaign) -> [StepNeed] {
+        let s = c.dates.start, e = c.dates.end, n = c.dates.dayCount
+        var out: [StepNeed] = []
+        func add(_ step: CampaignStep, _ ideal: LocalDate, _ from: LocalDate, _ to: LocalDate) {
+            guard from <= to else { return }
+            out.append(StepNeed(campaign: c, step: step, ideal: ideal, window: DateRange(start: from, end: to)))
+        }
+        let opening: CampaignStep = c.kind == .contest ? .announce : .launch
+        add(opening, s, s, min(s.adding(days: 3), n >= 3 ? e.adding(days: -2) : e))
+        if c.kind == .contest, n >= 7 {
+            add(.reminder, s.adding(days: (n - 1) / 2), s.adding(days: 2), e.adding(days: -3))
+        }
+        if n >= 3 {
+            add(.lastCall, e.adding(days: -1), max(s.adding(days: 1), e.adding(days: -3)), e)
+        }
+        if c.kind == .contest {
+            add(.winners, e.adding(days: 1), e.adding(days: 1), e.adding(days: 7))
+        }
+        return out
+    }
+}
+
+/// Places a channel's campaign steps on its allowed days and times, honouring no-promo days, the weekly
+/// cadence and the maximum of promotional posts in a row. A small depth-first search: steps are few.
+struct StepPlacer {
+    let channel: Channel
+    let maker: SlotMaker
+    let calendar: CalendarDays
+    let maxInARow: Int
+    /// Cadence slots per week (after blackout moves).
+    let cadence: [LocalDate: [Slot]]
+    /// Instants already taken by kept posts, with whether each is promotional.
+    let kept: [KeptMark]
+
+    struct Outcome {
+        var placed: [(need: StepNeed, slot: Slot)] = []
+        var skipped: [(need: StepNeed, reason: String)] = []
+        var problems: [PlanProblem] = []
+    }
+
+    func place(_ needs: [StepNeed]) -> Outcome {
+        var outcome = Outcome()
+        var candidates: [[Slot]] = []
+        var active: [StepNeed] = []
+        let keptInstants = Set(kept.map(\.instant))
+        for need in needs {
+            let weeks = Set(need.window.days.map(\.startOfWeek))
+            let grid = weeks.sorted().flatMap { maker.gridSlots(weekStart: $0) }.filter { need.window.contains($0.date) }
+            if grid.isEmpty {
+                let days = channel.days.map(\.shortName).joined(separator: ", ")
+                outcome.skipped.append((need, "\(channel.id) posts only on \(days); no such day between \(need.window.start) and \(need.window.end)"))
+                continue
+            }
+            let usable = grid.filter { !calendar.isNoPromo($0.date) && !keptInstants.contains($0.instant) }
+            if usable.isEmpty {
+                let blocked = grid.compactMap { slot in calendar.noPromoName(slot.date).map { "\(slot.date) (\($0))" } }
+                let why = blocked.isEmpty ? "every slot there is taken by a kept post" : "no promotion on \(Set(blocked).sorted().joined(separator: ", "))"
+                outcome.problems.append(PlanProblem(
+                    rule: "campaign dates", channel: channel.id,
+                    message: "campaign '\(need.campaign.id)' needs its \(need.step.label) post on \(channel.id) between \(need.window.start) and \(need.window.end), but \(why).",
+                    fix: "move the campaign's dates, allow another weekday on \(channel.id), or take \(channel.id) off the campaign."))
+                continue
+            }
+            let cadenceSet = Set(cadence.values.flatMap { $0 })
+            candidates.append(usable.sorted { a, b in
+                let ka = (abs(a.date.days(to: need.ideal)), a.date > need.ideal ? 1 : 0, cadenceSet.contains(a) ? 0 : 1, a.instant)
+                let kb = (abs(b.date.days(to: need.ideal)), b.date > need.ideal ? 1 : 0, cadenceSet.contains(b) ? 0 : 1, b.instant)
+                return ka < kb
+            })
+            active.append(need)
+        }
+        guard !active.isEmpty else { return outcome }
+
+        // Place every step; when the cadence cannot hold them all without breaking a rule, give up the least
+        // important steps one by one (reminders, then last calls, then winners) and report them. Opening posts
+        // (announce, launch) are never given up: without room for them the plan fails.
+        var dropOrder = active.indices.filter { active[$0].step == .reminder }.reversed()
+            + active.indices.filter { active[$0].step == .lastCall }.reversed()
+            + active.indices.filter { active[$0].step == .winners }.reversed()
+        var dropped = Set<Int>()
+        while true {
+            let keep = active.indices.filter { !dropped.contains($0) }
+            if let slots = search(keep.map { candidates[$0] }) {
+                outcome.placed = zip(keep.map { active[$0] }, slots).map { ($0, $1) }
+                for i in dropped.sorted() {
+                    outcome.skipped.append((active[i], "no room on \(channel.id) (\(channel.postsPerWeek) a week, at most \(maxInARow) promotional in a row) next to the campaign's other posts"))
+                }
+                return outcome
+            }
+            guard !dropOrder.isEmpty else { break }
+            dropped.insert(dropOrder.removeFirst())
+        }
+        let names = Set(active.map(\.campaign.id)).sorted().map { "'\($0)'" }.joined(separator: ", ")
+        outcome.problems.append(PlanProblem(
+            rule: "rules.max_promotional_in_a_row", channel: channel.id,
+            message: "the opening posts of \(names) on \(channel.id) cannot be placed without more than \(maxInARow) promotional post\(maxInARow == 1 ? "" : "s") in a row or more than \(channel.postsPerWeek) post\(channel.postsPerWeek == 1 ? "" : "s") a week.",
+            fix: "space the campaigns further apart, raise rules.max_promotional_in_a_row, or raise \(channel.id)'s posts_per_week."))
+        return outcome
+    }
+
+    /// A depth-first search for one slot per step that keeps slots distinct, the weekly cadence, and the
+    /// promotional-run limit. Returns nil when there is none (or the search gets too long).
+    func search(_ candidates: [[Slot]]) -> [Slot]? {
+        var chosen: [Slot?] = Array(repeating: nil, count: candidates.count)
+        var budget = 50_000
+        func ok() -> Bool {
+            let picked = chosen.compactMap { $0 }
+            guard Set(picked).count == picked.count else { return false }
+            var perWeek: [LocalDate: Int] = [:]
+            for s in picked { perWeek[s.date.startOfWeek, default: 0] += 1 }
+            for (week, n) in perWeek {
+                let keptHere = kept.filter { $0.week == week }.count
+                if n + keptHere > channel.postsPerWeek { return false }
+            }
+            return longestPromoRun(steps: picked) <= maxInARow
+        }
+        func step(_ i: Int) -> Bool {
+            if i == candidates.count { return true }
+            for slot in candidates[i] {
+                budget -= 1
+                if budget < 0 { return false }
+                chosen[i] = slot
+                if ok(), step(i + 1) { return true }
+                chosen[i] = nil
+            }
+            return false
+        }
+        return step(0) ? chosen.map { $0! } : nil
+    }
+
+    /// The longest run of promotional posts in the channel's sequence, with the given step slots in place.
+    func longestPromoRun(steps: [Slot]) -> Int {
+        let stepSet = Set(steps)
+        var weeks = Set(steps.map { $0.date.startOfWeek })
+        for k in kept where k.promotional { weeks.insert(k.week) }
+        // Look at the weeks touched and their neighbours: runs cannot cross a week with a regular post.
+        var seq: [(Date, Bool)] = []
+        let touched = weeks.flatMap { [$0.adding(days: -7), $0, $0.adding(days: 7)] }
+        for week in Set(touched).sorted() {
+            let regular = WeekLayout.regularSlots(cadence: cadence[week] ?? [], steps: steps.filter { $0.date.startOfWeek == week },
+                                                  keptInstants: kept.filter { $0.week == week }.map(\.instant),
+                                                  budget: channel.postsPerWeek)
+            for s in regular where !stepSet.contains(s) { seq.append((s.instant, false)) }
+            for s in steps where s.date.startOfWeek == week { seq.append((s.instant, true)) }
+            for k in kept where k.week == week && k.active { seq.append((k.instant, k.promotional)) }
+        }
+        seq.sort { $0.0 < $1.0 }
+        var best = 0, run = 0
+        for (_, promo) in seq {
+            run = promo ? run + 1 : 0
+            best = max(best, run)
+        }
+        return best
+    }
+}
+
+/// A kept post as the placement sees it.
+struct KeptMark: Sendable {
+    let instant: Date
+    let promotional: Bool
+    let week: LocalDate
+    /// Will be (or was) published: not cancelled, expired or failed.
+    let active: Bool
+}
+
+/// How a week's posts are laid out once kept posts and campaign steps are in.
+enum WeekLayout {
+    /// The cadence slots left for regular posts: a step or kept post displaces the regular slot nearest to it,
+    /// so the week keeps its number of posts.
+    static func regularSlots(cadence: [Slot], steps: [Slot], keptInstants: [Date], budget: Int) -> [Slot] {
+        var free = cadence
+        // A kept post at exactly a cadence slot takes it; the others displace the nearest slot.
+        var floating: [Date] = []
+        for k in keptInstants {
+            if let i = free.firstIndex(where: { $0.instant == k }) { free.remove(at: i) } else { floating.append(k) }
+        }
+        for s in steps {
+            if let i = free.firstIndex(of: s) { free.remove(at: i); continue }
+            floating.append(s.instant)
+        }
+        for t in floating.sorted() {
+            guard let i = free.indices.min(by: { abs(free[$0].instant.timeIntervalSince(t)) < abs(free[$1].instant.timeIntervalSince(t)) }) else { break }
+            free.remove(at: i)
+        }
+        let room = max(0, budget - keptInstants.count - steps.count)
+        if free.count > room { free = Array(free.prefix(room)) }
+        return free
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import HeraldModel
+
+/// The planner's answer: the posts that replace the period's replaceable ones, and how good the plan is.
+public struct Plan: Sendable {
+    public var period: DateRange
+    /// New or re-planned posts (status `planned`), sorted by time.
+    public var posts: [Post]
+    /// Stored posts in the period the planner kept as they are (locked, drafted, approved, published, …).
+    public var kept: [Post]
+    /// Share tasks for the new posts.
+    public var shareTasks: [ShareTask]
+    /// Stored `planned` posts the new plan drops.
+    public var removed: [Post]
+    public var changes: PlanChanges
+    public var report: PlanReport
+
+    /// Every post of the period, kept and planned, by time.
+    public var allPosts: [Post] { (kept + posts).sorted { ($0.scheduledAt, $0.channel) < ($1.scheduledAt, $1.channel) } }
+}
+
+/// What re-planning changed compared with the stored plan.
+public struct PlanChanges: Sendable {
+    public var added: [Post] = []
+    public var removed: [Post] = []
+    /// Same channel, kind and campaign step, at another time: (before, after).
+    public var moved: [(from: Post, to: Post)] = []
+    /// Same slot, different kind, goal, owner or topic: (before, after).
+    public var changed: [(from: Post, to: Post)] = []
+    public var unchanged: Int = 0
+
+    public var isEmpty: Bool { added.isEmpty && removed.isEmpty && moved.isEmpty && changed.isEmpty }
+}
+
+/// The plan's quality, for `plan --explain`.
+public struct PlanReport: Sendable {
+    public struct KindCount: Sendable {
+        public var kind: ContentKind
+        public var share: Double
+        /// Largest-remainder share of the channel's posts.
+        public var target: Int
+        public var planned: Int
+    }
+
+    public struct ChannelQuality: Sendable {
+        public var channel: String
+        public var network: Network
+        public var posts: Int
+        public var kinds: [KindCount]
+        public var campaignPosts: Int
+        public var longestPromotionalRun: Int
+        /// Fewest days between two promotional posts (nil with fewer than two).
+        public var closestPromotionalPosts: Int?
+        /// Kinds with 3+ posts in the period that miss a month.
+        public var monthsWithoutKind: [(kind: ContentKind, month: String)]
+        public var blackoutDaysLost: [(date: LocalDate, name: String)]
+        public var skippedSteps: [(campaign: String, step: CampaignStep, reason: String)]
+        /// Posts that asked for shares but got fewer sharers than wanted.
+        public var shortOfSharers: Int
+    }
+
+    public struct GoalShare: Sendable {
+        public var goal: String
+        public var weight: Double
+        public var weightShare: Double
+        public var posts: Int
+        public var share: Double
+        public var byKind: [ContentKind: Int]
+    }
+
+    public struct PersonLoad: Sendable {
+        public var participant: String
+        public var name: String
+        public var posts: Int
+        public var capacityPerWeek: Int
+        public var busiestWeek: Int
+        public var quietestWeek: Int
+        public var shares: Int
+        public var eligible: Bool
+    }
+
+    public struct Unassigned: Sendable {
+        public var post: String
+        public var channel: String
+        public var date: LocalDate
+        public var reason: String
+    }
+
+    public var channels: [ChannelQuality] = []
+    public var goals: [GoalShare] = []
+    public var people: [PersonLoad] = []
+    public var unassigned: [Unassigned] = []
+    public var observances: [(date: LocalDate, name: String, campaign: String?)] = []
+}

@@ -1,0 +1,162 @@
+import Foundation
+import GRDB
+import HeraldModel
+
+/// Filters for listing posts.
+public struct PostQuery: Sendable {
+    public var from: Date?
+    /// Exclusive end.
+    public var to: Date?
+    public var channels: [String]?
+    public var owner: String?
+    public var kinds: [ContentKind]?
+    public var statuses: [PostStatus]?
+    public var campaign: String?
+
+    public init(from: Date? = nil, to: Date? = nil, channels: [String]? = nil, owner: String? = nil,
+                kinds: [ContentKind]? = nil, statuses: [PostStatus]? = nil, campaign: String? = nil) {
+        self.from = from; self.to = to; self.channels = channels; self.owner = owner; self.kinds = kinds
+        self.statuses = statuses; self.campaign = campaign
+    }
+}
+
+/// What writing a plan did.
+public struct PlanWrite: Sendable {
+    public var inserted: Int
+    public var updated: Int
+    public var deleted: Int
+    public var tasks: Int
+}
+
+extension Store {
+    public func posts(_ q: PostQuery = PostQuery()) throws(StoreError) -> [Post] {
+        try read { db in
+            var r = PostRecord.all()
+            if let from = q.from { r = r.filter(PostRecord.Columns.scheduledAt >= Int64(from.timeIntervalSince1970)) }
+            if let to = q.to { r = r.filter(PostRecord.Columns.scheduledAt < Int64(to.timeIntervalSince1970)) }
+            if let c = q.channels { r = r.filter(c.contains(PostRecord.Columns.channel)) }
+            if let o = q.owner { r = r.filter(PostRecord.Columns.owner == o) }
+            if let k = q.kinds { r = r.filter(k.map(\.rawValue).contains(PostRecord.Columns.kind)) }
+            if let s = q.statuses { r = r.filter(s.map(\.rawValue).contains(PostRecord.Columns.status)) }
+            if let c = q.campaign { r = r.filter(Column("campaign") == c) }
+            return try r.order(PostRecord.Columns.scheduledAt, PostRecord.Columns.channel, PostRecord.Columns.id)
+                .fetchAll(db).map(\.post)
+        }
+    }
+
+    public func post(_ id: String) throws(StoreError) -> Post {
+        let found = try read { db in try PostRecord.fetchOne(db, key: id)?.post }
+        guard let found else { throw .notFound(what: "post", id: id) }
+        return found
+    }
+
+    /// The post's revision: bumped by every change to what would be published.
+    public func revision(of id: String) throws(StoreError) -> Int {
+        let r = try read { db in try Int.fetchOne(db, sql: "SELECT revision FROM post WHERE id = ?", arguments: [id]) }
+        guard let r else { throw .notFound(what: "post", id: id) }
+        return r
+    }
+
+    public func shareTasks(participant: String? = nil, from: Date? = nil, to: Date? = nil) throws(StoreError) -> [ShareTask] {
+        try read { db in
+            var r = ShareTaskRecord.all()
+            if let participant { r = r.filter(Column("participant") == participant) }
+            if let from { r = r.filter(Column("due_at") >= Int64(from.timeIntervalSince1970)) }
+            if let to { r = r.filter(Column("due_at") < Int64(to.timeIntervalSince1970)) }
+            return try r.order(Column("due_at"), Column("participant")).fetchAll(db).map(\.task)
+        }
+    }
+
+    /// Replaces the period's re-plannable posts in one transaction: deletes `removed`, inserts or updates `posts`
+    /// (keeping their creation time), and replaces the share tasks of the posts written.
+    /// A post that is no longer `planned` or has been locked since it was read is left alone.
+    @discardableResult
+    public func applyPlan(posts: [Post], removed: [String], tasks: [ShareTask], at now: Date) throws(StoreError) -> PlanWrite {
+        try write { db in
+            var write = PlanWrite(inserted: 0, updated: 0, deleted: 0, tasks: 0)
+            let nowSecs = Int64(now.timeIntervalSince1970)
+            for id in removed {
+                try db.execute(sql: "DELETE FROM post WHERE id = ? AND status = 'planned' AND locked = 0", arguments: [id])
+                write.deleted += db.changesCount
+            }
+            for post in posts {
+                if let old = try PostRecord.fetchOne(db, key: post.id) {
+                    guard old.status == PostStatus.planned.rawValue, !old.locked else { continue }
+                    var r = PostRecord(post, now: now, revision: old.revision + 1)
+                    r.created_at = old.created_at
+                    r.updated_at = nowSecs
+                    try r.update(db)
+                    write.updated += 1
+                } else {
+                    try PostRecord(post, now: now).insert(db)
+                    write.inserted += 1
+                }
+                try db.execute(sql: "DELETE FROM share_task WHERE post_id = ?", arguments: [post.id])
+            }
+            for t in tasks {
+                try ShareTaskRecord(t).insert(db, onConflict: .replace)
+                write.tasks += 1
+            }
+            return write
+        }
+    }
+
+    /// Inserts one post (manual or imported) and its share tasks.
+    public func insert(_ post: Post, tasks: [ShareTask] = [], at now: Date) throws(StoreError) {
+        try write { db in
+            if try PostRecord.exists(db, key: post.id) { throw StoreError.refused("a post with id \(post.id) already exists.") }
+            try PostRecord(post, now: now).insert(db)
+            for t in tasks { try ShareTaskRecord(t).insert(db, onConflict: .replace) }
+        }
+    }
+
+    /// Inserts many posts in one transaction (nothing is written if one fails).
+    public func insert(_ posts: [Post], at now: Date) throws(StoreError) {
+        try write { db in
+            for post in posts {
+                if try PostRecord.exists(db, key: post.id) { throw StoreError.refused("a post with id \(post.id) already exists.") }
+                try PostRecord(post, now: now).insert(db)
+            }
+        }
+    }
+
+    /// Applies a change to one post in a transaction. `change` sees the current post and returns the new one, or
+    /// throws to refuse. Changes to what would be published bump the revision, and an approved post whose content
+    /// or time changes goes back to `drafted` unless `keepStatus` is set.
+    @discardableResult
+    public func update(_ id: String, at now: Date, _ change: @Sendable (Post) throws -> Post) throws(StoreError) -> Post {
+        try write { db in
+            guard let old = try PostRecord.fetchOne(db, key: id) else { throw StoreError.notFound(what: "post", id: id) }
+            let before = old.post
+            let after = try change(before)
+            var r = PostRecord(after, now: now, revision: old.revision, template: old.template)
+            r.created_at = old.created_at
+            r.updated_at = Int64(now.timeIntervalSince1970)
+            r.approved_by = old.approved_by
+            r.approved_at = old.approved_at
+            if before.publishedContentDiffers(from: after) { r.revision = old.revision + 1 }
+            try r.update(db)
+            if before.owner != after.owner || before.scheduledAt != after.scheduledAt || before.channel != after.channel {
+                if before.channel != after.channel || after.status == .cancelled {
+                    try db.execute(sql: "DELETE FROM share_task WHERE post_id = ?", arguments: [id])
+                } else {
+                    try db.execute(sql: "UPDATE share_task SET due_at = ? WHERE post_id = ?",
+                                   arguments: [Int64(after.scheduledAt.timeIntervalSince1970), id])
+                    if let owner = after.owner {
+                        try db.execute(sql: "DELETE FROM share_task WHERE post_id = ? AND participant = ?", arguments: [id, owner])
+                    }
+                }
+            }
+            return r.post
+        }
+    }
+}
+
+extension Post {
+    /// Whether a change alters what a hook would receive (time, channel, body, kind, link, media, status).
+    func publishedContentDiffers(from other: Post) -> Bool {
+        scheduledAt != other.scheduledAt || channel != other.channel || body != other.body || kind != other.kind
+            || step != other.step || campaign != other.campaign || link != other.link || media != other.media
+            || status != other.status
+    }
+}

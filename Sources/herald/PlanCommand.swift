@@ -1,0 +1,180 @@
+import ArgumentParser
+import Foundation
+import HeraldModel
+import HeraldPlanner
+import HeraldWorkspace
+
+/// `--from`/`--to` or a period name, shared by commands that work on a span of days.
+struct PeriodOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("A quarter (2027-Q1), a month (2027-03) or a year. Default: the strategy's period.", valueName: "period"))
+    var period: String?
+
+    @Option(help: ArgumentHelp("First day (YYYY-MM-DD), with --to.", valueName: "date"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("Last day (YYYY-MM-DD), with --from.", valueName: "date"))
+    var to: String?
+
+    func validate() throws {
+        if (from == nil) != (to == nil) { throw ValidationError("give both --from and --to, e.g. --from 2027-01-01 --to 2027-03-31.") }
+        if let from, LocalDate(iso: from) == nil { throw ValidationError("--from '\(from)' is not a date like 2027-01-31.") }
+        if let to, LocalDate(iso: to) == nil { throw ValidationError("--to '\(to)' is not a date like 2027-03-31.") }
+        if let from, let to, let a = LocalDate(iso: from), let b = LocalDate(iso: to), a > b {
+            throw ValidationError("--from \(from) is after --to \(to).")
+        }
+        if let period, PeriodName.parse(period) == nil {
+            throw ValidationError("'\(period)' is not a period; use a quarter like 2027-Q1, a month like 2027-03, or a year like 2027.")
+        }
+        if period != nil, from != nil { throw ValidationError("give a period name or --from/--to, not both.") }
+    }
+
+    func range(in workspace: Workspace) throws -> DateRange {
+        try workspace.period(named: period, from: from.flatMap(LocalDate.init(iso:)), to: to.flatMap(LocalDate.init(iso:)))
+    }
+}
+
+extension Herald {
+    struct Plan: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Build the calendar for a period: a balanced, rule-abiding plan with owners.",
+            discussion: """
+            Re-planning keeps posts that are locked, drafted, approved, queued or published and replaces only
+            `planned` ones; it prints what it added, removed and moved, and a second run changes nothing.
+            When the rules cannot all be met it exits 65 and says which rule, which channel and what would fix it.
+            Examples:
+              herald plan 2027-Q1
+              herald plan 2027-03 --dry-run
+              herald plan --from 2027-01-01 --to 2027-03-31 --explain
+            """)
+
+        @OptionGroup var periodOptions: PeriodOptions
+        @Flag(help: "Also print the plan's quality: mix per channel vs target, spacing, loads, goals, observances.")
+        var explain = false
+        @Flag(name: .customLong("dry-run"), help: "Show the plan; store nothing.")
+        var dryRun = false
+        @Option(help: "Seed for template variants and tie-breaks; the same seed gives the same plan.")
+        var seed: UInt64 = 1
+        @OptionGroup var location: LocationOptions
+        @OptionGroup var clockOptions: ClockOptions
+
+        func run() async throws {
+            try await withExitCodes {
+                let ws = try location.openWorkspace()
+                let period = try periodOptions.range(in: ws)
+                let outcome = try ws.plan(period, seed: seed, now: clockOptions.now, dryRun: dryRun)
+                PlanPrinter(workspace: ws, plan: outcome.plan).printSummary(periodName: periodOptions.period, dryRun: dryRun)
+                if explain { PlanPrinter(workspace: ws, plan: outcome.plan).printExplain() }
+            }
+        }
+    }
+}
+
+/// Prints a plan for people.
+struct PlanPrinter {
+    let workspace: Workspace
+    let plan: HeraldPlanner.Plan
+
+    var clock: ZoneClock { workspace.clock }
+
+    func day(_ p: Post) -> String {
+        let l = clock.local(p.scheduledAt)
+        return "\(l.date) \(l.date.weekday.shortName) \(l.time)"
+    }
+
+    func printSummary(periodName: String?, dryRun: Bool) {
+        let s = workspace.strategy
+        let all = plan.allPosts.filter { $0.status != .cancelled }
+        let name = periodName.map { "\($0.uppercased()) (\(plan.period.start) – \(plan.period.end))" } ?? "\(plan.period.start) – \(plan.period.end)"
+        let campaignPosts = all.filter { $0.campaign != nil }.count
+        Console.out(Console.bold("\(dryRun ? "Would plan" : "Planned") \(name) for \(s.brand.name):")
+                    + " \(all.count) posts on \(s.channels.count) channels (\(campaignPosts) campaign posts), \(plan.shareTasks.count) share tasks.")
+        var t = Table("channel", "posts", "mix")
+        for c in s.channels {
+            let mine = all.filter { $0.channel == c.id }
+            let mix = ContentKind.allCases.compactMap { k -> String? in
+                let n = mine.filter { $0.kind == k }.count
+                return n == 0 ? nil : "\(k.rawValue) \(n)"
+            }.joined(separator: " · ")
+            t.add(c.id, "\(mine.count)", mix)
+        }
+        Console.out(t.rendered)
+        let c = plan.changes
+        let kept = plan.kept.count
+        if c.isEmpty && !dryRun {
+            Console.out("No changes: the stored plan already matches (\(c.unchanged) planned posts, \(kept) kept).")
+        } else {
+            Console.out("Changes: \(c.added.count) added, \(c.removed.count) removed, \(c.moved.count) moved, \(c.changed.count) changed, \(c.unchanged) unchanged, \(kept) kept (locked, drafted, approved or later).")
+            for p in c.added.prefix(c.added.count > 12 ? 0 : 12) { Console.out("  + \(day(p))  \(p.channel)  \(p.kind.rawValue)  \(p.id)") }
+            for p in c.removed { Console.out("  - \(day(p))  \(p.channel)  \(p.kind.rawValue)  \(p.id)") }
+            for (a, b) in c.moved { Console.out("  ~ \(day(a)) → \(day(b))  \(a.channel)  \(a.kind.rawValue)  \(b.id)") }
+            for (a, b) in c.changed where a.kind != b.kind {
+                Console.out("  ≠ \(day(b))  \(b.channel)  \(a.kind.rawValue) → \(b.kind.rawValue)  \(b.id)")
+            }
+        }
+        let unassigned = plan.report.unassigned
+        if unassigned.isEmpty {
+            Console.out("Every post has an owner.")
+        } else {
+            Console.out(Console.yellow("\(unassigned.count) post\(unassigned.count == 1 ? " has" : "s have") no owner:"))
+            for u in unassigned { Console.out("  \(u.date)  \(u.channel)  \(u.post): \(u.reason)") }
+        }
+        let skipped = plan.report.channels.flatMap { c in c.skippedSteps.map { (c.channel, $0) } }
+        if !skipped.isEmpty {
+            Console.out("Campaign posts left out:")
+            for (channel, s) in skipped { Console.out("  \(channel): '\(s.campaign)' \(s.step.label): \(s.reason)") }
+        }
+        if dryRun { Console.out(Console.dim("Dry run: nothing was stored.")) } else if !c.isEmpty {
+            Console.out(Console.dim("Next: herald calendar --month \(String(plan.period.start.iso.prefix(7))) · herald plan \(periodName ?? "") --explain"))
+        }
+    }
+
+    func printExplain() {
+        let s = workspace.strategy
+        let r = plan.report
+        Console.out("")
+        Console.out(Console.bold("Content mix per channel (target from the shares, largest-remainder rounding; campaign posts counted)"))
+        for c in r.channels {
+            var t = Table(c.channel, "share", "target", "planned", "")
+            for k in c.kinds {
+                let off = k.planned - k.target
+                let mark = abs(off) <= 1 ? "ok" : Console.yellow(off > 0 ? "+\(off)" : "\(off)")
+                t.add("  " + k.kind.rawValue, String(format: "%.0f%%", k.share * 100), "\(k.target)", "\(k.planned)", mark)
+            }
+            Console.out(t.rendered)
+            var notes: [String] = []
+            notes.append("longest promotional run \(c.longestPromotionalRun) (rule: at most \(s.rules.maxPromotionalInARow))")
+            if let d = c.closestPromotionalPosts { notes.append("promotional posts at least \(d) day\(d == 1 ? "" : "s") apart") }
+            if !c.blackoutDaysLost.isEmpty { notes.append("posts lost to blackout days: " + c.blackoutDaysLost.map { "\($0.date) (\($0.name))" }.joined(separator: ", ")) }
+            if !c.monthsWithoutKind.isEmpty { notes.append("months without a kind: " + c.monthsWithoutKind.map { "\($0.kind.rawValue) in \($0.month)" }.joined(separator: ", ")) }
+            if c.shortOfSharers > 0 { notes.append("\(c.shortOfSharers) posts got fewer sharers than asked") }
+            for k in c.kinds where k.kind.isPromotional && k.planned + 1 < k.target {
+                notes.append("\(k.kind.rawValue) is \(k.target - k.planned) below target: add a \(k.kind.rawValue) campaign on \(c.channel) or lower its share")
+            }
+            for n in notes { Console.out("    · \(n)") }
+        }
+        Console.out("")
+        Console.out(Console.bold("Goals (posts in proportion to weight and to what each kind serves)"))
+        var g = Table("goal", "weight", "posts", "share", "by kind")
+        for goal in r.goals {
+            g.add(goal.goal, String(format: "%.0f%%", goal.weightShare * 100), "\(goal.posts)", String(format: "%.0f%%", goal.share * 100),
+                  ContentKind.allCases.compactMap { k in goal.byKind[k].map { "\(k.rawValue) \($0)" } }.joined(separator: ", "))
+        }
+        Console.out(g.rendered)
+        Console.out("")
+        Console.out(Console.bold("People (posts owned; busiest and quietest week; share tasks)"))
+        var p = Table("participant", "posts", "per week", "capacity", "shares", "")
+        for person in r.people {
+            p.add(person.name, "\(person.posts)", "\(person.quietestWeek)–\(person.busiestWeek)", "\(person.capacityPerWeek)", "\(person.shares)",
+                  person.eligible ? "" : Console.yellow("not trained or rules not accepted: no posts"))
+        }
+        Console.out(p.rendered)
+        if !r.observances.isEmpty {
+            Console.out("")
+            Console.out(Console.bold("Observances in the period (campaign anchors)"))
+            for o in r.observances {
+                let note = o.campaign.map { "near campaign '\($0)'" } ?? "no campaign near it: consider one"
+                Console.out("  \(o.date) \(o.date.weekday.shortName)  \(o.name) — \(note)")
+            }
+        }
+    }
+}

@@ -1,0 +1,225 @@
+import Foundation
+import HeraldTestSupport
+import Testing
+
+/// A folder with the example strategy, planned once.
+final class PlannedExample: @unchecked Sendable {
+    let dir = TemporaryDirectory()
+    init(plan: Bool = true) throws {
+        dir.write("strategy.yaml", exampleStrategy)
+        if plan {
+            let run = try herald(["plan", "2027-Q1", "--now", "2026-12-01T00:00:00Z"], directory: dir.path)
+            precondition(run.status == 0, run.stderr)
+        }
+    }
+
+    func run(_ args: [String]) throws -> ProcessResult { try herald(args, directory: dir.path) }
+
+    func posts(_ extra: [String] = []) throws -> [[String: Any]] {
+        let r = try run(["calendar", "--json"] + extra)
+        return (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]) ?? []
+    }
+}
+
+@Suite struct PlanCommandTests {
+    @Test func plansTheExampleQuarterAndStoresIt() throws {
+        let ex = try PlannedExample(plan: false)
+        let run = try ex.run(["plan", "2027-Q1", "--now", "2026-12-01T00:00:00Z"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("Planned 2027-Q1 (2027-01-01 – 2027-03-31) for Bean & Bloom Coffee"))
+        #expect(run.stdout.contains("Every post has an owner."))
+        let posts = try ex.posts()
+        #expect(posts.count > 100)
+        let first = try #require(posts.first)
+        for key in ["id", "channel", "network", "kind", "step", "campaign", "goal", "owner", "scheduled_at", "local_time", "status", "body", "idempotency_key"] {
+            #expect(first.keys.contains(key), "missing \(key)")
+        }
+        #expect((first["scheduled_at"] as? String)?.hasSuffix("Z") == true)
+        #expect((first["local_time"] as? String)?.hasSuffix("+01:00") == true)
+        // Running it again changes nothing.
+        let again = try ex.run(["plan", "2027-Q1", "--now", "2026-12-01T00:00:00Z"])
+        #expect(again.stdout.contains("No changes"))
+        #expect(try ex.posts().map { $0["id"] as? String } == posts.map { $0["id"] as? String })
+    }
+
+    @Test func dryRunStoresNothing() throws {
+        let ex = try PlannedExample(plan: false)
+        let run = try ex.run(["plan", "2027-Q1", "--dry-run", "--now", "2026-12-01T00:00:00Z"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("Would plan 2027-Q1"))
+        #expect(run.stdout.contains("Dry run: nothing was stored."))
+        #expect(try ex.posts().isEmpty)
+    }
+
+    @Test func theSameSeedGivesByteIdenticalCalendars() throws {
+        let a = try PlannedExample(plan: false), b = try PlannedExample(plan: false)
+        for ex in [a, b] { _ = try ex.run(["plan", "2027-Q1", "--seed", "42", "--now", "2026-12-01T00:00:00Z"]) }
+        let ja = try a.run(["calendar", "--json"]).stdout, jb = try b.run(["calendar", "--json"]).stdout
+        #expect(!ja.isEmpty)
+        #expect(ja == jb)
+    }
+
+    @Test func explainReportsTheQuality() throws {
+        let ex = try PlannedExample(plan: false)
+        let run = try ex.run(["plan", "2027-Q1", "--explain", "--dry-run", "--now", "2026-12-01T00:00:00Z"])
+        #expect(run.status == 0)
+        for fragment in ["Content mix per channel", "longest promotional run 1 (rule: at most 1)", "Goals", "People",
+                         "Observances in the period", "Valentine's Day", "not trained or rules not accepted"] {
+            #expect(run.stdout.contains(fragment), "missing \(fragment)")
+        }
+    }
+
+    @Test func infeasibleRulesExit65AndSayWhatToChange() throws {
+        let ex = try PlannedExample(plan: false)
+        ex.dir.write("strategy.yaml", exampleStrategy.replacingOccurrences(of: "min_days_between_contests: 30", with: "min_days_between_contests: 30")
+            .replacingOccurrences(of: "  - id: spring-blend\n    kind: discount", with: """
+              - id: second-contest
+                kind: contest
+                name: Second contest
+                start: 2027-02-10
+                end: 2027-02-20
+                goal: community
+                channels: [facebook]
+                prize: "Coffee for a month"
+
+              - id: spring-blend
+                kind: discount
+            """))
+        let run = try ex.run(["plan", "2027-Q1", "--now", "2026-12-01T00:00:00Z"])
+        #expect(run.status == 65)
+        #expect(run.stderr.contains("rules.min_days_between_contests"))
+        #expect(run.stderr.contains("'latte-art' (2027-02-01) and 'second-contest' (2027-02-10) start 9 days apart"))
+        #expect(run.stderr.contains("start 'second-contest' on or after 2027-03-03"))
+        #expect(try ex.posts().isEmpty)
+    }
+
+    @Test func badPeriodsAreRefused() throws {
+        let ex = try PlannedExample(plan: false)
+        let bad = try ex.run(["plan", "2027-Q7"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("'2027-Q7' is not a period"))
+        let half = try ex.run(["plan", "--from", "2027-01-01"])
+        #expect(half.status == 64)
+        #expect(half.stderr.contains("give both --from and --to"))
+        let now = try ex.run(["plan", "--now", "yesterday"])
+        #expect(now.status == 64)
+        #expect(try ex.posts().isEmpty)
+    }
+
+    @Test func neverPlansThePast() throws {
+        let ex = try PlannedExample(plan: false)
+        _ = try ex.run(["plan", "2027-Q1", "--now", "2027-02-15T12:00:00Z"])
+        let posts = try ex.posts()
+        #expect(!posts.isEmpty)
+        #expect(posts.allSatisfy { ($0["scheduled_at"] as? String ?? "") >= "2027-02-15T12:00:00Z" })
+    }
+}
+
+@Suite struct CalendarCommandTests {
+    @Test func filtersAndFormats() throws {
+        let ex = try PlannedExample()
+        let contests = try ex.posts(["--channel", "facebook", "--kind", "contest"])
+        #expect(contests.map { $0["step"] as? String } == ["announce", "reminder", "last-call", "winners"])
+        let anna = try ex.posts(["--owner", "anna"])
+        #expect(!anna.isEmpty && anna.allSatisfy { $0["owner"] as? String == "anna" })
+        let agenda = try ex.run(["calendar", "2027-02", "--channel", "instagram"])
+        #expect(agenda.stdout.contains("Mon 2027-02-01") == false)
+        #expect(agenda.stdout.contains("Tue 2027-02-02"))
+        let grid = try ex.run(["calendar", "--month", "2027-01"])
+        #expect(grid.stdout.contains("|Mon             |Tue"))
+        #expect(grid.stdout.contains("1 no posts"))
+        let unknown = try ex.run(["calendar", "--channel", "tiktok"])
+        #expect(unknown.status == 65)
+        #expect(unknown.stderr.contains("no channel 'tiktok'"))
+    }
+}
+
+@Suite struct PostCommandTests {
+    func instagramPost(_ ex: PlannedExample, index: Int = 5) throws -> [String: Any] {
+        try ex.posts(["--channel", "instagram", "--kind", "informational"])[index]
+    }
+
+    @Test func moveChecksTheRulesAndLocks() throws {
+        let ex = try PlannedExample()
+        let p = try instagramPost(ex)
+        let id = p["id"] as! String
+        // Wednesday is not an instagram day.
+        let local = (p["local_time"] as! String)
+        let refused = try ex.run(["post", "move", id, "--to", "2027-01-13 11:00", "--now", "2026-12-01T00:00:00Z"])
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("instagram posts on tue, thu, sat, sun, not on Wednesdays"))
+        #expect(refused.stderr.contains("nothing was changed"))
+        #expect(try ex.run(["post", "show", id, "--json"]).stdout.contains(local))
+        // Within its own day to the other slot time is fine.
+        let day = String(local.prefix(10))
+        let otherTime = local.contains("T11:00") ? "18:00" : "11:00"
+        let moved = try ex.run(["post", "move", id, "--to", "\(day) \(otherTime)", "--now", "2026-12-01T00:00:00Z"])
+        #expect(moved.status == 0, "\(moved.stderr)")
+        let after = try JSONSerialization.jsonObject(with: Data(try ex.run(["post", "show", id, "--json"]).stdout.utf8)) as! [String: Any]
+        #expect((after["local_time"] as! String).contains("T\(otherTime)"))
+        #expect(after["locked"] as? Bool == true)
+        // Re-planning keeps it where it was put.
+        _ = try ex.run(["plan", "2027-Q1", "--now", "2026-12-01T00:00:00Z"])
+        let kept = try JSONSerialization.jsonObject(with: Data(try ex.run(["post", "show", id, "--json"]).stdout.utf8)) as! [String: Any]
+        #expect(kept["local_time"] as? String == after["local_time"] as? String)
+        // --force does it anyway.
+        let forced = try ex.run(["post", "move", id, "--to", "2027-01-13 11:00", "--force", "--now", "2026-12-01T00:00:00Z"])
+        #expect(forced.status == 0)
+    }
+
+    @Test func setRefusesAnUntrainedOwner() throws {
+        let ex = try PlannedExample()
+        let id = try instagramPost(ex)["id"] as! String
+        let run = try ex.run(["post", "set", id, "--owner", "tom", "--now", "2026-12-01T00:00:00Z"])
+        #expect(run.status == 65)
+        #expect(run.stderr.contains("Tom Jansen is not trained yet"))
+        let nothing = try ex.run(["post", "set", id])
+        #expect(nothing.status == 64)
+    }
+
+    @Test func cancelAndReplanLeavesTheSlotEmpty() throws {
+        let ex = try PlannedExample()
+        let before = try ex.posts().count
+        let id = try instagramPost(ex)["id"] as! String
+        #expect(try ex.run(["post", "cancel", id]).status == 0)
+        _ = try ex.run(["plan", "2027-Q1", "--now", "2026-12-01T00:00:00Z"])
+        let after = try ex.posts()
+        #expect(after.count == before)
+        #expect(after.first { $0["id"] as? String == id }?["status"] as? String == "cancelled")
+    }
+
+    @Test func addByHandIsChecked() throws {
+        let ex = try PlannedExample()
+        let blocked = try ex.run(["post", "add", "--channel", "facebook", "--at", "2027-01-01 08:30", "--kind", "engagement", "--now", "2026-12-01T00:00:00Z"])
+        #expect(blocked.status == 65)
+        #expect(blocked.stderr.contains("blackout day (New Year's Day)"))
+        let noCampaign = try ex.run(["post", "add", "--channel", "facebook", "--at", "2027-01-04 17:30", "--kind", "discount", "--force"])
+        #expect(noCampaign.status == 65)
+        #expect(noCampaign.stderr.contains("belongs to a campaign step"))
+        let ok = try ex.run(["post", "add", "--channel", "mastodon", "--at", "2027-01-05 12:00", "--kind", "engagement", "--force",
+                             "--body", "What are you drinking today?"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.contains("Added p-"))
+        let missing = try ex.run(["post", "show", "p-00000000"])
+        #expect(missing.status == 65)
+        #expect(missing.stderr.contains("no post with id 'p-00000000'"))
+    }
+}
+
+@Suite struct TasksCommandTests {
+    @Test func listsAParticipantsWork() throws {
+        let ex = try PlannedExample()
+        let run = try ex.run(["tasks", "--owner", "lena"])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("Lena Bakker — Community manager"))
+        #expect(run.stdout.contains("Posts to write"))
+        #expect(run.stdout.contains("Brand posts to share from your own account"))
+        let json = try JSONSerialization.jsonObject(with: Data(try ex.run(["tasks", "--owner", "lena", "--json"]).stdout.utf8)) as! [String: Any]
+        #expect((json["posts"] as! [Any]).count > 10)
+        #expect((json["shares"] as! [Any]).count > 5)
+        let tom = try ex.run(["tasks", "--owner", "tom"])
+        #expect(tom.stdout.contains("not trained"))
+        let nobody = try ex.run(["tasks", "--owner", "zed"])
+        #expect(nobody.status == 65)
+    }
+}
