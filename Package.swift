@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         // Build tool that embeds Templates/ and Calendars/ into the binary.
@@ -29,7 +30,13 @@ let package = Package(
         .target(name: "HeraldPlanner", dependencies: ["HeraldModel"]),
         // What every command works on: a strategy, its database and the files it names; composes the modules above.
         .target(name: "HeraldWorkspace", dependencies: [
-            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldCalendars",
+            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldCalendars", "HeraldContent",
+        ]),
+        // Post bodies: Mustache templates per locale and network, the evergreen library, network text rules.
+        .target(name: "HeraldContent", dependencies: [
+            "HeraldModel", "HeraldResources",
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         // The one database type: migrations, records, queries.
         .target(name: "HeraldStore", dependencies: [
@@ -38,7 +45,7 @@ let package = Package(
         ]),
         // The command-line tool: parsing, printing, exit codes.
         .executableTarget(name: "herald", dependencies: [
-            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldWorkspace",
+            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldWorkspace", "HeraldContent",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // ICS calendars: reading holidays and observances (RFC 5545).
@@ -49,6 +56,7 @@ let package = Package(
         .testTarget(name: "HeraldStrategyTests", dependencies: ["HeraldStrategy", "HeraldResources", "HeraldTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "HeraldPlannerTests", dependencies: ["HeraldPlanner", "HeraldStrategy", "HeraldResources", "HeraldTestSupport"]),
+        .testTarget(name: "HeraldContentTests", dependencies: ["HeraldContent", "HeraldStrategy", "HeraldTestSupport"]),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HeraldCLITests", dependencies: ["herald", "HeraldTestSupport"]),
         .testTarget(name: "HeraldCalendarsTests", dependencies: ["HeraldCalendars", "HeraldTestSupport"], exclude: ["Fixtures"]),

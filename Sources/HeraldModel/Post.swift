@@ -33,16 +33,22 @@ public struct Post: Sendable, Identifiable, Hashable {
     public var media: [String]
     /// The crisis this post belongs to.
     public var crisis: String?
+    /// Where the body came from: a template file, or `library:<file>` for an evergreen post.
+    public var template: String?
+    /// Who approved it and when (set by `herald approve`).
+    public var approvedBy: String?
+    public var approvedAt: Date?
 
     public init(id: String, channel: String, network: Network, kind: ContentKind, step: CampaignStep? = nil,
                 campaign: String? = nil, goal: String? = nil, owner: String? = nil, scheduledAt: Date,
                 status: PostStatus = .planned, body: String? = nil, topic: String? = nil, variant: Int = 0,
                 locked: Bool = false, source: PostSource = .planner, link: String? = nil, media: [String] = [],
-                crisis: String? = nil) {
+                crisis: String? = nil, template: String? = nil, approvedBy: String? = nil, approvedAt: Date? = nil) {
         self.id = id; self.channel = channel; self.network = network; self.kind = kind; self.step = step
         self.campaign = campaign; self.goal = goal; self.owner = owner; self.scheduledAt = scheduledAt
         self.status = status; self.body = body; self.topic = topic; self.variant = variant; self.locked = locked
         self.source = source; self.link = link; self.media = media; self.crisis = crisis
+        self.template = template; self.approvedBy = approvedBy; self.approvedAt = approvedAt
     }
 
     /// The key a receiver can use to drop repeats of this post.

@@ -41,13 +41,14 @@ struct PostRecord: Codable, FetchableRecord, PersistableRecord {
         static let locked = Column("locked")
     }
 
-    init(_ post: Post, now: Date, revision: Int = 1, template: String? = nil) {
+    init(_ post: Post, now: Date, revision: Int = 1) {
         id = post.id; channel = post.channel; network = post.network.rawValue; kind = post.kind.rawValue
         step = post.step?.rawValue; campaign = post.campaign; goal = post.goal; owner = post.owner
         scheduled_at = Int64(post.scheduledAt.timeIntervalSince1970); status = post.status.rawValue
         body = post.body; topic = post.topic; variant = post.variant; locked = post.locked; source = post.source.rawValue
         link = post.link; media = Self.encode(post.media); crisis = post.crisis; self.revision = revision
-        self.template = template; approved_by = nil; approved_at = nil
+        template = post.template; approved_by = post.approvedBy
+        approved_at = post.approvedAt.map { Int64($0.timeIntervalSince1970) }
         created_at = Int64(now.timeIntervalSince1970); updated_at = created_at
     }
 
@@ -62,7 +63,9 @@ struct PostRecord: Codable, FetchableRecord, PersistableRecord {
              scheduledAt: Date(timeIntervalSince1970: TimeInterval(scheduled_at)),
              status: PostStatus(rawValue: status) ?? .planned, body: body, topic: topic, variant: variant,
              locked: locked, source: PostSource(rawValue: source) ?? .manual, link: link,
-             media: (try? JSONDecoder().decode([String].self, from: Data(media.utf8))) ?? [], crisis: crisis)
+             media: (try? JSONDecoder().decode([String].self, from: Data(media.utf8))) ?? [], crisis: crisis,
+             template: template, approvedBy: approved_by,
+             approvedAt: approved_at.map { Date(timeIntervalSince1970: TimeInterval($0)) })
     }
 }
 

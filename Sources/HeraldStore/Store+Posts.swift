@@ -129,11 +129,9 @@ extension Store {
             guard let old = try PostRecord.fetchOne(db, key: id) else { throw StoreError.notFound(what: "post", id: id) }
             let before = old.post
             let after = try change(before)
-            var r = PostRecord(after, now: now, revision: old.revision, template: old.template)
+            var r = PostRecord(after, now: now, revision: old.revision)
             r.created_at = old.created_at
             r.updated_at = Int64(now.timeIntervalSince1970)
-            r.approved_by = old.approved_by
-            r.approved_at = old.approved_at
             if before.publishedContentDiffers(from: after) { r.revision = old.revision + 1 }
             try r.update(db)
             if before.owner != after.owner || before.scheduledAt != after.scheduledAt || before.channel != after.channel {

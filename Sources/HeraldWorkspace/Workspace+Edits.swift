@@ -17,6 +17,8 @@ extension Workspace {
         if proposed.status == .approved, proposed.scheduledAt != current.scheduledAt || proposed.channel != current.channel
             || proposed.kind != current.kind || proposed.campaign != current.campaign {
             proposed.status = .drafted
+            proposed.approvedBy = nil
+            proposed.approvedAt = nil
         }
         try checkShape(proposed)
         if !force {

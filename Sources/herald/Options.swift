@@ -3,6 +3,7 @@ import Foundation
 import HeraldModel
 import HeraldResources
 import HeraldStore
+import HeraldContent
 import HeraldStrategy
 import HeraldPlanner
 import HeraldWorkspace
@@ -95,6 +96,9 @@ func withExitCodes(_ body: () async throws -> Void) async throws {
         Console.error("herald: \(e.description)")
         throw ExitCode(e.exitCode)
     } catch let e as WorkspaceError {
+        Console.error("herald: \(e.description)")
+        throw ExitCode(e.exitCode)
+    } catch let e as ContentError {
         Console.error("herald: \(e.description)")
         throw ExitCode(e.exitCode)
     } catch let e as PlanError {

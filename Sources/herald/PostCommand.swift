@@ -23,7 +23,7 @@ extension Herald {
             owner eligibility and capacity); a violation is refused with the reason unless --force. A post you move
             or change is locked, so re-planning keeps it.
             """,
-            subcommands: [Show.self, Move.self, Set.self, Lock.self, Unlock.self, Cancel.self, Add.self])
+            subcommands: [Show.self, Edit.self, Move.self, Set.self, Lock.self, Unlock.self, Cancel.self, Add.self])
 
         struct Show: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Show one post.", discussion: "Example: herald post show p-1a2b3c4d")

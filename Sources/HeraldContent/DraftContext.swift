@@ -1,0 +1,69 @@
+import Foundation
+import HeraldModel
+
+/// Builds the values a post's template can use. Optional values are left out (not blank) when absent, so
+/// `{{#topic}}…{{/topic}}` works and an unguarded `{{topic}}` is reported.
+public struct DraftContext: Sendable {
+    public let strategy: Strategy
+    public let clock: ZoneClock
+
+    public init(strategy: Strategy) {
+        self.strategy = strategy
+        clock = ZoneClock(identifier: strategy.timeZone) ?? ZoneClock(TimeZone(identifier: "UTC")!)
+    }
+
+    /// The language a channel's posts are written in.
+    public func locale(for channel: Channel?) -> String { channel?.locale ?? strategy.locale }
+
+    /// The hashtags for a channel: the brand's then the channel's, without repeats, within the channel's limit.
+    public func hashtags(for channel: Channel?) -> [String] {
+        var seen = Set<String>()
+        var tags = (strategy.brand.hashtags + (channel?.hashtags ?? [])).filter { seen.insert($0.lowercased()).inserted }
+        if let max = channel?.maxHashtags, tags.count > max { tags = Array(tags.prefix(max)) }
+        return tags
+    }
+
+    /// The post's link with UTM tags, or nil when neither the post, its campaign nor the brand has one.
+    public func link(for post: Post, campaign: Campaign?) -> String? {
+        guard let base = post.link ?? campaign?.link ?? strategy.brand.link else { return nil }
+        return UTM.tag(base, source: post.network.rawValue, campaign: post.campaign ?? post.kind.rawValue)
+    }
+
+    /// Everything a template may use for this post; `extra` adds groups such as `crisis`.
+    public func values(for post: Post, extra: [String: TemplateValue] = [:]) -> [String: TemplateValue] {
+        let channel = strategy.channel(post.channel)
+        let locale = locale(for: channel)
+        let campaign = post.campaign.flatMap(strategy.campaign)
+        var v: [String: TemplateValue] = [
+            "brand": .text(strategy.brand.name),
+            "channel": .text(post.channel),
+            "network": .text(post.network.rawValue),
+            "hashtags": .text(hashtags(for: channel).joined(separator: " ")),
+            "owner": .text(post.owner.flatMap(strategy.participant)?.firstName ?? LocaleFormat.team(strategy.brand.name, locale: locale)),
+        ]
+        if let g = post.goal.flatMap(strategy.goal) { v["goal"] = .text(g.title) }
+        if let link = link(for: post, campaign: campaign) { v["link"] = .text(link) }
+        if let topic = post.topic, !topic.isEmpty { v["topic"] = .text(topic) }
+        if let c = campaign {
+            var g: [String: TemplateValue] = [
+                "name": .text(c.name),
+                "start": .text(LocaleFormat.date(c.dates.start, locale: locale)),
+                "end": .text(LocaleFormat.date(c.dates.end, locale: locale)),
+            ]
+            if let l = link(for: post, campaign: c) { g["link"] = .text(l) }
+            if let p = c.prize, !p.isEmpty { g["prize"] = .text(p) }
+            if let code = c.code, !code.isEmpty { g["code"] = .text(code) }
+            if let pc = c.percent { g["percent"] = .text(LocaleFormat.percent(pc, locale: locale)) }
+            if let d = c.details, !d.isEmpty { g["details"] = .text(d) }
+            v["campaign"] = .group(g)
+        }
+        for (k, value) in extra { v[k] = value }
+        return v
+    }
+
+    /// The template name for a post: its kind, plus the campaign step for contests and discounts.
+    public static func templateName(for post: Post) -> String {
+        if let step = post.step, post.kind.isPromotional { return "\(post.kind.rawValue)-\(step.rawValue)" }
+        return post.kind.rawValue
+    }
+}

@@ -1,0 +1,273 @@
+import ArgumentParser
+import Foundation
+import HeraldContent
+import HeraldModel
+import HeraldStore
+import HeraldWorkspace
+
+extension Herald {
+    struct Draft: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the bodies of planned posts from templates (or the evergreen library): planned → drafted.",
+            discussion: """
+            Templates are found in your `templates:` folder, then the bundled ones: <locale>/<network>/NAME,
+            <locale>/NAME, en/<network>/NAME, en/NAME. A template error (a variable the post lacks, a file that does
+            not parse) names the file and line, and nothing is stored.
+            Examples:
+              herald draft 2027-Q1
+              herald draft --post p-1a2b3c4d --overwrite
+            """)
+
+        @OptionGroup var periodOptions: PeriodOptions
+        @Option(help: ArgumentHelp("Draft only this post.", valueName: "id")) var post: String?
+        @Flag(help: "Write drafted posts again (not approved ones).") var overwrite = false
+        @OptionGroup var location: LocationOptions
+        @OptionGroup var clockOptions: ClockOptions
+
+        func run() async throws {
+            try await withExitCodes {
+                let ws = try location.openWorkspace()
+                let range = post == nil ? try periodOptions.range(in: ws) : nil
+                let outcome = try ws.draft(period: range, post: post, overwrite: overwrite, now: clockOptions.now)
+                let lib = outcome.results.filter(\.fromLibrary).count
+                Console.out("Drafted \(outcome.written.count) post\(outcome.written.count == 1 ? "" : "s") (\(lib) from the evergreen library, \(outcome.results.count - lib) from templates).")
+                if outcome.written.isEmpty, outcome.results.isEmpty {
+                    Console.out(overwrite ? "Nothing to draft." : "Nothing to draft: no planned posts\(range.map { " in \($0.start) – \($0.end)" } ?? ""). Use --overwrite to write drafted posts again.")
+                }
+                if !outcome.overLimit.isEmpty {
+                    Console.out(Console.yellow("\(outcome.overLimit.count) do not fit their network and will not be approved until shortened:"))
+                    for r in outcome.overLimit { Console.out("  \(r.post): \(r.check.errors.joined(separator: "; ")) — \(r.source)") }
+                }
+                Console.out(Console.dim("Next: herald review\(range.map { " \(String($0.start.iso.prefix(7)))" } ?? "") · herald approve --as NAME"))
+            }
+        }
+    }
+
+    struct Review: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read drafted posts: body, length against the network's limit, and warnings.",
+            discussion: "Examples:\n  herald review 2027-02\n  herald review --channel instagram")
+
+        @OptionGroup var periodOptions: PeriodOptions
+        @OptionGroup var filter: PostFilterOptions
+        @OptionGroup var location: LocationOptions
+        @OptionGroup var clockOptions: ClockOptions
+
+        func run() async throws {
+            try await withExitCodes {
+                let ws = try location.openWorkspace(printWarnings: false)
+                try filter.check(against: ws.strategy)
+                let range = try periodOptions.range(in: ws)
+                let bounds = ws.instants(range)
+                var q = filter.query(from: bounds.from, to: bounds.to)
+                if q.statuses == nil { q.statuses = [.drafted] }
+                let posts = try ws.store.posts(q)
+                let findings = Dictionary(grouping: try ws.lint(range, now: clockOptions.now), by: \.post.id)
+                guard !posts.isEmpty else { return Console.out("No drafted posts in \(range.start) – \(range.end). Run `herald draft` first.") }
+                for p in posts {
+                    let check = ws.check(p)
+                    let len = check.map { "\($0.length)/\($0.limit)" } ?? "–"
+                    Console.out(Console.bold("\(ws.clock.localDate(p.scheduledAt)) " + agendaLine(p, ws)) + "  " + (check?.fits == false ? Console.red(len) : len))
+                    for f in findings[p.id] ?? [] where f.message != "not drafted yet" {
+                        Console.out("  " + (f.severity == .error ? Console.red("error: ") : Console.yellow("warning: ")) + f.message)
+                    }
+                    for line in (p.body ?? "").split(separator: "\n", omittingEmptySubsequences: false) { Console.out("    │ " + line) }
+                    Console.out("")
+                }
+                Console.out(Console.dim("\(posts.count) drafted. Approve with: herald approve \(periodOptions.period ?? "") --as NAME"))
+            }
+        }
+    }
+
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Approve drafted posts that fit their network, recording who and when.",
+            discussion: """
+            Only drafted posts are approved; posts over their network's limits, with too many hashtags, empty, or
+            promoting an offer that has ended by then are listed and left drafted (exit 65 when any is left).
+            Examples:
+              herald approve 2027-02 --as "Anna"
+              herald approve --post p-1a2b3c4d --as "Anna"
+            """)
+
+        @OptionGroup var periodOptions: PeriodOptions
+        @Option(help: ArgumentHelp("Who approves (recorded with the time).", valueName: "name")) var `as`: String
+        @Option(help: ArgumentHelp("Approve only this post.", valueName: "id")) var post: String?
+        @OptionGroup var location: LocationOptions
+        @OptionGroup var clockOptions: ClockOptions
+
+        func validate() throws {
+            if `as`.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--as needs the approver's name.") }
+        }
+
+        func run() async throws {
+            try await withExitCodes {
+                let ws = try location.openWorkspace(printWarnings: false)
+                let range = post == nil ? try periodOptions.range(in: ws) : nil
+                let (approved, refused) = try ws.approve(period: range, post: post, by: `as`, now: clockOptions.now)
+                Console.out("Approved \(approved.count) post\(approved.count == 1 ? "" : "s") as \(`as`).")
+                if !refused.isEmpty {
+                    Console.out(Console.yellow("Not approved (\(refused.count)):"))
+                    for (p, why) in refused { Console.out("  \(p.id) \(p.channel) \(ws.clock.localDate(p.scheduledAt)): \(why)") }
+                    throw ExitCode(65)
+                }
+            }
+        }
+    }
+
+    struct Lint: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check posts as networks and readers would; exit 65 on errors, 0 with warnings only.",
+            discussion: """
+            Errors: over the network's length or hashtag limit, an empty body, a promotion whose campaign has ended
+            by then, a post on a blackout day. Warnings: the same text on two channels the same day, a link without
+            UTM tags, a post not drafted yet.
+            Example: herald lint 2027-Q1
+            """)
+
+        @OptionGroup var periodOptions: PeriodOptions
+        @OptionGroup var location: LocationOptions
+        @OptionGroup var clockOptions: ClockOptions
+
+        func run() async throws {
+            try await withExitCodes {
+                let ws = try location.openWorkspace(printWarnings: false)
+                let range = try periodOptions.range(in: ws)
+                let findings = try ws.lint(range, now: clockOptions.now)
+                let notDrafted = findings.filter { $0.message == "not drafted yet" }
+                for f in findings where f.message != "not drafted yet" {
+                    let l = ws.clock.local(f.post.scheduledAt)
+                    Console.out("\(l.date) \(l.time) \(f.post.channel) \(f.post.id): " + (f.severity == .error ? Console.red("error") : Console.yellow("warning")) + ": \(f.message)")
+                }
+                if !notDrafted.isEmpty { Console.out(Console.yellow("warning") + ": \(notDrafted.count) post\(notDrafted.count == 1 ? " is" : "s are") not drafted yet (herald draft).") }
+                let errors = findings.filter { $0.severity == .error }.count
+                let warnings = findings.count - errors - notDrafted.count + (notDrafted.isEmpty ? 0 : 1)
+                Console.out("\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s").")
+                if errors > 0 { throw ExitCode(65) }
+            }
+        }
+    }
+
+    struct Templates: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Which template file serves each kind for a locale and network, and what it uses.",
+            subcommands: [List.self, Show.self])
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "List template names with the file that serves each.",
+                discussion: "Example: herald templates list --locale pl --network x")
+            @Option(help: "Locale (default: the strategy's).") var locale: String?
+            @Option(help: "Network (default: each channel's).") var network: String?
+            @OptionGroup var location: LocationOptions
+
+            func run() async throws {
+                try await withExitCodes {
+                    let ws = try location.openWorkspace(printWarnings: false)
+                    let set = try ws.templateSet()
+                    let locale = self.locale ?? ws.strategy.locale
+                    let networks = network.map { [$0] } ?? Array(Swift.Set(ws.strategy.channels.map(\.network.rawValue))).sorted()
+                    for net in networks {
+                        Console.out(Console.bold("\(locale) / \(net)"))
+                        var t = Table("name", "variants", "file")
+                        for name in set.names {
+                            let v = set.variants(name, locale: locale, network: net)
+                            t.add(name, "\(v.count)", v.first?.path ?? "–")
+                        }
+                        Console.out(t.rendered)
+                        Console.out("")
+                    }
+                }
+            }
+        }
+
+        struct Show: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Show the template files for a kind (e.g. informational, contest-announce) and the variables they use.",
+                discussion: "Example: herald templates show contest-announce --locale de --network instagram")
+            @Argument(help: "Template name, e.g. informational, contest-announce, discount-last-call, crisis-apology.") var name: String
+            @Option(help: "Locale (default: the strategy's).") var locale: String?
+            @Option(help: "Network (default: the first channel's).") var network: String?
+            @OptionGroup var location: LocationOptions
+
+            func run() async throws {
+                try await withExitCodes {
+                    let ws = try location.openWorkspace(printWarnings: false)
+                    let set = try ws.templateSet()
+                    let locale = self.locale ?? ws.strategy.locale
+                    let net = network ?? ws.strategy.channels.first?.network.rawValue ?? "facebook"
+                    let variants = set.variants(name, locale: locale, network: net)
+                    guard !variants.isEmpty else {
+                        let hint = set.names.filter { $0.hasPrefix(name.prefix(3)) }.joined(separator: ", ")
+                        throw CLIError("no template '\(name)' for \(locale)/\(net). Known names: \(hint.isEmpty ? set.names.joined(separator: ", ") : hint).", exitCode: 65)
+                    }
+                    for v in variants {
+                        Console.out(Console.bold(v.path) + (v.bundled ? Console.dim("  (bundled)") : ""))
+                        Console.out("uses: " + TemplateRenderer.variables(in: v.text).joined(separator: ", "))
+                        Console.out(v.text)
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Herald.PostCommand {
+    struct Edit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Edit a post's body: in $EDITOR, or with --body / --body-file. An approved post goes back to drafted.",
+            discussion: "Examples:\n  herald post edit p-1a2b3c4d\n  herald post edit p-1a2b3c4d --body \"New text\"")
+        @Argument(help: "The post's id.") var id: String
+        @Option(help: "The new body.") var body: String?
+        @Option(name: .customLong("body-file"), help: ArgumentHelp("Read the new body from a file.", valueName: "file")) var bodyFile: String?
+        @OptionGroup var location: LocationOptions
+        @OptionGroup var clockOptions: ClockOptions
+
+        func validate() throws {
+            if body != nil, bodyFile != nil { throw ValidationError("give --body or --body-file, not both.") }
+        }
+
+        func run() async throws {
+            try await withExitCodes {
+                let ws = try location.openWorkspace(printWarnings: false)
+                let post = try ws.store.post(id)
+                var text: String
+                if let body {
+                    text = body
+                } else if let bodyFile {
+                    guard let data = FileManager.default.contents(atPath: bodyFile), let t = String(data: data, encoding: .utf8) else {
+                        throw CLIError("\(bodyFile): cannot read it as UTF-8 text.", exitCode: 66)
+                    }
+                    text = t
+                } else {
+                    text = try editInEditor(post.body ?? "")
+                }
+                text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                if text == post.body { return Console.out("No change to \(id).") }
+                let updated = try ws.editBody(id, body: text, now: clockOptions.now)
+                let check = ws.check(updated)
+                Console.out("Saved \(id) (\(updated.status.rawValue)); \(check.map { "\($0.length)/\($0.limit) characters" } ?? "")"
+                            + (check?.fits == false ? Console.red(" — " + check!.errors.joined(separator: "; ")) : ""))
+            }
+        }
+
+        func editInEditor(_ text: String) throws -> String {
+            let env = ProcessInfo.processInfo.environment
+            guard let editor = env["VISUAL"] ?? env["EDITOR"], !editor.isEmpty else {
+                throw CLIError("set $EDITOR (e.g. export EDITOR=nano), or pass --body / --body-file.", exitCode: 64)
+            }
+            let file = (NSTemporaryDirectory() as NSString).appendingPathComponent("herald-\(id)-\(UUID().uuidString.prefix(6)).txt")
+            FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            // The editor setting may carry arguments ("code --wait"); split on spaces, never run through a shell.
+            let parts = editor.split(separator: " ").map(String.init)
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = parts + [file]
+            try p.run()
+            p.waitUntilExit()
+            guard p.terminationStatus == 0 else { throw CLIError("the editor exited with \(p.terminationStatus); nothing was changed.", exitCode: 75) }
+            return String(data: FileManager.default.contents(atPath: file) ?? Data(), encoding: .utf8) ?? ""
+        }
+    }
+}
