@@ -12,6 +12,11 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // Build tool that embeds Templates/ and Calendars/ into the binary.
@@ -30,13 +35,23 @@ let package = Package(
         .target(name: "HeraldPlanner", dependencies: ["HeraldModel"]),
         // What every command works on: a strategy, its database and the files it names; composes the modules above.
         .target(name: "HeraldWorkspace", dependencies: [
-            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldCalendars", "HeraldContent",
+            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldCalendars", "HeraldContent", "HeraldPublish",
         ]),
         // Post bodies: Mustache templates per locale and network, the evergreen library, network text rules.
         .target(name: "HeraldContent", dependencies: [
             "HeraldModel", "HeraldResources",
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Yams", package: "Yams"),
+        ]),
+        // Publishing: the delivery queue's states, retry policy, hooks (webhook, command, outbox), the publisher.
+        .target(name: "HeraldPublish", dependencies: [
+            "HeraldModel", "HeraldStore", "HeraldContent",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // The one database type: migrations, records, queries.
         .target(name: "HeraldStore", dependencies: [
@@ -45,8 +60,10 @@ let package = Package(
         ]),
         // The command-line tool: parsing, printing, exit codes.
         .executableTarget(name: "herald", dependencies: [
-            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldWorkspace", "HeraldContent",
+            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldWorkspace", "HeraldContent", "HeraldPublish",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // ICS calendars: reading holidays and observances (RFC 5545).
         .target(name: "HeraldCalendars", dependencies: ["HeraldModel"]),
@@ -57,6 +74,9 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "HeraldPlannerTests", dependencies: ["HeraldPlanner", "HeraldStrategy", "HeraldResources", "HeraldTestSupport"]),
         .testTarget(name: "HeraldContentTests", dependencies: ["HeraldContent", "HeraldStrategy", "HeraldTestSupport"]),
+        .testTarget(name: "HeraldPublishTests", dependencies: ["HeraldPublish", "HeraldStore", "HeraldTestSupport",
+                                                            .product(name: "GRDB", package: "GRDB.swift")],
+                    exclude: ["receiver.py"]),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HeraldCLITests", dependencies: ["herald", "HeraldTestSupport"]),
         .testTarget(name: "HeraldCalendarsTests", dependencies: ["HeraldCalendars", "HeraldTestSupport"], exclude: ["Fixtures"]),

@@ -65,6 +65,90 @@ enum Schema {
             try db.create(index: "share_task_on_post", on: "share_task", columns: ["post_id"])
             try db.create(index: "share_task_on_participant", on: "share_task", columns: ["participant", "due_at"])
         }
+        m.registerMigration("v3-publishing") { db in
+            // One delivery per (post revision, hook); its id is the idempotency key.
+            try db.create(table: "delivery") { t in
+                t.primaryKey("id", .text)
+                t.column("post_id", .text).notNull().references("post", onDelete: .cascade)
+                t.column("hook", .text).notNull()
+                t.column("revision", .integer).notNull()
+                t.column("state", .text).notNull().check(sql: "state IN (\(sqlList(DeliveryState.allCases)))")
+                t.column("due_at", .integer).notNull()
+                // After this instant the post is too late to be worth sending.
+                t.column("expires_at", .integer).notNull()
+                t.column("next_attempt_at", .integer).notNull()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("max_attempts", .integer).notNull()
+                t.column("lease_owner", .text)
+                t.column("lease_expires_at", .integer)
+                t.column("last_error", .text)
+                t.column("remote_url", .text)
+                t.column("remote_id", .text)
+                t.column("published_at", .integer)
+                t.column("created_at", .integer).notNull()
+                t.column("updated_at", .integer).notNull()
+                t.uniqueKey(["post_id", "hook", "revision"])
+                t.check(sql: "(state = 'publishing') = (lease_owner IS NOT NULL AND lease_expires_at IS NOT NULL)")
+            }
+            try db.create(index: "delivery_on_state_next_attempt_at", on: "delivery", columns: ["state", "next_attempt_at"])
+            // Every call to a hook.
+            try db.create(table: "attempt") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("delivery_id", .text).notNull().references("delivery", onDelete: .cascade)
+                t.column("number", .integer).notNull()
+                t.column("hook", .text).notNull()
+                t.column("lease_owner", .text).notNull()
+                t.column("started_at", .integer).notNull()
+                // Set just before a hook that cannot drop repeats is called, so a crash before it is safe to retry.
+                t.column("called_at", .integer)
+                t.column("ended_at", .integer)
+                t.column("outcome", .text).check(sql: "outcome IS NULL OR outcome IN (\(sqlList(AttemptOutcome.allCases)))")
+                t.column("http_status", .integer)
+                t.column("exit_code", .integer)
+                t.column("error", .text)
+                t.column("response_excerpt", .text)
+                t.uniqueKey(["delivery_id", "number"])
+            }
+            // Every publish pass, for `herald status`.
+            try db.create(table: "publish_run") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("owner", .text).notNull()
+                t.column("mode", .text).notNull().check(sql: "mode IN ('publish', 'run')")
+                t.column("started_at", .integer).notNull()
+                t.column("clock_at", .integer).notNull()
+                t.column("ended_at", .integer)
+                t.column("enqueued", .integer).notNull().defaults(to: 0)
+                t.column("claimed", .integer).notNull().defaults(to: 0)
+                t.column("published", .integer).notNull().defaults(to: 0)
+                t.column("retrying", .integer).notNull().defaults(to: 0)
+                t.column("failed", .integer).notNull().defaults(to: 0)
+                t.column("unknown", .integer).notNull().defaults(to: 0)
+                t.column("expired", .integer).notNull().defaults(to: 0)
+                t.column("rescued", .integer).notNull().defaults(to: 0)
+                t.column("exit_code", .integer)
+                t.column("note", .text)
+            }
+            try db.create(table: "hook_state") { t in
+                t.primaryKey("hook", .text)
+                t.column("disabled_at", .integer)
+                t.column("reason", .text)
+            }
+            // Lifecycle events for the strategy's `notify` hook, sent after each pass.
+            try db.create(table: "notification") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("event", .text).notNull()
+                    .check(sql: "event IN ('post.published', 'post.failed', 'post.unknown', 'post.expired', 'hook.disabled')")
+                t.column("post_id", .text)
+                t.column("delivery_id", .text)
+                t.column("hook", .text)
+                t.column("detail", .text)
+                t.column("created_at", .integer).notNull()
+                t.column("sent_at", .integer)
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("last_error", .text)
+            }
+            try db.create(index: "notification_unsent", on: "notification", columns: ["sent_at", "id"])
+        }
         return m
     }
 }

@@ -9,12 +9,20 @@ enum Console {
         return isatty(STDOUT_FILENO) == 1
     }()
 
-    static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
-    }
+    static func out(_ text: String) { write(STDOUT_FILENO, text + "\n") }
 
-    static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+    static func error(_ text: String) { write(STDERR_FILENO, text + "\n") }
+
+    /// Writes with POSIX calls that retry when a signal (e.g. a hook's child process exiting) interrupts them.
+    static func write(_ fd: Int32, _ text: String) {
+        let data = Data(text.utf8)
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { return }
+            }
+        }
     }
 
     static func bold(_ s: String) -> String { useColor ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
@@ -29,8 +37,7 @@ enum Console {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         let data = try encoder.encode(value)
-        FileHandle.standardOutput.write(data)
-        FileHandle.standardOutput.write(Data("\n".utf8))
+        write(STDOUT_FILENO, String(decoding: data, as: UTF8.self) + "\n")
     }
 }
 

@@ -1,8 +1,34 @@
 import ArgumentParser
+import Foundation
+import Logging
 
 /// The `herald` command: plans a quarter of social media from goals and publishes it through hooks.
 @main
 struct Herald: AsyncParsableCommand {
+    /// Logging goes to standard error at the level in HERALD_LOG_LEVEL (default: error).
+    static func bootstrapLogging() {
+        let level = ProcessInfo.processInfo.environment["HERALD_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .error
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+
+    static func main() async {
+        bootstrapLogging()
+        do {
+            var command = try parseAsRoot()
+            if var async = command as? AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
@@ -15,5 +41,5 @@ struct Herald: AsyncParsableCommand {
         75 try again later, 78 bad configuration.
         """,
         version: "herald \(version)",
-        subcommands: [Init.self, Validate.self, Goals.self, Channels.self, People.self, Plan.self, Calendar.self, PostCommand.self, Tasks.self, Draft.self, Review.self, Approve.self, Lint.self, Templates.self, DB.self])
+        subcommands: [Init.self, Validate.self, Goals.self, Channels.self, People.self, Plan.self, Calendar.self, PostCommand.self, Tasks.self, Draft.self, Review.self, Approve.self, Lint.self, Templates.self, Publish.self, Run.self, Queue.self, Hooks.self, Status.self, DB.self])
 }

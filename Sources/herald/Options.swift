@@ -4,6 +4,7 @@ import HeraldModel
 import HeraldResources
 import HeraldStore
 import HeraldContent
+import HeraldPublish
 import HeraldStrategy
 import HeraldPlanner
 import HeraldWorkspace
@@ -40,8 +41,10 @@ struct LocationOptions: ParsableArguments {
         return loaded
     }
 
+    /// Opens the database; `HERALD_BUSY_TIMEOUT` (seconds) changes how long a write waits for another process.
     func openStore() throws -> Store {
-        try Store(path: databasePath)
+        let timeout = environment["HERALD_BUSY_TIMEOUT"].flatMap(Double.init) ?? Store.defaultBusyTimeout
+        return try Store(path: databasePath, busyTimeout: timeout)
     }
 
     /// The strategy (validated, warnings printed) with its database.
@@ -96,6 +99,9 @@ func withExitCodes(_ body: () async throws -> Void) async throws {
         Console.error("herald: \(e.description)")
         throw ExitCode(e.exitCode)
     } catch let e as WorkspaceError {
+        Console.error("herald: \(e.description)")
+        throw ExitCode(e.exitCode)
+    } catch let e as HookConfigError {
         Console.error("herald: \(e.description)")
         throw ExitCode(e.exitCode)
     } catch let e as ContentError {

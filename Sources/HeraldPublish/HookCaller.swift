@@ -1,0 +1,261 @@
+import AsyncHTTPClient
+import Foundation
+import HeraldModel
+import NIOCore
+import NIOHTTP1
+
+/// One call to make: the bytes a hook receives and the ids that go with them.
+public struct HookCall: Sendable {
+    /// The delivery id: `webhook-id`, `Idempotency-Key`, `HERALD_DELIVERY_ID`, the outbox file name.
+    public var id: String
+    public var postID: String
+    public var body: Data
+    /// Sent as `webhook-timestamp` (from the injected clock).
+    public var timestamp: Date
+    /// For the outbox: the day in the file name and the post's text for the `.md` file.
+    public var day: String
+    public var text: String?
+
+    public init(id: String, postID: String, body: Data, timestamp: Date, day: String, text: String?) {
+        self.id = id; self.postID = postID; self.body = body; self.timestamp = timestamp; self.day = day; self.text = text
+    }
+}
+
+/// How a call went, before the retry policy is applied.
+public enum CallOutcome: Sendable {
+    case published(url: String?, remoteID: String?, httpStatus: Int?, exitCode: Int?, excerpt: String?)
+    /// Worth another try; `retryAfter` when the receiver asked for a pause.
+    case retry(error: String, retryAfter: TimeInterval?, httpStatus: Int?, exitCode: Int?, excerpt: String?, unreachable: Bool)
+    case failed(error: String, httpStatus: Int?, exitCode: Int?, excerpt: String?, disableHook: Bool)
+    /// It may or may not have happened (a non-idempotent command cut at its timeout).
+    case unknown(error: String, exitCode: Int?)
+}
+
+/// Calls hooks: webhooks over HTTP (no redirects followed), commands as child processes (argv, never a shell),
+/// outboxes as atomically written files.
+public final class HookCaller: Sendable {
+    let http: HTTPClient
+    /// Environment added to commands' (beyond HERALD_DELIVERY_ID and HERALD_POST_ID).
+    let baseEnvironment: [String: String]
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        var config = HTTPClient.Configuration(redirectConfiguration: .disallow,
+                                              timeout: .init(connect: .seconds(10)))
+        config.httpVersion = .http1Only
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+        baseEnvironment = environment
+    }
+
+    public func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    public func call(_ hook: ResolvedHook, _ call: HookCall) async -> CallOutcome {
+        switch hook.target {
+        case .webhook(let url, let signer): return await webhook(url, signer, hook, call)
+        case .command(let argv): return await CommandRunner.run(argv: argv, call: call, timeout: hook.timeout,
+                                                                idempotent: hook.idempotent, environment: baseEnvironment)
+        case .outbox(let dir): return Outbox.write(directory: dir, call: call)
+        }
+    }
+
+    func webhook(_ url: URL, _ signer: WebhookSigner, _ hook: ResolvedHook, _ call: HookCall) async -> CallOutcome {
+        let ts = Int(call.timestamp.timeIntervalSince1970)
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "herald/0.1 (+standard-webhooks)")
+        request.headers.add(name: "webhook-id", value: call.id)
+        request.headers.add(name: "webhook-timestamp", value: String(ts))
+        request.headers.add(name: "webhook-signature", value: signer.signature(id: call.id, timestamp: ts, body: call.body))
+        request.headers.add(name: "Idempotency-Key", value: call.id)
+        request.body = .bytes(ByteBuffer(bytes: call.body))
+        do {
+            let response = try await http.execute(request, timeout: .milliseconds(Int64(hook.timeout * 1000)))
+            let status = Int(response.status.code)
+            let bytes = try await response.body.collect(upTo: 256 * 1024)
+            let text = String(buffer: bytes)
+            let excerpt = text.isEmpty ? nil : String(text.prefix(500))
+            switch status {
+            case 200..<300:
+                var url: String?, rid: String?
+                if let json = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] {
+                    url = json["url"] as? String
+                    rid = (json["id"] as? String) ?? (json["id"] as? Int).map(String.init)
+                }
+                return .published(url: url, remoteID: rid, httpStatus: status, exitCode: nil, excerpt: excerpt)
+            case 300..<400:
+                let location = response.headers.first(name: "Location").map { " to \($0)" } ?? ""
+                return .failed(error: "HTTP \(status): redirect\(location) not followed; point the hook at the final address",
+                               httpStatus: status, exitCode: nil, excerpt: excerpt, disableHook: false)
+            case 408, 429, 500..<600:
+                let after = RetryPolicy.retryAfter(response.headers.first(name: "Retry-After"), now: call.timestamp)
+                return .retry(error: "HTTP \(status)", retryAfter: after, httpStatus: status, exitCode: nil, excerpt: excerpt, unreachable: false)
+            case 410:
+                return .failed(error: "HTTP 410 Gone: the receiver says this hook is gone; the hook is disabled until `herald hooks enable \(hook.id)`",
+                               httpStatus: status, exitCode: nil, excerpt: excerpt, disableHook: true)
+            default:
+                return .failed(error: "HTTP \(status): the receiver refused the post", httpStatus: status, exitCode: nil, excerpt: excerpt,
+                               disableHook: false)
+            }
+        } catch {
+            let text = String(describing: error)
+            let timedOut = text.contains("deadlineExceeded") || text.contains("readTimeout") || text.contains("TimeoutError")
+                || (error as? HTTPClientError) == .deadlineExceeded || (error as? HTTPClientError) == .readTimeout
+            if timedOut {
+                return .retry(error: "no answer within \(Int(hook.timeout)) s (timed out)", retryAfter: nil, httpStatus: nil,
+                              exitCode: nil, excerpt: nil, unreachable: false)
+            }
+            return .retry(error: "cannot reach \(url.host ?? url.absoluteString): \(Self.short(text))", retryAfter: nil,
+                          httpStatus: nil, exitCode: nil, excerpt: nil, unreachable: true)
+        }
+    }
+
+    static func short(_ text: String) -> String {
+        if text.contains("refused") || text.contains("ECONNREFUSED") { return "connection refused" }
+        if text.contains("connectTimeout") { return "connection timed out" }
+        if text.contains("resolve") || text.contains("NXDOMAIN") || text.contains("lookup") || text.contains("UnknownHost")
+            || text.contains("Name or service not known") { return "the host name does not resolve" }
+        return String(text.prefix(200))
+    }
+}
+
+/// Runs a command hook: argv as given, the payload on stdin, the ids in the environment; killed after its timeout.
+enum CommandRunner {
+    static func run(argv: [String], call: HookCall, timeout: TimeInterval, idempotent: Bool, environment: [String: String]) async -> CallOutcome {
+        await withCheckedContinuation { (cont: CheckedContinuation<CallOutcome, Never>) in
+            DispatchQueue.global().async {
+                cont.resume(returning: runBlocking(argv: argv, call: call, timeout: timeout, idempotent: idempotent, environment: environment))
+            }
+        }
+    }
+
+    static func resolve(_ program: String, path: String?) -> String? {
+        if program.contains("/") { return FileManager.default.isExecutableFile(atPath: program) ? program : nil }
+        for dir in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
+            let candidate = "\(dir)/\(program)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    static func runBlocking(argv: [String], call: HookCall, timeout: TimeInterval, idempotent: Bool, environment: [String: String]) -> CallOutcome {
+        guard let exe = resolve(argv[0], path: environment["PATH"]) else {
+            return .failed(error: "cannot run '\(argv[0])': no such program (check the hook's argv and PATH)", httpStatus: nil,
+                           exitCode: nil, excerpt: nil, disableHook: false)
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = Array(argv.dropFirst())
+        var env = environment
+        env["HERALD_DELIVERY_ID"] = call.id
+        env["HERALD_POST_ID"] = call.postID
+        p.environment = env
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        p.standardInput = stdin; p.standardOutput = stdout; p.standardError = stderr
+        let done = DispatchSemaphore(value: 0)
+        p.terminationHandler = { _ in done.signal() }
+        do { try p.run() } catch {
+            return .failed(error: "cannot run '\(exe)': \(error.localizedDescription)", httpStatus: nil, exitCode: nil, excerpt: nil, disableHook: false)
+        }
+        let group = DispatchGroup()
+        nonisolated(unsafe) var out = Data(), err = Data()
+        group.enter()
+        DispatchQueue.global().async { out = POSIXIO.readAll(stdout.fileHandleForReading.fileDescriptor, limit: 256 * 1024); group.leave() }
+        group.enter()
+        DispatchQueue.global().async { err = POSIXIO.readAll(stderr.fileHandleForReading.fileDescriptor, limit: 64 * 1024); group.leave() }
+        DispatchQueue.global().async {
+            signal(SIGPIPE, SIG_IGN)
+            POSIXIO.writeAll(stdin.fileHandleForWriting.fileDescriptor, call.body)
+            try? stdin.fileHandleForWriting.close()
+        }
+        var timedOut = false
+        if done.wait(timeout: .now() + timeout) == .timedOut {
+            timedOut = true
+            p.terminate()
+            if done.wait(timeout: .now() + 2) == .timedOut {
+                kill(p.processIdentifier, SIGKILL)
+                done.wait()
+            }
+        }
+        group.wait()
+        let code = Int(p.terminationStatus)
+        let errText = String(decoding: err.prefix(2000), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let outText = String(decoding: out.prefix(64 * 1024), as: UTF8.self)
+        let excerpt = [outText, errText].filter { !$0.isEmpty }.joined(separator: "\n").prefix(500)
+        if timedOut {
+            let msg = "the command did not finish within \(Int(timeout)) s and was stopped"
+            return idempotent
+                ? .retry(error: msg, retryAfter: nil, httpStatus: nil, exitCode: nil, excerpt: excerpt.isEmpty ? nil : String(excerpt), unreachable: false)
+                : .unknown(error: msg + "; it may or may not have posted", exitCode: nil)
+        }
+        switch code {
+        case 0:
+            var url: String?, rid: String?
+            if let json = try? JSONSerialization.jsonObject(with: out) as? [String: Any] {
+                url = json["url"] as? String
+                rid = (json["id"] as? String) ?? (json["id"] as? Int).map(String.init)
+            }
+            return .published(url: url, remoteID: rid, httpStatus: nil, exitCode: 0, excerpt: excerpt.isEmpty ? nil : String(excerpt))
+        case 75:
+            return .retry(error: "the command asked to retry (exit 75)\(errText.isEmpty ? "" : ": \(errText.prefix(200))")", retryAfter: nil,
+                          httpStatus: nil, exitCode: 75, excerpt: excerpt.isEmpty ? nil : String(excerpt), unreachable: false)
+        default:
+            return .failed(error: "the command exited with \(code)\(errText.isEmpty ? "" : ": \(errText.prefix(200))")", httpStatus: nil,
+                           exitCode: code, excerpt: excerpt.isEmpty ? nil : String(excerpt), disableHook: false)
+        }
+    }
+}
+
+/// Writes deliveries as files: `<dir>/<date>-<delivery id>.json` (and `.md` with the post's text), each written to a
+/// temporary file, flushed to disk, then linked into place. An existing file means it was already delivered.
+enum Outbox {
+    static func write(directory: String, call: HookCall) -> CallOutcome {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            return .retry(error: "cannot create the outbox folder \(directory): \(error.localizedDescription)", retryAfter: nil,
+                          httpStatus: nil, exitCode: nil, excerpt: nil, unreachable: true)
+        }
+        let stem = "\(call.day)-\(call.id)"
+        if let text = call.text {
+            if case .failed(let e) = place(Data(text.utf8), at: "\(directory)/\(stem).md", dir: directory) {
+                return .retry(error: e, retryAfter: nil, httpStatus: nil, exitCode: nil, excerpt: nil, unreachable: false)
+            }
+        }
+        switch place(call.body, at: "\(directory)/\(stem).json", dir: directory) {
+        case .written: return .published(url: "file://\(directory)/\(stem).json", remoteID: stem, httpStatus: nil, exitCode: nil, excerpt: nil)
+        case .existed: return .published(url: "file://\(directory)/\(stem).json", remoteID: stem, httpStatus: nil, exitCode: nil,
+                                         excerpt: "already in the outbox")
+        case .failed(let e): return .retry(error: e, retryAfter: nil, httpStatus: nil, exitCode: nil, excerpt: nil, unreachable: false)
+        }
+    }
+
+    enum Placed { case written, existed, failed(String) }
+
+    static func place(_ data: Data, at path: String, dir: String) -> Placed {
+        if FileManager.default.fileExists(atPath: path) { return .existed }
+        let temp = "\(dir)/.\(UUID().uuidString).tmp"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else { return .failed("cannot write in \(dir): \(String(cString: strerror(errno)))") }
+        var ok = data.withUnsafeBytes { raw -> Bool in
+            var offset = 0
+            while offset < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n <= 0 { return false }
+                offset += n
+            }
+            return true
+        }
+        ok = ok && fsync(fd) == 0
+        close(fd)
+        defer { unlink(temp) }
+        guard ok else { return .failed("cannot write \(path): \(String(cString: strerror(errno)))") }
+        if link(temp, path) != 0 {
+            return errno == EEXIST ? .existed : .failed("cannot place \(path): \(String(cString: strerror(errno)))")
+        }
+        let dfd = open(dir, O_RDONLY)
+        if dfd >= 0 { fsync(dfd); close(dfd) }
+        return .written
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import HeraldModel
+import HeraldStore
+import Logging
+
+/// What one publishing pass did.
+public struct PassReport: Sendable {
+    public var counts = RunCounts()
+    /// Hooks that could not be reached this pass.
+    public var unreachable: Set<String> = []
+    /// Deliveries that will be tried again.
+    public var retrying: Int { counts.retrying }
+    public var notificationsSent = 0
+
+    /// 0 done, 69 a hook is unreachable, 75 some deliveries will retry.
+    public var exitCode: Int32 {
+        if !unreachable.isEmpty { return 69 }
+        if counts.retrying > 0 { return 75 }
+        return 0
+    }
+}
+
+/// Settings of the publisher, validated once.
+public struct PublisherSettings: Sendable {
+    /// Deliveries claimed per transaction.
+    public var batchSize = 64
+    /// Hook calls in flight at once.
+    public var concurrency = 16
+    /// Added to the longest hook timeout to form the lease.
+    public var leaseMargin: TimeInterval = 60
+    public var retry = RetryPolicy.standard
+    /// Attempts at sending a lifecycle event to the notify hook.
+    public var notifyAttempts = 5
+    /// This process's name in leases and runs: host, pid and a random tag.
+    public var owner: String
+
+    public init(owner: String = PublisherSettings.defaultOwner()) { self.owner = owner }
+
+    public static func defaultOwner() -> String {
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "host"
+        return "\(host):\(getpid()):\(UUID().uuidString.prefix(6).lowercased())"
+    }
+}
+
+/// Hands due deliveries to hooks. `runOnce` is one pass (what cron runs); `PublisherService` loops it.
+public struct Publisher: Sendable {
+    public let store: Store
+    public let strategy: Strategy
+    public let hooks: [String: ResolvedHook]
+    public let caller: HookCaller
+    public let settings: PublisherSettings
+    /// The post's tagged link for the payload.
+    public let link: @Sendable (Post) -> String?
+    public let environment: [String: String]
+    public let logger: Logger
+
+    public init(store: Store, strategy: Strategy, hooks: [String: ResolvedHook], caller: HookCaller, settings: PublisherSettings,
+                environment: [String: String], logger: Logger = Logger(label: "herald.publish"), link: @escaping @Sendable (Post) -> String?) {
+        self.store = store; self.strategy = strategy; self.hooks = hooks; self.caller = caller; self.settings = settings
+        self.environment = environment; self.logger = logger; self.link = link
+    }
+
+    var clock: ZoneClock { ZoneClock(identifier: strategy.timeZone) ?? ZoneClock(TimeZone(identifier: "UTC")!) }
+    var notifying: Bool { strategy.notify != nil && hooks[strategy.notify!] != nil }
+
+    /// Where each channel's posts go.
+    var dueHooks: [String: [DueHook]] {
+        Dictionary(uniqueKeysWithValues: strategy.channels.map { c in
+            (c.id, c.hooks.compactMap { id in hooks[id].map { DueHook(hook: id, maxAttempts: $0.maxAttempts, maxLateness: c.maxLateness) } })
+        })
+    }
+
+    /// One pass: take back dead leases, queue what is due, deliver everything claimable now, send lifecycle events.
+    /// - Parameters:
+    ///   - now: the injected clock; read again after each batch so long passes keep time.
+    ///   - shouldStop: checked between batches (a service being asked to stop).
+    public func runOnce(now: @escaping @Sendable () -> Date, shouldStop: @Sendable () -> Bool = { false }) async throws -> PassReport {
+        var report = PassReport()
+        let idempotent = Set(hooks.values.filter(\.idempotent).map(\.id))
+        report.counts.rescued = try store.rescueExpiredLeases(now: now(), idempotentHooks: idempotent, notify: notifying)
+        let refreshed = try store.refreshQueue(now: now(), hooks: dueHooks, notify: notifying)
+        report.counts.enqueued = refreshed.enqueued
+        report.counts.expired += refreshed.expired
+        let lease = (hooks.values.map(\.timeout).max() ?? 15) * Double((settings.batchSize + settings.concurrency - 1) / settings.concurrency)
+            + settings.leaseMargin
+        while !shouldStop() {
+            let (claimed, expired) = try store.claim(owner: settings.owner, limit: settings.batchSize, now: now(), lease: lease, notify: notifying)
+            report.counts.expired += expired
+            guard !claimed.isEmpty else { break }
+            report.counts.claimed += claimed.count
+            Failpoint.afterClaim.hit(environment)
+            let results = await deliver(claimed, now: now, unreachable: &report.unreachable)
+            Failpoint.afterSend.hit(environment)
+            let c = try store.finish(results, owner: settings.owner, notify: notifying)
+            report.counts.published += c.published; report.counts.retrying += c.retrying; report.counts.failed += c.failed
+            report.counts.unknown += c.unknown; report.counts.expired += c.expired
+        }
+        report.notificationsSent = try await sendNotifications(now: now)
+        return report
+    }
+
+    /// Calls the hooks of a claimed batch, at most `concurrency` at once.
+    func deliver(_ batch: [ClaimedDelivery], now: @escaping @Sendable () -> Date, unreachable: inout Set<String>)
+        async -> [(delivery: Delivery, result: DeliveryResult, endedAt: Date)] {
+        var results: [(Delivery, DeliveryResult, Date)] = []
+        var failedHooks = Set<String>()
+        await withTaskGroup(of: (Delivery, DeliveryResult, Date, Bool).self) { group in
+            var next = 0
+            func start() {
+                guard next < batch.count else { return }
+                let item = batch[next]
+                next += 1
+                group.addTask { await self.deliverOne(item, now: now) }
+            }
+            for _ in 0..<min(settings.concurrency, batch.count) { start() }
+            for await (d, r, at, unreachableHook) in group {
+                results.append((d, r, at))
+                if unreachableHook { failedHooks.insert(d.hook) }
+                start()
+            }
+        }
+        unreachable.formUnion(failedHooks)
+        return results.map { (delivery: $0.0, result: $0.1, endedAt: $0.2) }
+    }
+
+    func deliverOne(_ item: ClaimedDelivery, now: @Sendable () -> Date) async -> (Delivery, DeliveryResult, Date, Bool) {
+        let d = item.delivery
+        guard let hook = hooks[d.hook] else {
+            return (d, .failed(error: "the hook '\(d.hook)' is no longer in the strategy", httpStatus: nil, exitCode: nil, excerpt: nil,
+                               disableHook: false), now(), false)
+        }
+        if !hook.idempotent {
+            do { try store.markCalling(d.id, attempt: d.attempts, owner: settings.owner, at: now()) } catch {
+                return (d, .retry(notBefore: now(), error: "could not record the call: \(error)", httpStatus: nil, exitCode: nil, excerpt: nil),
+                        now(), false)
+            }
+        }
+        let started = now()
+        let call = HookCall(id: d.id, postID: d.post, body: Payload.publish(item.post, delivery: d, link: link(item.post), clock: clock),
+                            timestamp: started, day: String(d.dueAt.isoUTC.prefix(10)), text: item.post.body)
+        let outcome = await caller.call(hook, call)
+        let ended = now()
+        switch outcome {
+        case .published(let url, let rid, let s, let e, let x):
+            logger.info("published", metadata: ["delivery": "\(d.id)", "hook": "\(d.hook)"])
+            return (d, .published(url: url, remoteID: rid, httpStatus: s, exitCode: e, excerpt: x), ended, false)
+        case .retry(let error, let retryAfter, let s, let e, let x, let unreachable):
+            let delay = settings.retry.delay(afterAttempt: d.attempts, delivery: d.id, retryAfter: retryAfter)
+            logger.notice("will retry", metadata: ["delivery": "\(d.id)", "error": "\(error)"])
+            return (d, .retry(notBefore: ended.addingTimeInterval(delay), error: error, httpStatus: s, exitCode: e, excerpt: x), ended, unreachable)
+        case .failed(let error, let s, let e, let x, let disable):
+            logger.warning("failed", metadata: ["delivery": "\(d.id)", "error": "\(error)"])
+            return (d, .failed(error: error, httpStatus: s, exitCode: e, excerpt: x, disableHook: disable), ended, false)
+        case .unknown(let error, _):
+            return (d, .unknown(error: error), ended, false)
+        }
+    }
+
+    /// Sends pending lifecycle events to the notify hook; failures stay pending for the next pass.
+    func sendNotifications(now: @Sendable () -> Date) async throws -> Int {
+        guard let id = strategy.notify, let hook = hooks[id] else { return 0 }
+        var sent = 0
+        for n in try store.pendingNotifications(limit: 100, maxAttempts: settings.notifyAttempts) {
+            var event: [String: Any] = ["type": n.event, "version": 1, "event_id": "evt_\(n.id)", "occurred_at": n.createdAt.isoUTC]
+            if let p = n.post, let post = try? store.post(p) { event["post"] = Payload.post(post, delivery: nil, link: link(post), clock: clock) }
+            if let d = n.delivery { event["delivery_id"] = d }
+            if let h = n.hook { event["hook"] = h }
+            if let detail = n.detail { event["detail"] = detail }
+            let call = HookCall(id: "evt_\(n.id)_\(StableHash.hex(settings.owner, length: 4))", postID: n.post ?? "", body: Payload.encode(event),
+                                timestamp: now(), day: String(n.createdAt.isoUTC.prefix(10)), text: nil)
+            let outcome = await caller.call(hook, call)
+            switch outcome {
+            case .published:
+                try store.notificationSent(n.id, ok: true, error: nil, at: now())
+                sent += 1
+            case .retry(let e, _, _, _, _, _), .failed(let e, _, _, _, _), .unknown(let e, _):
+                try store.notificationSent(n.id, ok: false, error: e, at: now())
+            }
+        }
+        return sent
+    }
+}

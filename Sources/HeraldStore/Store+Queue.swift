@@ -1,0 +1,493 @@
+import Foundation
+import GRDB
+import HeraldModel
+
+/// What a queue refresh found to do for one approved post.
+public struct DueHook: Sendable {
+    public var hook: String
+    public var maxAttempts: Int
+    public var maxLateness: TimeInterval
+
+    public init(hook: String, maxAttempts: Int, maxLateness: TimeInterval) {
+        self.hook = hook; self.maxAttempts = maxAttempts; self.maxLateness = maxLateness
+    }
+}
+
+/// How a claimed delivery ended, for `finish`.
+public enum DeliveryResult: Sendable {
+    case published(url: String?, remoteID: String?, httpStatus: Int?, exitCode: Int?, excerpt: String?)
+    /// Try again no sooner than `notBefore`.
+    case retry(notBefore: Date, error: String, httpStatus: Int?, exitCode: Int?, excerpt: String?)
+    case failed(error: String, httpStatus: Int?, exitCode: Int?, excerpt: String?, disableHook: Bool)
+    case unknown(error: String)
+}
+
+/// One claimed delivery with what the publisher needs to send it.
+public struct ClaimedDelivery: Sendable {
+    public var delivery: Delivery
+    public var post: Post
+}
+
+/// Counts of what a pass did, for `publish_run`.
+public struct RunCounts: Sendable, Equatable {
+    public var enqueued = 0, claimed = 0, published = 0, retrying = 0, failed = 0, unknown = 0, expired = 0, rescued = 0
+    public init() {}
+}
+
+/// A recorded publish pass.
+public struct PublishRun: Sendable {
+    public var id: Int64
+    public var owner: String
+    public var mode: String
+    public var startedAt: Date
+    public var clockAt: Date
+    public var endedAt: Date?
+    public var counts: RunCounts
+    public var exitCode: Int?
+    public var note: String?
+}
+
+/// A lifecycle event waiting for the notify hook.
+public struct PendingNotification: Sendable {
+    public var id: Int64
+    public var event: String
+    public var post: String?
+    public var delivery: String?
+    public var hook: String?
+    public var detail: String?
+    public var createdAt: Date
+    public var attempts: Int
+}
+
+extension Store {
+    static func secs(_ d: Date) -> Int64 { Int64(d.timeIntervalSince1970.rounded(.down)) }
+    static func date(_ s: Int64) -> Date { Date(timeIntervalSince1970: TimeInterval(s)) }
+
+    /// Turns approved posts whose time has come into deliveries (one per hook), voids deliveries of posts that
+    /// changed, were paused or cancelled, and expires what is too late. One transaction.
+    /// - Parameter hooks: for each channel, the hooks its posts go to.
+    public func refreshQueue(now: Date, hooks: [String: [DueHook]], notify: Bool) throws(StoreError) -> RunCounts {
+        try writeImmediate { db in
+            var counts = RunCounts()
+            let nowS = Store.secs(now)
+            // Void deliveries whose post is no longer approved at that revision.
+            try db.execute(sql: """
+                UPDATE delivery SET state = 'cancelled', updated_at = ?, last_error = 'the post changed, was cancelled or paused'
+                WHERE state IN ('scheduled', 'retrying') AND NOT EXISTS (
+                    SELECT 1 FROM post WHERE post.id = delivery.post_id AND post.status = 'approved' AND post.revision = delivery.revision)
+                """, arguments: [nowS])
+            let due = try Row.fetchAll(db, sql: """
+                SELECT id, channel, revision, scheduled_at FROM post WHERE status = 'approved' AND scheduled_at <= ?
+                """, arguments: [nowS])
+            for row in due {
+                let postID: String = row["id"], channel: String = row["channel"], revision: Int = row["revision"]
+                let scheduled: Int64 = row["scheduled_at"]
+                for h in hooks[channel] ?? [] {
+                    let id = Delivery.makeID(post: postID, hook: h.hook, revision: revision)
+                    let expires = scheduled + Int64(h.maxLateness)
+                    let state: DeliveryState = nowS > expires ? .expired : .scheduled
+                    try db.execute(sql: """
+                        INSERT INTO delivery (id, post_id, hook, revision, state, due_at, expires_at, next_attempt_at, max_attempts,
+                                              last_error, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                        """, arguments: [id, postID, h.hook, revision, state.rawValue, scheduled, expires, scheduled, h.maxAttempts,
+                                         state == .expired ? "too late: more than the channel's max_lateness after its time" : nil,
+                                         nowS, nowS])
+                    if db.changesCount > 0 {
+                        if state == .expired {
+                            counts.expired += 1
+                            if notify { try Store.notify(db, "post.expired", post: postID, delivery: id, hook: h.hook, detail: nil, at: nowS) }
+                        } else {
+                            counts.enqueued += 1
+                        }
+                    }
+                }
+                try Store.settlePost(db, postID, revision: revision, at: nowS)
+            }
+            return counts
+        }
+    }
+
+    /// Takes back deliveries whose lease ran out (their process died). A hook that can drop repeats, or a call
+    /// that never started, is retried; otherwise the delivery waits for a person as `unknown`.
+    public func rescueExpiredLeases(now: Date, idempotentHooks: Set<String>, notify: Bool) throws(StoreError) -> Int {
+        try writeImmediate { db in
+            let nowS = Store.secs(now)
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT d.id, d.hook, d.post_id, d.revision, d.attempts, a.called_at FROM delivery d
+                LEFT JOIN attempt a ON a.delivery_id = d.id AND a.number = d.attempts
+                WHERE d.state = 'publishing' AND d.lease_expires_at < ?
+                """, arguments: [nowS])
+            for row in rows {
+                let id: String = row["id"], hook: String = row["hook"], post: String = row["post_id"]
+                let calledAt: Int64? = row["called_at"]
+                let safe = idempotentHooks.contains(hook) || calledAt == nil
+                try db.execute(sql: """
+                    UPDATE delivery SET state = ?, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = ?, updated_at = ?,
+                           last_error = ? WHERE id = ?
+                    """, arguments: [safe ? "retrying" : "unknown", nowS, nowS,
+                                     safe ? "the publisher stopped mid-delivery; retrying (the receiver can drop the repeat by its id)"
+                                          : "the publisher stopped while the hook was running; it may or may not have posted", id])
+                try db.execute(sql: """
+                    UPDATE attempt SET ended_at = ?, outcome = 'interrupted', error = 'the publishing process stopped (lease expired)'
+                    WHERE delivery_id = ? AND ended_at IS NULL
+                    """, arguments: [nowS, id])
+                if !safe, notify { try Store.notify(db, "post.unknown", post: post, delivery: id, hook: hook, detail: nil, at: nowS) }
+                try Store.settlePost(db, post, revision: row["revision"], at: nowS)
+            }
+            return rows.count
+        }
+    }
+
+    /// Claims up to `limit` due deliveries for `owner` in one IMMEDIATE transaction, so two publishers never claim
+    /// the same one; expires those past their lateness instead. Records the attempt's start.
+    public func claim(owner: String, limit: Int, now: Date, lease: TimeInterval, notify: Bool) throws(StoreError)
+        -> (claimed: [ClaimedDelivery], expired: Int) {
+        try writeImmediate { db in
+            let nowS = Store.secs(now)
+            // Expire what is too late.
+            let late = try Row.fetchAll(db, sql: """
+                UPDATE delivery SET state = 'expired', updated_at = ?, last_error = 'too late: more than the channel''s max_lateness after its time'
+                WHERE state IN ('scheduled', 'retrying') AND next_attempt_at <= ? AND expires_at < ?
+                RETURNING id, post_id, hook, revision
+                """, arguments: [nowS, nowS, nowS])
+            for row in late {
+                if notify { try Store.notify(db, "post.expired", post: row["post_id"], delivery: row["id"], hook: row["hook"], detail: nil, at: nowS) }
+                try Store.settlePost(db, row["post_id"], revision: row["revision"], at: nowS)
+            }
+            let rows = try Row.fetchAll(db, sql: """
+                UPDATE delivery SET state = 'publishing', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, updated_at = ?
+                WHERE id IN (
+                    SELECT d.id FROM delivery d
+                    WHERE d.state IN ('scheduled', 'retrying') AND d.next_attempt_at <= ?
+                      AND d.hook NOT IN (SELECT hook FROM hook_state WHERE disabled_at IS NOT NULL)
+                      AND EXISTS (SELECT 1 FROM post p WHERE p.id = d.post_id AND p.status = 'approved' AND p.revision = d.revision)
+                    ORDER BY d.next_attempt_at, d.id LIMIT ?)
+                RETURNING *
+                """, arguments: [owner, nowS + Int64(lease.rounded(.up)), nowS, nowS, limit])
+            var out: [ClaimedDelivery] = []
+            for row in rows {
+                let d = Store.delivery(row)
+                try db.execute(sql: """
+                    INSERT INTO attempt (delivery_id, number, hook, lease_owner, started_at) VALUES (?, ?, ?, ?, ?)
+                    """, arguments: [d.id, d.attempts, d.hook, owner, nowS])
+                guard let post = try PostRecord.fetchOne(db, key: d.post)?.post else { continue }
+                out.append(ClaimedDelivery(delivery: d, post: post))
+            }
+            return (out.sorted { ($0.delivery.nextAttemptAt, $0.delivery.id) < ($1.delivery.nextAttemptAt, $1.delivery.id) }, late.count)
+        }
+    }
+
+    /// Marks that a hook which cannot drop repeats is about to be called (so a crash after this is `unknown`).
+    public func markCalling(_ delivery: String, attempt: Int, owner: String, at now: Date) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE attempt SET called_at = ? WHERE delivery_id = ? AND number = ? AND lease_owner = ?",
+                           arguments: [Store.secs(now), delivery, attempt, owner])
+        }
+    }
+
+    /// Finishes claimed deliveries in one transaction, each fenced on its lease owner and attempt number: a
+    /// delivery whose lease was taken back meanwhile is left as the rescuer set it. Returns the counts.
+    public func finish(_ results: [(delivery: Delivery, result: DeliveryResult, endedAt: Date)], owner: String,
+                       notify: Bool) throws(StoreError) -> RunCounts {
+        try writeImmediate { db in
+            var counts = RunCounts()
+            for (d, result, endedAt) in results {
+                let endS = Store.secs(endedAt)
+                var state: DeliveryState
+                var next = endS
+                var error: String?, url: String?, remoteID: String?
+                var status: Int?, exit: Int?, excerpt: String?
+                var outcome: AttemptOutcome
+                switch result {
+                case .published(let u, let rid, let s, let e, let x):
+                    state = .published; url = u; remoteID = rid; status = s; exit = e; excerpt = x; outcome = .published
+                case .retry(let notBefore, let err, let s, let e, let x):
+                    error = err; status = s; exit = e; excerpt = x; outcome = .retry
+                    next = Store.secs(notBefore)
+                    let expires = try Int64.fetchOne(db, sql: "SELECT expires_at FROM delivery WHERE id = ?", arguments: [d.id]) ?? Int64.max
+                    if d.attempts >= d.maxAttempts {
+                        state = .failed
+                        error = "\(err) (gave up after \(d.attempts) attempt\(d.attempts == 1 ? "" : "s"))"
+                    } else if next > expires {
+                        state = .expired
+                        error = "\(err); the next try would be too late (after the channel's max_lateness)"
+                    } else {
+                        state = .retrying
+                    }
+                case .failed(let err, let s, let e, let x, let disable):
+                    state = .failed; error = err; status = s; exit = e; excerpt = x; outcome = .failed
+                    if disable {
+                        try db.execute(sql: """
+                            INSERT INTO hook_state (hook, disabled_at, reason) VALUES (?, ?, ?)
+                            ON CONFLICT(hook) DO UPDATE SET disabled_at = excluded.disabled_at, reason = excluded.reason
+                            """, arguments: [d.hook, endS, err])
+                        if notify { try Store.notify(db, "hook.disabled", post: d.post, delivery: d.id, hook: d.hook, detail: err, at: endS) }
+                    }
+                case .unknown(let err):
+                    state = .unknown; error = err; outcome = .unknown
+                }
+                try db.execute(sql: """
+                    UPDATE delivery SET state = ?, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = ?, updated_at = ?,
+                           last_error = ?, remote_url = COALESCE(?, remote_url), remote_id = COALESCE(?, remote_id),
+                           published_at = CASE WHEN ? = 'published' THEN ? ELSE published_at END
+                    WHERE id = ? AND state = 'publishing' AND lease_owner = ? AND attempts = ?
+                    """, arguments: [state.rawValue, next, endS, error, url, remoteID, state.rawValue, endS, d.id, owner, d.attempts])
+                guard db.changesCount > 0 else { continue }
+                try db.execute(sql: """
+                    UPDATE attempt SET ended_at = ?, outcome = ?, http_status = ?, exit_code = ?, error = ?, response_excerpt = ?
+                    WHERE delivery_id = ? AND number = ? AND lease_owner = ?
+                    """, arguments: [endS, state == .expired ? AttemptOutcome.expired.rawValue : outcome.rawValue, status, exit, error,
+                                     excerpt, d.id, d.attempts, owner])
+                switch state {
+                case .published: counts.published += 1
+                case .retrying: counts.retrying += 1
+                case .failed: counts.failed += 1
+                case .unknown: counts.unknown += 1
+                case .expired: counts.expired += 1
+                default: break
+                }
+                if notify, state != .retrying {
+                    try Store.notify(db, "post.\(state.rawValue)", post: d.post, delivery: d.id, hook: d.hook, detail: error, at: endS)
+                }
+                try Store.settlePost(db, d.post, revision: d.revision, at: endS)
+            }
+            return counts
+        }
+    }
+
+    /// Gives a post its final status once none of its deliveries (at its revision) is pending.
+    static func settlePost(_ db: Database, _ post: String, revision: Int, at now: Int64) throws {
+        let states = try String.fetchAll(db, sql: "SELECT state FROM delivery WHERE post_id = ? AND revision = ?", arguments: [post, revision])
+            .compactMap(DeliveryState.init(rawValue:))
+        guard !states.isEmpty, !states.contains(where: { [.scheduled, .retrying, .publishing, .unknown].contains($0) }) else { return }
+        let status: PostStatus
+        if states.contains(.failed) { status = .failed }
+        else if states.allSatisfy({ $0 == .expired }) { status = .expired }
+        else if states.contains(.published) { status = .published }
+        else { return }
+        try db.execute(sql: "UPDATE post SET status = ?, updated_at = ? WHERE id = ? AND revision = ? AND status = 'approved'",
+                       arguments: [status.rawValue, now, post, revision])
+    }
+
+    static func notify(_ db: Database, _ event: String, post: String?, delivery: String?, hook: String?, detail: String?, at: Int64) throws {
+        guard ["post.published", "post.failed", "post.unknown", "post.expired", "hook.disabled"].contains(event) else { return }
+        try db.execute(sql: """
+            INSERT INTO notification (event, post_id, delivery_id, hook, detail, created_at) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [event, post, delivery, hook, detail, at])
+    }
+
+    static func delivery(_ row: Row) -> Delivery {
+        Delivery(id: row["id"], post: row["post_id"], hook: row["hook"], revision: row["revision"],
+                 state: DeliveryState(rawValue: row["state"]) ?? .scheduled, dueAt: date(row["due_at"]),
+                 nextAttemptAt: date(row["next_attempt_at"]), attempts: row["attempts"], maxAttempts: row["max_attempts"],
+                 leaseOwner: row["lease_owner"], leaseExpiresAt: (row["lease_expires_at"] as Int64?).map(date),
+                 lastError: row["last_error"], remoteURL: row["remote_url"], remoteID: row["remote_id"],
+                 publishedAt: (row["published_at"] as Int64?).map(date))
+    }
+
+    // MARK: Runs, listing, and a person's decisions
+
+    public func startRun(owner: String, mode: String, startedAt: Date, clockAt: Date) throws(StoreError) -> Int64 {
+        try write { db in
+            try db.execute(sql: "INSERT INTO publish_run (owner, mode, started_at, clock_at) VALUES (?, ?, ?, ?)",
+                           arguments: [owner, mode, Store.secs(startedAt), Store.secs(clockAt)])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func endRun(_ id: Int64, counts: RunCounts, exitCode: Int32, note: String?, at: Date) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE publish_run SET ended_at = ?, enqueued = ?, claimed = ?, published = ?, retrying = ?, failed = ?, unknown = ?,
+                       expired = ?, rescued = ?, exit_code = ?, note = ? WHERE id = ?
+                """, arguments: [Store.secs(at), counts.enqueued, counts.claimed, counts.published, counts.retrying, counts.failed,
+                                 counts.unknown, counts.expired, counts.rescued, exitCode, note, id])
+        }
+    }
+
+    public func lastRuns(_ n: Int) throws(StoreError) -> [PublishRun] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM publish_run ORDER BY id DESC LIMIT ?", arguments: [n]).map { r in
+                var c = RunCounts()
+                c.enqueued = r["enqueued"]; c.claimed = r["claimed"]; c.published = r["published"]; c.retrying = r["retrying"]
+                c.failed = r["failed"]; c.unknown = r["unknown"]; c.expired = r["expired"]; c.rescued = r["rescued"]
+                return PublishRun(id: r["id"], owner: r["owner"], mode: r["mode"], startedAt: Store.date(r["started_at"]),
+                                  clockAt: Store.date(r["clock_at"]), endedAt: (r["ended_at"] as Int64?).map(Store.date), counts: c,
+                                  exitCode: r["exit_code"], note: r["note"])
+            }
+        }
+    }
+
+    public func deliveries(states: [DeliveryState]? = nil, post: String? = nil, limit: Int? = nil) throws(StoreError) -> [Delivery] {
+        try read { db in
+            var sql = "SELECT * FROM delivery WHERE 1"
+            var args: [any DatabaseValueConvertible] = []
+            if let states { sql += " AND state IN (\(states.map { _ in "?" }.joined(separator: ", ")))"; args += states.map(\.rawValue) }
+            if let post { sql += " AND post_id = ?"; args.append(post) }
+            sql += " ORDER BY next_attempt_at, id"
+            if let limit { sql += " LIMIT \(limit)" }
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(Store.delivery)
+        }
+    }
+
+    public func delivery(_ id: String) throws(StoreError) -> Delivery {
+        let d = try read { db in try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [id]).map(Store.delivery) }
+        guard let d else { throw .notFound(what: "delivery", id: id) }
+        return d
+    }
+
+    public func attempts(delivery: String) throws(StoreError) -> [Attempt] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM attempt WHERE delivery_id = ? ORDER BY number", arguments: [delivery]).map { r in
+                Attempt(delivery: r["delivery_id"], number: r["number"], hook: r["hook"], startedAt: Store.date(r["started_at"]),
+                        endedAt: (r["ended_at"] as Int64?).map(Store.date), outcome: (r["outcome"] as String?).flatMap(AttemptOutcome.init),
+                        httpStatus: r["http_status"], exitCode: r["exit_code"], error: r["error"], responseExcerpt: r["response_excerpt"])
+            }
+        }
+    }
+
+    /// Counts of deliveries by state.
+    public func deliveryCounts() throws(StoreError) -> [DeliveryState: Int] {
+        try read { db in
+            var out: [DeliveryState: Int] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM delivery GROUP BY state") {
+                if let s = DeliveryState(rawValue: r["state"]) { out[s] = r["n"] }
+            }
+            return out
+        }
+    }
+
+    /// The next approved posts to go out after `now`.
+    public func nextDue(after now: Date, limit: Int) throws(StoreError) -> [Post] {
+        try read { db in
+            try PostRecord.filter(sql: "status = 'approved' AND scheduled_at > ?", arguments: [Store.secs(now)])
+                .order(PostRecord.Columns.scheduledAt).limit(limit).fetchAll(db).map(\.post)
+        }
+    }
+
+    /// Approved posts whose time has passed but that have no delivery yet (cron not running?).
+    public func overdueWithoutDelivery(before now: Date) throws(StoreError) -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM post p WHERE p.status = 'approved' AND p.scheduled_at <= ?
+                AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.post_id = p.id AND d.revision = p.revision)
+                """, arguments: [Store.secs(now)]) ?? 0
+        }
+    }
+
+    /// A person's decision: try a failed, unknown or expired delivery again now.
+    public func retryDelivery(_ id: String, now: Date) throws(StoreError) -> Delivery {
+        try writeImmediate { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [id]) else {
+                throw StoreError.notFound(what: "delivery", id: id)
+            }
+            let d = Store.delivery(row)
+            guard [.failed, .unknown, .expired, .cancelled].contains(d.state) else {
+                throw StoreError.refused("\(id) is \(d.state.rawValue); only failed, unknown, expired or cancelled deliveries can be retried.")
+            }
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM post WHERE id = ? AND revision = ?", arguments: [d.post, d.revision]) == 1 else {
+                throw StoreError.refused("the post changed since this delivery was made; approve it again and `herald publish` makes a new one.")
+            }
+            let nowS = Store.secs(now)
+            try db.execute(sql: """
+                UPDATE delivery SET state = 'retrying', next_attempt_at = ?, max_attempts = MAX(max_attempts, attempts + 1),
+                       expires_at = MAX(expires_at, ? + 3600), updated_at = ?, last_error = NULL WHERE id = ?
+                """, arguments: [nowS, nowS, nowS, id])
+            try db.execute(sql: "UPDATE post SET status = 'approved', updated_at = ? WHERE id = ? AND status IN ('failed', 'expired')",
+                           arguments: [nowS, d.post])
+            return Store.delivery(try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [id])!)
+        }
+    }
+
+    /// A person's decision: do not send this delivery.
+    public func cancelDelivery(_ id: String, now: Date) throws(StoreError) -> Delivery {
+        try writeImmediate { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [id]) else {
+                throw StoreError.notFound(what: "delivery", id: id)
+            }
+            let d = Store.delivery(row)
+            guard ![.published, .publishing, .cancelled].contains(d.state) else {
+                throw StoreError.refused("\(id) is \(d.state.rawValue); it cannot be cancelled.")
+            }
+            try db.execute(sql: "UPDATE delivery SET state = 'cancelled', updated_at = ?, last_error = 'cancelled by a person' WHERE id = ?",
+                           arguments: [Store.secs(now), id])
+            return Store.delivery(try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [id])!)
+        }
+    }
+
+    /// A person's decision: it did go out (e.g. an `unknown` delivery they checked), at this address.
+    public func markPublished(_ id: String, url: String?, now: Date) throws(StoreError) -> Delivery {
+        try writeImmediate { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [id]) else {
+                throw StoreError.notFound(what: "delivery", id: id)
+            }
+            let d = Store.delivery(row)
+            guard d.state != .published, d.state != .publishing else {
+                throw StoreError.refused("\(id) is \(d.state.rawValue); nothing to mark.")
+            }
+            let nowS = Store.secs(now)
+            try db.execute(sql: """
+                UPDATE delivery SET state = 'published', published_at = ?, remote_url = COALESCE(?, remote_url), updated_at = ?,
+                       last_error = NULL WHERE id = ?
+                """, arguments: [nowS, url, nowS, id])
+            try db.execute(sql: "UPDATE post SET status = 'approved' WHERE id = ? AND revision = ? AND status IN ('failed', 'expired')",
+                           arguments: [d.post, d.revision])
+            try Store.settlePost(db, d.post, revision: d.revision, at: nowS)
+            return Store.delivery(try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [id])!)
+        }
+    }
+
+    // MARK: Hooks and notifications
+
+    public func disabledHooks() throws(StoreError) -> [String: String] {
+        try read { db in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT hook, reason FROM hook_state WHERE disabled_at IS NOT NULL")
+                .map { ($0["hook"] as String, ($0["reason"] as String?) ?? "") })
+        }
+    }
+
+    public func enableHook(_ hook: String) throws(StoreError) -> Bool {
+        try write { db in
+            try db.execute(sql: "UPDATE hook_state SET disabled_at = NULL, reason = NULL WHERE hook = ?", arguments: [hook])
+            return db.changesCount > 0
+        }
+    }
+
+    public func pendingNotifications(limit: Int, maxAttempts: Int) throws(StoreError) -> [PendingNotification] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM notification WHERE sent_at IS NULL AND attempts < ? ORDER BY id LIMIT ?",
+                             arguments: [maxAttempts, limit]).map { r in
+                PendingNotification(id: r["id"], event: r["event"], post: r["post_id"], delivery: r["delivery_id"], hook: r["hook"],
+                                    detail: r["detail"], createdAt: Store.date(r["created_at"]), attempts: r["attempts"])
+            }
+        }
+    }
+
+    public func notificationSent(_ id: Int64, ok: Bool, error: String?, at: Date) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE notification SET attempts = attempts + 1, sent_at = CASE WHEN ? THEN ? ELSE NULL END, last_error = ? WHERE id = ?",
+                           arguments: [ok, Store.secs(at), error, id])
+        }
+    }
+
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    public func integrityCheck() throws(StoreError) -> String {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+
+    func writeImmediate<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch {
+            throw Store.map(error, path: path)
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import HeraldContent
+import HeraldModel
+import HeraldPublish
+import HeraldStore
+
+extension Workspace {
+    /// The hooks the strategy uses, with secrets from `environment` (exit 78 on a problem).
+    public func resolvedHooks(environment: [String: String]) throws -> [String: ResolvedHook] {
+        try ResolvedHook.resolve(strategy, environment: environment, baseDirectory: loaded.directory)
+    }
+
+    /// The lock file that keeps publishers from working at once: beside the database.
+    public var publishLockPath: String { store.path + ".lock" }
+
+    /// A publisher over this workspace.
+    public func publisher(environment: [String: String], settings: PublisherSettings = PublisherSettings(),
+                          caller: HookCaller) throws -> Publisher {
+        let hooks = try resolvedHooks(environment: environment)
+        let context = DraftContext(strategy: strategy)
+        let strategy = self.strategy
+        return Publisher(store: store, strategy: strategy, hooks: hooks, caller: caller, settings: settings, environment: environment) { post in
+            context.link(for: post, campaign: post.campaign.flatMap(strategy.campaign))
+        }
+    }
+
+    /// Each channel's hooks with their attempts and lateness, for a queue refresh without secrets.
+    public var dueHooks: [String: [DueHook]] {
+        Dictionary(uniqueKeysWithValues: strategy.channels.map { c in
+            (c.id, c.hooks.compactMap { id in strategy.hook(id).map { DueHook(hook: id, maxAttempts: $0.maxAttempts, maxLateness: c.maxLateness) } })
+        })
+    }
+}

@@ -1,0 +1,423 @@
+import ArgumentParser
+import Foundation
+import HeraldModel
+import HeraldPublish
+import HeraldStore
+import HeraldStrategy
+import HeraldWorkspace
+import Logging
+import ServiceLifecycle
+
+/// Opens the workspace for publishing: a strategy problem in `hooks:` is a configuration error (78).
+func openForPublishing(_ location: LocationOptions) throws -> Workspace {
+    do {
+        return try location.openWorkspace()
+    } catch let e as StrategyError {
+        if case .invalid(let ds) = e, ds.contains(where: { $0.severity == .error && $0.path.hasPrefix("hooks") }) {
+            Console.error(e.description)
+            Console.error("the hooks are misconfigured; nothing was claimed.")
+            throw ExitCode(78)
+        }
+        throw e
+    }
+}
+
+/// A clock that starts at `--now` (or the system time) and runs at real speed.
+func runningClock(from start: Date) -> @Sendable () -> Date {
+    let began = ContinuousClock.now
+    return { start.addingTimeInterval(Double((ContinuousClock.now - began).components.seconds)
+        + Double((ContinuousClock.now - began).components.attoseconds) / 1e18) }
+}
+
+func summary(_ r: PassReport) -> String {
+    let c = r.counts
+    var parts = ["published \(c.published)"]
+    if c.retrying > 0 { parts.append("\(c.retrying) will retry") }
+    if c.failed > 0 { parts.append("\(c.failed) failed") }
+    if c.unknown > 0 { parts.append("\(c.unknown) unknown (need a person)") }
+    if c.expired > 0 { parts.append("\(c.expired) expired") }
+    if c.rescued > 0 { parts.append("\(c.rescued) taken back from a stopped publisher") }
+    if !r.unreachable.isEmpty { parts.append("unreachable: \(r.unreachable.sorted().joined(separator: ", "))") }
+    if r.notificationsSent > 0 { parts.append("\(r.notificationsSent) notifications sent") }
+    return parts.joined(separator: ", ")
+}
+
+extension Herald {
+    struct Publish: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Hand every due, approved post to its hooks, then exit (what cron runs every minute).",
+            discussion: """
+            Exit codes: 0 done (or another publisher is running: this one exits quietly), 75 some deliveries will
+            retry, 69 a hook is unreachable, 65 bad data, 78 bad hook configuration (nothing is claimed).
+            Example crontab line:
+              * * * * * cd /srv/acme && herald publish
+            """)
+
+        @Flag(help: "Wait for another publisher to finish instead of exiting.") var wait = false
+        @Flag(name: .shortAndLong, help: "Print what was done even when nothing was.") var verbose = false
+        @OptionGroup var location: LocationOptions
+        @OptionGroup var clockOptions: ClockOptions
+
+        func run() async throws {
+            try await withExitCodes {
+                let ws = try openForPublishing(location)
+                let env = ProcessInfo.processInfo.environment
+                let caller = HookCaller(environment: env)
+                defer { Task { await caller.shutdown() } }
+                let publisher = try ws.publisher(environment: env, caller: caller)
+                guard let lock = try FileLock(path: ws.publishLockPath, wait: wait) else {
+                    if verbose { Console.error("another herald is publishing from \(ws.store.path); exiting.") }
+                    await caller.shutdown()
+                    return
+                }
+                let now = runningClock(from: clockOptions.now)
+                let runID = try ws.store.startRun(owner: publisher.settings.owner, mode: "publish", startedAt: Date(), clockAt: now())
+                let report: PassReport
+                do {
+                    report = try await publisher.runOnce(now: now)
+                } catch {
+                    try? ws.store.endRun(runID, counts: RunCounts(), exitCode: 74, note: "\(error)", at: Date())
+                    await caller.shutdown()
+                    throw error
+                }
+                try ws.store.endRun(runID, counts: report.counts, exitCode: report.exitCode, note: nil, at: Date())
+                withExtendedLifetime(lock) {}
+                await caller.shutdown()
+                if verbose || report.counts.claimed + report.counts.expired + report.counts.rescued > 0 {
+                    Console.out(summary(report) + ".")
+                }
+                if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+            }
+        }
+    }
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Publish continuously as a service; stops cleanly on SIGTERM or SIGINT.",
+            discussion: "It wakes when the next post is due (at least every --interval). See README for a systemd unit. Example: herald run")
+
+        @Option(help: "Longest pause between passes, in seconds.") var interval: Int = 30
+        @OptionGroup var location: LocationOptions
+        @OptionGroup var clockOptions: ClockOptions
+
+        func validate() throws {
+            if interval < 1 || interval > 3600 { throw ValidationError("--interval must be from 1 to 3600 seconds.") }
+        }
+
+        func run() async throws {
+            try await withExitCodes {
+                let ws = try openForPublishing(location)
+                let env = ProcessInfo.processInfo.environment
+                let caller = HookCaller(environment: env)
+                let publisher = try ws.publisher(environment: env, caller: caller)
+                var logger = Logger(label: "herald")
+                logger.logLevel = env["HERALD_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+                let now = runningClock(from: clockOptions.now)
+                let store = ws.store
+                let owner = publisher.settings.owner
+                let service = PublisherService(publisher: publisher, lockPath: ws.publishLockPath, interval: .seconds(interval), now: now) { report in
+                    if let id = try? store.startRun(owner: owner, mode: "run", startedAt: Date(), clockAt: now()) {
+                        try? store.endRun(id, counts: report.counts, exitCode: report.exitCode, note: nil, at: Date())
+                    }
+                    if report.counts.claimed + report.counts.expired + report.counts.rescued > 0 {
+                        Console.out("\(now().isoUTC) \(summary(report))")
+                    }
+                }
+                Console.out("herald run: publishing from \(ws.store.path) (SIGTERM or Ctrl-C to stop).")
+                let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                try await group.run()
+                await caller.shutdown()
+                Console.out("herald run: stopped.")
+            }
+        }
+    }
+
+    struct Queue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Deliveries by state, and a person's decisions about them.",
+            discussion: """
+            States: scheduled → publishing (leased) → published; retrying (with its next time), failed, unknown
+            (the process died mid-call on a hook that cannot drop repeats: check, then mark-published or retry),
+            cancelled, expired (later than the channel's max_lateness).
+            Examples:
+              herald queue
+              herald queue --failed
+              herald queue retry dlv_… | cancel dlv_… | mark-published dlv_… --url https://…
+            """,
+            subcommands: [List.self, Show.self, Refresh.self, Retry.self, Cancel.self, MarkPublished.self],
+            defaultSubcommand: List.self)
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List deliveries (default).")
+            @Flag(help: "Only what needs a person: failed, unknown, expired.") var failed = false
+            @Option(help: "Only this state.") var state: String?
+            @Option(help: "Only this post's deliveries.") var post: String?
+            @OptionGroup var output: OutputOptions
+            @OptionGroup var location: LocationOptions
+
+            func validate() throws {
+                if let state, DeliveryState(rawValue: state) == nil {
+                    throw ValidationError("unknown state '\(state)'; use \(DeliveryState.allCases.map(\.rawValue).joined(separator: ", ")).")
+                }
+            }
+
+            func run() async throws {
+                try await withExitCodes {
+                    let ws = try location.openWorkspace(printWarnings: false)
+                    let states: [DeliveryState]? = failed ? DeliveryState.needsPerson : state.flatMap(DeliveryState.init).map { [$0] }
+                    let list = try ws.store.deliveries(states: states, post: post)
+                    if output.json { return try Console.json(list.map { DeliveryJSON($0) }) }
+                    let counts = try ws.store.deliveryCounts()
+                    Console.out(DeliveryState.allCases.compactMap { s in counts[s].map { "\(s.rawValue) \($0)" } }.joined(separator: " · ").ifEmpty("No deliveries yet: `herald publish` makes them when approved posts fall due."))
+                    guard !list.isEmpty else { return }
+                    var t = Table("delivery", "post", "hook", "state", "attempts", "next / done", "last error")
+                    for d in list {
+                        let when = d.state == .published ? d.publishedAt.map(ws.clock.isoLocal) ?? "" : ws.clock.isoLocal(d.nextAttemptAt)
+                        t.add(d.id, d.post, d.hook, d.state.rawValue, "\(d.attempts)/\(d.maxAttempts)", when, String((d.lastError ?? "").prefix(60)))
+                    }
+                    Console.out(t.rendered)
+                }
+            }
+        }
+
+        struct Show: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "One delivery with every attempt.")
+            @Argument(help: "The delivery id.") var id: String
+            @OptionGroup var location: LocationOptions
+
+            func run() async throws {
+                try await withExitCodes {
+                    let ws = try location.openWorkspace(printWarnings: false)
+                    let d = try ws.store.delivery(id)
+                    Console.out("\(d.id)  post \(d.post) → \(d.hook)  \(d.state.rawValue)  attempts \(d.attempts)/\(d.maxAttempts)")
+                    if let u = d.remoteURL { Console.out("remote: \(u)") }
+                    if let e = d.lastError { Console.out("last error: \(e)") }
+                    for a in try ws.store.attempts(delivery: id) {
+                        let detail = [a.httpStatus.map { "HTTP \($0)" }, a.exitCode.map { "exit \($0)" }, a.error].compactMap { $0 }.joined(separator: ", ")
+                        Console.out("  #\(a.number) \(a.startedAt.isoUTC) → \(a.endedAt?.isoUTC ?? "…")  \(a.outcome?.rawValue ?? "in progress")  \(detail)")
+                        if let x = a.responseExcerpt { Console.out("     response: \(x.replacingOccurrences(of: "\n", with: " ").prefix(200))") }
+                    }
+                }
+            }
+        }
+
+        struct Refresh: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Turn due approved posts into deliveries without sending them.")
+            @OptionGroup var location: LocationOptions
+            @OptionGroup var clockOptions: ClockOptions
+
+            func run() async throws {
+                try await withExitCodes {
+                    let ws = try location.openWorkspace(printWarnings: false)
+                    let c = try ws.store.refreshQueue(now: clockOptions.now, hooks: ws.dueHooks, notify: ws.strategy.notify != nil)
+                    Console.out("Queued \(c.enqueued) deliver\(c.enqueued == 1 ? "y" : "ies")\(c.expired > 0 ? "; \(c.expired) too late (expired)" : "").")
+                }
+            }
+        }
+
+        struct Retry: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Try a failed, unknown, expired or cancelled delivery again at the next publish.")
+            @Argument(help: "The delivery id.") var id: String
+            @OptionGroup var location: LocationOptions
+            @OptionGroup var clockOptions: ClockOptions
+
+            func run() async throws {
+                try await withExitCodes {
+                    let ws = try location.openWorkspace(printWarnings: false)
+                    let d = try ws.store.retryDelivery(id, now: clockOptions.now)
+                    Console.out("\(d.id) will be tried again at the next `herald publish` (attempt \(d.attempts + 1) of \(d.maxAttempts)).")
+                }
+            }
+        }
+
+        struct Cancel: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Do not send a delivery.")
+            @Argument(help: "The delivery id.") var id: String
+            @OptionGroup var location: LocationOptions
+            @OptionGroup var clockOptions: ClockOptions
+
+            func run() async throws {
+                try await withExitCodes {
+                    let ws = try location.openWorkspace(printWarnings: false)
+                    let d = try ws.store.cancelDelivery(id, now: clockOptions.now)
+                    Console.out("Cancelled \(d.id).")
+                }
+            }
+        }
+
+        struct MarkPublished: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "mark-published",
+                abstract: "Record that a delivery did go out (after checking an unknown one by hand).")
+            @Argument(help: "The delivery id.") var id: String
+            @Option(help: "Where it was published.") var url: String?
+            @OptionGroup var location: LocationOptions
+            @OptionGroup var clockOptions: ClockOptions
+
+            func run() async throws {
+                try await withExitCodes {
+                    let ws = try location.openWorkspace(printWarnings: false)
+                    let d = try ws.store.markPublished(id, url: url, now: clockOptions.now)
+                    Console.out("Marked \(d.id) as published\(d.remoteURL.map { " (\($0))" } ?? "").")
+                }
+            }
+        }
+    }
+
+    struct Hooks: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check and manage hooks.",
+            subcommands: [List.self, Test.self, Enable.self])
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "The strategy's hooks and whether they are enabled.")
+            @OptionGroup var location: LocationOptions
+
+            func run() async throws {
+                try await withExitCodes {
+                    let ws = try location.openWorkspace(printWarnings: false)
+                    let disabled = try ws.store.disabledHooks()
+                    var t = Table("hook", "type", "target", "timeout", "attempts", "idempotent", "state")
+                    for h in ws.strategy.hooks {
+                        let target: String = switch h.kind {
+                        case .webhook(let url, let env): "\(url) (secret in $\(env))"
+                        case .command(let argv): argv.joined(separator: " ")
+                        case .outbox(let dir): dir
+                        }
+                        t.add(h.id, h.typeName, target, "\(Int(h.timeout)) s", "\(h.maxAttempts)", h.idempotent ? "yes" : "no",
+                              disabled[h.id].map { "disabled: \($0)" } ?? "enabled")
+                    }
+                    Console.out(t.rendered)
+                }
+            }
+        }
+
+        struct Test: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Send a signed test event to a hook and print what happened.",
+                discussion: "Example: herald hooks test social-api")
+            @Argument(help: "The hook's id.") var name: String
+            @OptionGroup var location: LocationOptions
+            @OptionGroup var clockOptions: ClockOptions
+
+            func run() async throws {
+                try await withExitCodes {
+                    let ws = try openForPublishing(location)
+                    guard ws.strategy.hook(name) != nil else {
+                        throw CLIError("no hook '\(name)' in the strategy (known: \(ws.strategy.hooks.map(\.id).joined(separator: ", "))).", exitCode: 65)
+                    }
+                    var probe = ws.strategy
+                    probe.channels = []
+                    probe.notify = name
+                    let hooks = try ResolvedHook.resolve(probe, environment: ProcessInfo.processInfo.environment, baseDirectory: ws.loaded.directory)
+                    let caller = HookCaller()
+                    let now = clockOptions.now
+                    let id = "test_" + StableHash.hex("\(name)|\(now.timeIntervalSince1970)|\(getpid())")
+                    let body = Payload.encode(["type": "hook.test", "version": 1, "hook": name, "sent_at": now.isoUTC,
+                                               "brand": ws.strategy.brand.name])
+                    let started = ContinuousClock.now
+                    let outcome = await caller.call(hooks[name]!, HookCall(id: id, postID: "", body: body, timestamp: now,
+                                                                           day: String(now.isoUTC.prefix(10)), text: "Herald test event"))
+                    await caller.shutdown()
+                    let ms = (ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000 + (ContinuousClock.now - started).components.seconds * 1000
+                    switch outcome {
+                    case .published(let url, _, let status, let exit, let excerpt):
+                        Console.out("OK in \(ms) ms: " + [status.map { "HTTP \($0)" }, exit.map { "exit \($0)" }, url].compactMap { $0 }.joined(separator: ", "))
+                        if let excerpt { Console.out("response: \(excerpt)") }
+                    case .retry(let e, _, _, _, let excerpt, let unreachable):
+                        Console.out("Not delivered (would retry): \(e)")
+                        if let excerpt { Console.out("response: \(excerpt)") }
+                        throw ExitCode(unreachable ? 69 : 75)
+                    case .failed(let e, _, _, let excerpt, _):
+                        Console.out("Refused: \(e)")
+                        if let excerpt { Console.out("response: \(excerpt)") }
+                        throw ExitCode(65)
+                    case .unknown(let e, _):
+                        Console.out("Unknown: \(e)")
+                        throw ExitCode(75)
+                    }
+                }
+            }
+        }
+
+        struct Enable: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Enable a hook that a receiver disabled (HTTP 410).")
+            @Argument(help: "The hook's id.") var name: String
+            @OptionGroup var location: LocationOptions
+
+            func run() async throws {
+                try await withExitCodes {
+                    let ws = try location.openWorkspace(printWarnings: false)
+                    Console.out(try ws.store.enableHook(name) ? "Enabled \(name)." : "\(name) was not disabled.")
+                }
+            }
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The last publish run, what is due next, and what needs a person.",
+            discussion: "Warns when no publish ran in the last 10 minutes while posts are due (is cron set up?). Example: herald status")
+
+        @OptionGroup var location: LocationOptions
+        @OptionGroup var clockOptions: ClockOptions
+
+        func run() async throws {
+            try await withExitCodes {
+                let ws = try location.openWorkspace(printWarnings: false)
+                let now = clockOptions.now
+                let store = ws.store
+                let runs = try store.lastRuns(1)
+                let overdue = try store.overdueWithoutDelivery(before: now)
+                let pending = (try store.deliveryCounts()).filter { DeliveryState.claimable.contains($0.key) }.values.reduce(0, +)
+                if let r = runs.first {
+                    let age = Int(now.timeIntervalSince(r.clockAt) / 60)
+                    Console.out("Last publish: \(ws.clock.isoLocal(r.clockAt)) (\(age) min ago, \(r.mode)) — \(r.counts.published) published, \(r.counts.retrying) retrying, \(r.counts.failed) failed; exit \(r.exitCode.map(String.init) ?? "?").")
+                    if age > 10, overdue + pending > 0 {
+                        Console.out(Console.yellow("warning: no publish in the last 10 minutes while \(overdue + pending) deliveries are due — is cron set up? (see README: Cron and systemd)"))
+                    }
+                } else {
+                    Console.out("No publish has run yet.")
+                    if overdue > 0 { Console.out(Console.yellow("warning: \(overdue) approved posts are due and nothing publishes them — is cron set up? (see README: Cron and systemd)")) }
+                }
+                let next = try store.nextDue(after: now, limit: 5)
+                if !next.isEmpty {
+                    Console.out("\nNext due:")
+                    for p in next { Console.out("  \(ws.clock.isoLocal(p.scheduledAt))  \(p.channel)  \(p.kind.rawValue)  \(p.id)") }
+                }
+                let upcomingUnapproved = try store.posts(PostQuery(from: now, to: now.addingTimeInterval(7 * 86_400), statuses: [.planned, .drafted]))
+                if !upcomingUnapproved.isEmpty {
+                    Console.out(Console.yellow("\n\(upcomingUnapproved.count) posts in the next 7 days are not approved yet (herald draft / review / approve); they will not be published."))
+                }
+                let attention = try store.deliveries(states: DeliveryState.needsPerson)
+                if !attention.isEmpty {
+                    Console.out("\nNeeds a person (\(attention.count)):")
+                    for d in attention {
+                        let hint = d.state == .unknown ? "check the network, then `herald queue mark-published \(d.id)` or `herald queue retry \(d.id)`"
+                            : "`herald queue show \(d.id)`, then `herald queue retry \(d.id)` or `cancel`"
+                        Console.out("  \(d.state.rawValue)  \(d.id)  post \(d.post) → \(d.hook): \(d.lastError ?? "") — \(hint)")
+                    }
+                }
+                for (hook, reason) in try store.disabledHooks() {
+                    Console.out(Console.red("\nhook \(hook) is disabled: \(reason). Fix it, then `herald hooks enable \(hook)`."))
+                }
+            }
+        }
+    }
+}
+
+struct DeliveryJSON: Encodable {
+    var id, post, hook, state, due_at, next_attempt_at: String
+    var attempts, max_attempts, revision: Int
+    var last_error, remote_url, remote_id, published_at: String?
+
+    init(_ d: Delivery) {
+        id = d.id; post = d.post; hook = d.hook; state = d.state.rawValue; due_at = d.dueAt.isoUTC
+        next_attempt_at = d.nextAttemptAt.isoUTC; attempts = d.attempts; max_attempts = d.maxAttempts; revision = d.revision
+        last_error = d.lastError; remote_url = d.remoteURL; remote_id = d.remoteID; published_at = d.publishedAt?.isoUTC
+    }
+}
+
+extension String {
+    func ifEmpty(_ other: String) -> String { isEmpty ? other : self }
+}

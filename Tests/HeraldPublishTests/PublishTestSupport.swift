@@ -1,0 +1,144 @@
+import Foundation
+import GRDB
+import HeraldModel
+import HeraldPublish
+import HeraldStore
+import HeraldTestSupport
+
+/// A real HTTP receiver on 127.0.0.1 (Tests/HeraldPublishTests/receiver.py), scripted per test.
+final class Receiver: @unchecked Sendable {
+    let process = Process()
+    let log: String
+    let port: Int
+
+    /// One received request.
+    struct Request {
+        var headers: [String: String]
+        var body: String
+        var n: Int
+        var id: String { headers["webhook-id"] ?? "" }
+        var timestamp: Int { Int(headers["webhook-timestamp"] ?? "") ?? 0 }
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]) ?? [:] }
+    }
+
+    init(_ dir: TemporaryDirectory, script: [[String: Any]] = [["status": 200, "json": ["url": "https://social.example/p/1", "id": "r1"]]],
+         port: Int = 0, name: String = "receiver") throws {
+        log = dir.file("\(name).jsonl")
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        let scriptJSON = String(decoding: try JSONSerialization.data(withJSONObject: script), as: UTF8.self)
+        process.arguments = ["python3", Repo.path("Tests/HeraldPublishTests/receiver.py"), log, "--script", scriptJSON, "--port", String(port)]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // The first line says which port it listens on.
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = readSome(out.fileHandleForReading.fileDescriptor)
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard let p = text.split(separator: " ").last.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else {
+            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "receiver did not start: \(text)"])
+        }
+        self.port = p
+    }
+
+    var url: String { "http://127.0.0.1:\(port)/hook" }
+
+    var requests: [Request] {
+        guard let text = try? String(contentsOfFile: log, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+            return Request(headers: (o["headers"] as? [String: String]) ?? [:], body: o["body"] as? String ?? "", n: o["n"] as? Int ?? 0)
+        }.sorted { $0.n < $1.n }
+    }
+
+    /// What a receiver that drops repeats by `webhook-id` would have done: one effect per id.
+    var effects: Set<String> { Set(requests.map(\.id)) }
+
+    func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    deinit { stop() }
+}
+
+let testSecret = "whsec_" + Data((0..<32).map { UInt8($0 * 7 % 256) }).base64EncodedString()
+
+/// A folder with a strategy whose one channel posts to the given hooks, and a database with approved posts.
+final class PublishFixture: @unchecked Sendable {
+    let dir = TemporaryDirectory("herald-publish")
+    var environment: [String: String] = ["HERALD_TEST_SECRET": testSecret]
+
+    init(hooksYAML: String, channelHooks: [String], maxLateness: String = "6h", notify: String? = nil) throws {
+        dir.write("strategy.yaml", """
+            brand: {name: Test Café, link: "https://cafe.example/"}
+            timezone: UTC
+            goals:
+              - {id: g, title: Goal, kind: awareness, owner: ola, metrics: [{id: m, name: M, unit: x, baseline: 1, target: 2, direction: up, deadline: 2027-12-31, measured_by: x}]}
+            channels:
+              - {id: fb, network: facebook, posts_per_week: 7, times: ["09:00"], hooks: [\(channelHooks.joined(separator: ", "))], goals: [g], max_lateness: \(maxLateness)}
+            participants:
+              - {id: ola, name: Ola, channels: [fb], capacity_per_week: 7, trained: true, rules_accepted: true}
+            campaigns: []
+            \(notify.map { "notify: \($0)" } ?? "")
+            hooks:
+            \(hooksYAML)
+            """)
+        _ = try Store(path: dbPath)
+    }
+
+    var dbPath: String { dir.file("herald.sqlite") }
+    func store() throws -> Store { try Store(path: dbPath) }
+
+    /// Inserts approved posts at the given times (ids p-0, p-1, …).
+    @discardableResult
+    func approvedPosts(at times: [Date], prefix: String = "p") throws -> [Post] {
+        let posts = times.enumerated().map { i, t in
+            Post(id: "\(prefix)-\(i)", channel: "fb", network: .facebook, kind: .informational, goal: "g", owner: "ola", scheduledAt: t,
+                 status: .approved, body: "Post number \(i) ☕ https://cafe.example/?utm_source=facebook", source: .manual,
+                 approvedBy: "Test", approvedAt: t.addingTimeInterval(-86_400))
+        }
+        try store().insert(posts, at: Date(iso: "2027-01-01T00:00:00Z")!)
+        return posts
+    }
+
+    func publish(now: String, _ extra: [String] = [], env: [String: String] = [:]) throws -> ProcessResult {
+        try herald(["publish", "--now", now] + extra, environment: environment.merging(env) { $1 }, directory: dir.path)
+    }
+
+    /// Starts `herald publish` without waiting for it.
+    func startPublish(now: String, _ extra: [String] = [], env: [String: String] = [:]) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Repo.heraldBinary)
+        p.arguments = ["publish", "--now", now] + extra
+        var e = ProcessInfo.processInfo.environment
+        e["NO_COLOR"] = "1"
+        for (k, v) in environment.merging(env, uniquingKeysWith: { $1 }) { e[k] = v }
+        p.environment = e
+        p.currentDirectoryURL = URL(fileURLWithPath: dir.path)
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    func deliveries() throws -> [Delivery] { try store().deliveries() }
+    func integrity() throws -> String { try store().integrityCheck() }
+}
+
+/// `- {id: NAME, type: webhook, url: URL, secret_env: HERALD_TEST_SECRET, …}`
+func webhookYAML(_ id: String, _ url: String, extra: String = "") -> String {
+    "  - {id: \(id), type: webhook, url: \"\(url)\", secret_env: HERALD_TEST_SECRET\(extra.isEmpty ? "" : ", \(extra)")}"
+}
+
+let signer = WebhookSigner(secret: testSecret)!
+
+func signatureIsValid(_ r: Receiver.Request) -> Bool {
+    signer.verify(id: r.id, timestamp: r.timestamp, body: Data(r.body.utf8), header: r.headers["webhook-signature"] ?? "")
+}

@@ -1,0 +1,442 @@
+import Foundation
+import GRDB
+import HeraldModel
+import HeraldPublish
+import HeraldStore
+import HeraldTestSupport
+import Testing
+
+let t0 = Date(iso: "2027-03-01T09:00:00Z")!
+
+/// Crash-safety: processes killed with SIGKILL at the worst moments lose and duplicate nothing.
+@Suite(.serialized) struct CrashTests {
+    @Test func killedAfterTheReceiverAnsweredButBeforeCommitRedeliversTheSameID() throws {
+        let f = try PublishFixture(hooksYAML: "", channelHooks: ["api"])
+        let r = try Receiver(f.dir)
+        f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")! + webhookYAML("api", r.url) + "\n")
+        try f.approvedPosts(at: [t0, t0.addingTimeInterval(60)])
+        let killed = try f.publish(now: "2027-03-01T09:05:00Z", env: ["HERALD_FAILPOINT": "after-send"])
+        #expect(killed.status == 9)  // SIGKILL
+        #expect(r.requests.count == 2)
+        #expect(try f.deliveries().allSatisfy { $0.state == .publishing })
+        // After the lease runs out the next run takes the deliveries back and sends them again, same ids.
+        let again = try f.publish(now: "2027-03-01T09:15:00Z")
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(r.requests.count == 4)
+        #expect(r.effects.count == 2)
+        #expect(r.requests.allSatisfy(signatureIsValid))
+        #expect(try f.deliveries().allSatisfy { $0.state == .published })
+        #expect(try f.store().posts().allSatisfy { $0.status == .published })
+        #expect(try f.integrity() == "ok")
+    }
+
+    @Test func killedAfterClaimBeforeSendingIsRescuedAndDeliveredOnce() throws {
+        let f = try PublishFixture(hooksYAML: "", channelHooks: ["api"])
+        let r = try Receiver(f.dir)
+        f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")! + webhookYAML("api", r.url) + "\n")
+        try f.approvedPosts(at: [t0])
+        let killed = try f.publish(now: "2027-03-01T09:01:00Z", env: ["HERALD_FAILPOINT": "after-claim"])
+        #expect(killed.status == 9)
+        #expect(r.requests.isEmpty)
+        // Before the lease ends nothing is sent twice or stolen.
+        #expect(try f.publish(now: "2027-03-01T09:02:00Z").status == 0)
+        #expect(r.requests.isEmpty)
+        #expect(try f.publish(now: "2027-03-01T09:10:00Z").status == 0)
+        #expect(r.requests.count == 1)
+        let d = try #require(try f.deliveries().first)
+        #expect(d.state == .published)
+        #expect(d.attempts == 2)
+        #expect(try f.store().attempts(delivery: d.id).first?.outcome == .interrupted)
+        #expect(try f.integrity() == "ok")
+    }
+
+    @Test func aCommandThatCannotDropRepeatsIsLeftUnknownWhenTheProcessDiesMidCall() throws {
+        let f = try PublishFixture(hooksYAML: "", channelHooks: ["cmd"])
+        let script = f.dir.write("post.sh", "#!/bin/sh\ncat > \"$0.$HERALD_DELIVERY_ID.json\"\necho '{\"url\": \"https://masto.example/1\"}'\n")
+        chmod(script, 0o755)
+        f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")! + "  - {id: cmd, type: command, argv: [\"\(script)\"], timeout: 5s}\n")
+        try f.approvedPosts(at: [t0])
+        #expect(try f.publish(now: "2027-03-01T09:01:00Z", env: ["HERALD_FAILPOINT": "after-send"]).status == 9)
+        #expect(try f.publish(now: "2027-03-01T09:10:00Z").status == 0)
+        let d = try #require(try f.deliveries().first)
+        #expect(d.state == .unknown)
+        let status = try herald(["status", "--now", "2027-03-01T09:10:00Z"], directory: f.dir.path)
+        #expect(status.stdout.contains("Needs a person (1)"))
+        #expect(status.stdout.contains("herald queue mark-published \(d.id)"))
+        let mark = try herald(["queue", "mark-published", d.id, "--url", "https://masto.example/1"], directory: f.dir.path)
+        #expect(mark.status == 0)
+        #expect(try f.store().post("p-0").status == .published)
+        #expect(try f.integrity() == "ok")
+    }
+}
+
+@Suite(.serialized) struct ConcurrencyTests {
+    @Test(arguments: [2, 8])
+    func overlappingPublishersDeliverEachPostExactlyOnce(_ processes: Int) throws {
+        let f = try PublishFixture(hooksYAML: "", channelHooks: ["api"])
+        let r = try Receiver(f.dir)
+        f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")! + webhookYAML("api", r.url) + "\n")
+        try f.approvedPosts(at: (0..<500).map { t0.addingTimeInterval(Double($0)) })
+        let procs = try (0..<processes).map { _ in try f.startPublish(now: "2027-03-01T10:00:00Z", ["--wait"]) }
+        for p in procs { p.waitUntilExit() }
+        #expect(procs.allSatisfy { $0.terminationStatus == 0 })
+        #expect(r.requests.count == 500)
+        #expect(r.effects.count == 500)
+        #expect(try f.deliveries().allSatisfy { $0.state == .published })
+    }
+
+    @Test func twoStoresNeverClaimTheSameDelivery() async throws {
+        // The claim itself, without the file lock: two connections claiming concurrently.
+        let f = try PublishFixture(hooksYAML: "  - {id: box, type: outbox, dir: out}", channelHooks: ["box"])
+        try f.approvedPosts(at: (0..<300).map { t0.addingTimeInterval(Double($0)) })
+        let hooks = ["fb": [DueHook(hook: "box", maxAttempts: 3, maxLateness: 6 * 3600)]]
+        _ = try f.store().refreshQueue(now: t0.addingTimeInterval(3600), hooks: hooks, notify: false)
+        let a = try f.store(), b = try f.store()
+        async let ca = Task.detached { () throws -> [String] in
+            var ids: [String] = []
+            while true {
+                let c = try a.claim(owner: "a", limit: 7, now: t0.addingTimeInterval(3600), lease: 60, notify: false).claimed
+                if c.isEmpty { return ids }
+                ids += c.map(\.delivery.id)
+            }
+        }.value
+        async let cb = Task.detached { () throws -> [String] in
+            var ids: [String] = []
+            while true {
+                let c = try b.claim(owner: "b", limit: 5, now: t0.addingTimeInterval(3600), lease: 60, notify: false).claimed
+                if c.isEmpty { return ids }
+                ids += c.map(\.delivery.id)
+            }
+        }.value
+        let (x, y) = try await (ca, cb)
+        #expect(x.count + y.count == 300)
+        #expect(Set(x).isDisjoint(with: Set(y)))
+    }
+}
+
+@Suite(.serialized) struct RetryTests {
+    @Test func fiveHundredThenTwoHundredRespectsBackoffAndSignsBoth() throws {
+        let f = try PublishFixture(hooksYAML: "", channelHooks: ["api"])
+        let r = try Receiver(f.dir, script: [["status": 500], ["status": 200, "json": ["url": "https://social.example/p/9", "id": "9"]]])
+        f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")! + webhookYAML("api", r.url) + "\n")
+        try f.approvedPosts(at: [t0])
+        let first = try f.publish(now: "2027-03-01T09:00:00Z")
+        #expect(first.status == 75)
+        #expect(try f.deliveries()[0].state == .retrying)
+        #expect(try f.publish(now: "2027-03-01T09:00:02Z").status == 0)  // still backing off: nothing sent this time
+        #expect(r.requests.count == 1)
+        #expect(try f.publish(now: "2027-03-01T09:00:10Z").status == 0)
+        #expect(r.requests.count == 2)
+        #expect(r.requests.allSatisfy(signatureIsValid))
+        #expect(r.requests[0].id == r.requests[1].id)
+        #expect(r.requests[0].timestamp != r.requests[1].timestamp)
+        let d = try f.deliveries()[0]
+        #expect(d.state == .published)
+        #expect(d.remoteURL == "https://social.example/p/9")
+        #expect(try f.store().attempts(delivery: d.id).map(\.httpStatus) == [500, 200])
+        let payload = r.requests[1].json
+        #expect(payload["type"] as? String == "post.publish")
+        #expect((payload["post"] as? [String: Any])?["body"] as? String == "Post number 0 ☕ https://cafe.example/?utm_source=facebook")
+        #expect(r.requests[1].headers["idempotency-key"] == d.id)
+    }
+
+    @Test func aReceiverDownForAnHourGetsThePostOnceItReturns() throws {
+        let f = try PublishFixture(hooksYAML: "", channelHooks: ["api"])
+        // Find a free port, then leave it closed.
+        let probe = try Receiver(f.dir, name: "probe")
+        let port = probe.port
+        probe.stop()
+        f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")! + webhookYAML("api", "http://127.0.0.1:\(port)/hook") + "\n")
+        try f.approvedPosts(at: [t0])
+        let down = try f.publish(now: "2027-03-01T09:00:00Z")
+        #expect(down.status == 69)
+        #expect(down.stdout.contains("unreachable: api"))
+        // Cron keeps running while the receiver is down: each retry falls due on the backoff schedule.
+        var attempts = 1
+        while true {
+            let next = try f.deliveries()[0].nextAttemptAt
+            guard next < Date(iso: "2027-03-01T10:00:00Z")! else { break }
+            #expect(try f.publish(now: next.addingTimeInterval(1).isoUTC).status == 69)
+            attempts += 1
+        }
+        #expect(attempts >= 3)
+        #expect(try f.deliveries()[0].state == .retrying)
+        // The receiver is back after an hour; the next retry delivers it, once.
+        let r = try Receiver(f.dir, port: port, name: "back")
+        let next = try f.deliveries()[0].nextAttemptAt
+        #expect(try f.publish(now: next.addingTimeInterval(1).isoUTC).status == 0)
+        #expect(r.requests.count == 1)
+        #expect(try f.deliveries()[0].state == .published)
+        #expect(try f.publish(now: next.addingTimeInterval(3600).isoUTC).status == 0)
+        #expect(r.requests.count == 1)
+    }
+
+    @Test func clientErrorsFailAtOnceAndGoneDisablesTheHook() throws {
+        let f = try PublishFixture(hooksYAML: "", channelHooks: ["api"])
+        let r = try Receiver(f.dir, script: [["status": 422], ["status": 400], ["status": 410]])
+        f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")! + webhookYAML("api", r.url) + "\n")
+        try f.approvedPosts(at: [t0, t0.addingTimeInterval(1), t0.addingTimeInterval(2)])
+        let run = try f.publish(now: "2027-03-01T09:01:00Z", ["--verbose"])
+        #expect(run.status == 0)
+        #expect(r.requests.count == 3)
+        #expect(try f.deliveries().allSatisfy { $0.state == .failed && $0.attempts == 1 })
+        let attempts = try f.deliveries().flatMap { try f.store().attempts(delivery: $0.id) }.compactMap(\.httpStatus).sorted()
+        #expect(attempts == [400, 410, 422])
+        // Later posts are held while the hook is disabled.
+        try f.approvedPosts(at: [t0.addingTimeInterval(120)], prefix: "later")
+        #expect(try f.publish(now: "2027-03-01T09:03:00Z").status == 0)
+        #expect(r.requests.count == 3)
+        #expect(try f.deliveries().first { $0.post == "later-0" }?.state == .scheduled)
+        #expect(try f.store().disabledHooks()["api"]?.contains("410") == true)
+        let status = try herald(["status", "--now", "2027-03-01T09:02:00Z"], directory: f.dir.path)
+        #expect(status.stdout.contains("hook api is disabled"))
+        #expect(try herald(["hooks", "enable", "api"], directory: f.dir.path).status == 0)
+    }
+
+    @Test func tooManyRequestsWaitsAtLeastRetryAfter() throws {
+        let f = try PublishFixture(hooksYAML: "", channelHooks: ["api"])
+        let r = try Receiver(f.dir, script: [["status": 429, "headers": ["Retry-After": "120"]], ["status": 200]])
+        f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")! + webhookYAML("api", r.url) + "\n")
+        try f.approvedPosts(at: [t0])
+        #expect(try f.publish(now: "2027-03-01T09:00:00Z").status == 75)
+        let d = try f.deliveries()[0]
+        #expect(d.nextAttemptAt.timeIntervalSince(t0) >= 120)
+        #expect(try f.publish(now: "2027-03-01T09:01:59Z").status == 0)
+        #expect(r.requests.count == 1)
+        #expect(try f.publish(now: "2027-03-01T09:02:05Z").status == 0)
+        #expect(r.requests.count == 2)
+    }
+
+    @Test func aHangingHookIsCutAtItsTimeoutAndRetriedWithANewSignature() throws {
+        let f = try PublishFixture(hooksYAML: "", channelHooks: ["api"])
+        let r = try Receiver(f.dir, script: [["status": 200, "hang": 5], ["status": 200]])
+        f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")! + webhookYAML("api", r.url, extra: "timeout: 1s") + "\n")
+        try f.approvedPosts(at: [t0])
+        let first = try f.publish(now: "2027-03-01T09:00:00Z")
+        #expect(first.status == 75)
+        #expect(try f.store().attempts(delivery: f.deliveries()[0].id).first?.error?.contains("timed out") == true)
+        #expect(try f.publish(now: "2027-03-01T09:00:30Z").status == 0)
+        #expect(r.requests.count == 2)
+        #expect(r.requests[0].timestamp != r.requests[1].timestamp)
+        #expect(r.requests[0].headers["webhook-signature"] != r.requests[1].headers["webhook-signature"])
+        #expect(r.requests.allSatisfy(signatureIsValid))
+    }
+
+    @Test func withTwoHooksOnlyTheFailingOneRetries() throws {
+        let f = try PublishFixture(hooksYAML: "", channelHooks: ["good", "bad"])
+        let good = try Receiver(f.dir, name: "good"), bad = try Receiver(f.dir, script: [["status": 503], ["status": 200]], name: "bad")
+        f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")! + webhookYAML("good", good.url) + "\n" + webhookYAML("bad", bad.url) + "\n")
+        try f.approvedPosts(at: [t0])
+        #expect(try f.publish(now: "2027-03-01T09:00:00Z").status == 75)
+        #expect(try f.store().post("p-0").status == .approved)
+        #expect(try f.publish(now: "2027-03-01T09:00:20Z").status == 0)
+        #expect(good.requests.count == 1)
+        #expect(bad.requests.count == 2)
+        #expect(try f.store().post("p-0").status == .published)
+        #expect(good.requests[0].id != bad.requests[0].id)
+    }
+}
+
+@Suite(.serialized) struct ClockTests {
+    @Test func jumpsForwardSendOnceAndJumpsBackSendNothing() throws {
+        let f = try PublishFixture(hooksYAML: "", channelHooks: ["api"])
+        let r = try Receiver(f.dir)
+        f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")! + webhookYAML("api", r.url) + "\n")
+        try f.approvedPosts(at: [t0, t0.addingTimeInterval(3600), t0.addingTimeInterval(3 * 3600)])
+        #expect(try f.publish(now: "2027-03-01T08:59:00Z").status == 0)
+        #expect(r.requests.isEmpty)
+        // The clock jumps two hours: the two posts now due go out once.
+        #expect(try f.publish(now: "2027-03-01T11:00:00Z").status == 0)
+        #expect(r.requests.count == 2)
+        #expect(try f.publish(now: "2027-03-01T11:00:30Z").status == 0)
+        #expect(r.requests.count == 2)
+        // And back: nothing early, nothing again.
+        #expect(try f.publish(now: "2027-03-01T08:00:00Z").status == 0)
+        #expect(r.requests.count == 2)
+        #expect(try f.publish(now: "2027-03-01T12:00:00Z").status == 0)
+        #expect(r.requests.count == 3)
+        #expect(r.effects.count == 3)
+    }
+
+    @Test func tooLateIsExpiredNotSent() throws {
+        let f = try PublishFixture(hooksYAML: "", channelHooks: ["api"], maxLateness: "2h")
+        let r = try Receiver(f.dir)
+        f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")! + webhookYAML("api", r.url) + "\n")
+        try f.approvedPosts(at: [t0])
+        #expect(try f.publish(now: "2027-03-01T12:00:00Z").status == 0)
+        #expect(r.requests.isEmpty)
+        #expect(try f.deliveries()[0].state == .expired)
+        #expect(try f.store().post("p-0").status == .expired)
+    }
+}
+
+@Suite(.serialized) struct ConfigAndStorageTests {
+    @Test(arguments: [
+        ("  - {id: api, type: webhook, url: \"http://127.0.0.1:9/h\", secret_env: HERALD_MISSING_SECRET}", "HERALD_MISSING_SECRET is not set"),
+        ("  - {id: api, type: webhook, url: \"http://127.0.0.1:9/h\", secret_env: HERALD_SHORT}", "does not hold a valid secret"),
+        ("  - {id: api, type: webhook, url: \"ftp://127.0.0.1/h\", secret_env: HERALD_TEST_SECRET}", "hooks[0].url"),
+        ("  - {id: api, type: carrier-pigeon}", "unknown hook type 'carrier-pigeon'"),
+        ("  - {id: api, type: command, argv: []}", "hooks[0].argv"),
+    ])
+    func badHookConfigurationExits78AndClaimsNothing(_ yaml: String, _ fragment: String) throws {
+        let f = try PublishFixture(hooksYAML: yaml, channelHooks: ["api"])
+        f.environment["HERALD_SHORT"] = "whsec_" + Data([1, 2, 3]).base64EncodedString()
+        try f.approvedPosts(at: [t0])
+        let run = try f.publish(now: "2027-03-01T10:00:00Z")
+        #expect(run.status == 78, "\(run.stderr)")
+        #expect(run.stderr.contains(fragment), "\(run.stderr)")
+        #expect(run.stderr.contains("nothing was claimed"))
+        #expect(try f.deliveries().isEmpty)
+        #expect(try f.store().post("p-0").status == .approved)
+    }
+
+    @Test func aDatabaseLockedPastTheBusyTimeoutExits75AndLosesNothing() throws {
+        let f = try PublishFixture(hooksYAML: "  - {id: box, type: outbox, dir: out}", channelHooks: ["box"])
+        try f.approvedPosts(at: [t0])
+        // Another connection holds an exclusive lock while herald runs.
+        let holder = try DatabaseQueue(path: f.dbPath)
+        let locked = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            try? holder.inDatabase { db in
+                try db.execute(sql: "BEGIN EXCLUSIVE")
+                locked.signal()
+                release.wait()
+                try db.execute(sql: "ROLLBACK")
+            }
+        }
+        thread.start()
+        locked.wait()
+        let run = try f.publish(now: "2027-03-01T10:00:00Z", env: ["HERALD_BUSY_TIMEOUT": "0.3"])
+        release.signal()
+        #expect(run.status == 75, "\(run.stderr)")
+        #expect(run.stderr.contains("busy"))
+        try holder.inDatabase { _ in }  // waits until the holder has rolled back
+        try holder.close()
+        #expect(try f.publish(now: "2027-03-01T10:00:00Z").status == 0)
+        #expect(try f.store().post("p-0").status == .published)
+        #expect(try f.integrity() == "ok")
+    }
+
+    @Test func aNewerSchemaIsRefused() throws {
+        let f = try PublishFixture(hooksYAML: "  - {id: box, type: outbox, dir: out}", channelHooks: ["box"])
+        let q = try DatabaseQueue(path: f.dbPath)
+        try q.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-future')") }
+        try q.close()
+        let run = try f.publish(now: "2027-03-01T10:00:00Z")
+        #expect(run.status == 65)
+        #expect(run.stderr.contains("newer version of Herald"))
+    }
+}
+
+@Suite(.serialized) struct HookKindTests {
+    @Test func theOutboxWritesEachDeliveryOnceAtomically() throws {
+        let f = try PublishFixture(hooksYAML: "  - {id: box, type: outbox, dir: out/news}", channelHooks: ["box"])
+        try f.approvedPosts(at: [t0, t0.addingTimeInterval(60)])
+        #expect(try f.publish(now: "2027-03-01T09:05:00Z").status == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: f.dir.file("out/news")).sorted()
+        #expect(files.count == 4)
+        #expect(files.allSatisfy { $0.hasPrefix("2027-03-01-dlv_") })
+        #expect(!files.contains { $0.hasSuffix(".tmp") })
+        let json = try #require(files.first { $0.hasSuffix(".json") })
+        let payload = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: f.dir.file("out/news/\(json)")))) as! [String: Any]
+        #expect(payload["type"] as? String == "post.publish")
+        let md = try #require(files.first { $0.hasSuffix(".md") })
+        #expect(f.dir.read("out/news/\(md)")?.hasPrefix("Post number") == true)
+        // A delivery already in the outbox (a crash after writing, before the commit) counts as delivered.
+        try f.approvedPosts(at: [t0.addingTimeInterval(600)], prefix: "late")
+        #expect(try f.publish(now: "2027-03-01T09:11:00Z", env: ["HERALD_FAILPOINT": "after-send"]).status == 9)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: f.dir.file("out/news")).count == 6)
+        #expect(try f.publish(now: "2027-03-01T09:20:00Z").status == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: f.dir.file("out/news")).count == 6)
+        let late = try #require(try f.deliveries().first { $0.post == "late-0" })
+        #expect(late.state == .published)
+        #expect(try f.store().attempts(delivery: late.id).last?.responseExcerpt == "already in the outbox")
+    }
+
+    @Test func commandsGetArgvStdinAndIdsAndTheirExitCodeDecides() throws {
+        let f = try PublishFixture(hooksYAML: "", channelHooks: ["cmd"])
+        // Exit 75 the first time (retry), then publish and print a URL.
+        let script = f.dir.write("post.sh", """
+            #!/bin/sh
+            if [ ! -e "$0.tried" ]; then touch "$0.tried"; echo "rate limited" >&2; exit 75; fi
+            cat > "$0.stdin.json"
+            printf '%s %s %s' "$HERALD_DELIVERY_ID" "$HERALD_POST_ID" "$1" > "$0.env"
+            echo '{"url": "https://masto.example/@cafe/1", "id": "1"}'
+            """)
+        chmod(script, 0o755)
+        f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")! + "  - {id: cmd, type: command, argv: [\"\(script)\", \"--visibility=public\"], timeout: 5s}\n")
+        try f.approvedPosts(at: [t0])
+        #expect(try f.publish(now: "2027-03-01T09:00:00Z").status == 75)
+        #expect(try f.publish(now: "2027-03-01T09:00:30Z").status == 0)
+        let d = try f.deliveries()[0]
+        #expect(d.state == .published)
+        #expect(d.remoteURL == "https://masto.example/@cafe/1")
+        #expect(f.dir.read("post.sh.env") == "\(d.id) p-0 --visibility=public")
+        #expect(f.dir.read("post.sh.stdin.json")?.contains("\"type\":\"post.publish\"") == true)
+    }
+
+    @Test func theNotifyHookHearsAboutFailures() throws {
+        let f = try PublishFixture(hooksYAML: "", channelHooks: ["api"], notify: "alerts")
+        let api = try Receiver(f.dir, script: [["status": 400]], name: "api"), alerts = try Receiver(f.dir, name: "alerts")
+        f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")! + webhookYAML("api", api.url) + "\n" + webhookYAML("alerts", alerts.url) + "\n")
+        try f.approvedPosts(at: [t0])
+        #expect(try f.publish(now: "2027-03-01T09:00:00Z").status == 0)
+        let events = alerts.requests.map { $0.json["type"] as? String }
+        #expect(events == ["post.failed"])
+        #expect(alerts.requests.allSatisfy(signatureIsValid))
+        #expect((alerts.requests[0].json["post"] as? [String: Any])?["id"] as? String == "p-0")
+    }
+
+    @Test func changingAnApprovedPostCancelsItsQueuedDelivery() throws {
+        let f = try PublishFixture(hooksYAML: "", channelHooks: ["api"])
+        let r = try Receiver(f.dir, script: [["status": 503], ["status": 200]])
+        f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")! + webhookYAML("api", r.url) + "\n")
+        try f.approvedPosts(at: [t0])
+        #expect(try f.publish(now: "2027-03-01T09:00:00Z").status == 75)
+        let edit = try herald(["post", "edit", "p-0", "--body", "Corrected text", "--now", "2027-03-01T09:00:05Z"], directory: f.dir.path)
+        #expect(edit.status == 0)
+        #expect(try f.publish(now: "2027-03-01T09:01:00Z").status == 0)
+        #expect(r.requests.count == 1)
+        #expect(try f.deliveries()[0].state == .cancelled)
+    }
+
+    @Test func hooksTestSendsASignedTestEvent() throws {
+        let f = try PublishFixture(hooksYAML: "", channelHooks: ["api"])
+        let r = try Receiver(f.dir)
+        f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")! + webhookYAML("api", r.url) + "\n")
+        let run = try herald(["hooks", "test", "api"], environment: f.environment, directory: f.dir.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("OK in"))
+        #expect(r.requests.first?.json["type"] as? String == "hook.test")
+        #expect(r.requests.allSatisfy(signatureIsValid))
+        #expect(try herald(["hooks", "test", "nope"], environment: f.environment, directory: f.dir.path).status == 65)
+    }
+}
+
+@Suite(.serialized) struct ServiceTests {
+    @Test func runStopsCleanlyOnSIGTERM() throws {
+        let f = try PublishFixture(hooksYAML: "  - {id: box, type: outbox, dir: out}", channelHooks: ["box"])
+        try f.approvedPosts(at: [t0])
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Repo.heraldBinary)
+        p.arguments = ["run", "--now", "2027-03-01T09:05:00Z", "--interval", "60"]
+        p.currentDirectoryURL = URL(fileURLWithPath: f.dir.path)
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // Read until the first pass has published the post.
+        var text = ""
+        while !text.contains("published 1") {
+            let chunk = readSome(out.fileHandleForReading.fileDescriptor)
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+        text += String(decoding: readAll(out.fileHandleForReading.fileDescriptor), as: UTF8.self)
+        #expect(p.terminationStatus == 0)
+        #expect(text.contains("herald run: stopped."))
+        #expect(try f.store().post("p-0").status == .published)
+    }
+}
