@@ -38,9 +38,12 @@ let package = Package(
         ]),
         // The command-line tool: parsing, printing, exit codes.
         .executableTarget(name: "herald", dependencies: [
-            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldWorkspace",
+            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldWorkspace", "HeraldReports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // What people look at: ICS, CSV and HTML exports, bulk-upload layouts, and the goal-to-metric report. Pure:
+        // plain values in, text out.
+        .target(name: "HeraldReports", dependencies: ["HeraldModel", "HeraldPlanner"]),
         // ICS calendars: reading holidays and observances (RFC 5545).
         .target(name: "HeraldCalendars", dependencies: ["HeraldModel"]),
         // Helpers shared by the test targets: temporary folders, running the built binary.
@@ -51,6 +54,7 @@ let package = Package(
         .testTarget(name: "HeraldPlannerTests", dependencies: ["HeraldPlanner", "HeraldStrategy", "HeraldResources", "HeraldTestSupport"]),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HeraldCLITests", dependencies: ["herald", "HeraldTestSupport"]),
+        .testTarget(name: "HeraldReportsTests", dependencies: ["HeraldReports", "HeraldStrategy", "HeraldPlanner", "HeraldTestSupport"], exclude: ["check_ics.py"]),
         .testTarget(name: "HeraldCalendarsTests", dependencies: ["HeraldCalendars", "HeraldTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
