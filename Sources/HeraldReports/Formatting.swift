@@ -43,9 +43,15 @@ public func formatNumber(_ v: Double, decimals: Int = 2) -> String {
     return s
 }
 
+/// A computed value (a projection) with as many decimals as its size deserves: 18555, 84.3, 2.99.
+public func formatMeasure(_ v: Double) -> String {
+    formatNumber(v, decimals: abs(v) >= 100 ? 0 : abs(v) >= 10 ? 1 : 2)
+}
+
 /// A value with its unit: "9 hours", "3.5%", "12000 people".
-public func formatValue(_ v: Double, unit: String) -> String {
-    unit == "%" ? formatNumber(v) + "%" : unit.isEmpty ? formatNumber(v) : "\(formatNumber(v)) \(unit)"
+public func formatValue(_ v: Double, unit: String, measure: Bool = false) -> String {
+    let n = measure ? formatMeasure(v) : formatNumber(v)
+    return unit == "%" ? n + "%" : unit.isEmpty ? n : "\(n) \(unit)"
 }
 
 @inline(__always) func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }

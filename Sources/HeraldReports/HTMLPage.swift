@@ -34,7 +34,7 @@ enum HTMLPage {
 
     static func kindCSS() -> String {
         ContentKind.allCases.map { k in
-            ".k-\(k.rawValue) { border-left-color: \(color(k)); background: \(color(k))14; } .sw-\(k.rawValue) { background: \(color(k)); }"
+            ".k-\(k.rawValue), .post.k-\(k.rawValue), .chip.k-\(k.rawValue) { border-left-color: \(color(k)); background: \(color(k))14; } .sw-\(k.rawValue) { background: \(color(k)); }"
         }.joined(separator: "\n")
     }
 

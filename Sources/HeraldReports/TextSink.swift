@@ -70,15 +70,17 @@ public final class AtomicFile {
             try sink.flush()
             try sink.handle.synchronize()
             try sink.handle.close()
-            if FileManager.default.fileExists(atPath: path) {
-                _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: temporaryPath))
-            } else {
-                try FileManager.default.moveItem(atPath: temporaryPath, toPath: path)
+            // rename(2) replaces the destination atomically.
+            guard rename(temporaryPath, path) == 0 else {
+                throw OutputError(path: path, reason: String(cString: strerror(errno)))
             }
             finished = true
+        } catch let e as OutputError {
+            discard()
+            throw e
         } catch {
             discard()
-            throw OutputError(path: path, reason: "\(error.localizedDescription)")
+            throw OutputError(path: path, reason: "\(error)")
         }
     }
 

@@ -15,5 +15,5 @@ struct Herald: AsyncParsableCommand {
         75 try again later, 78 bad configuration.
         """,
         version: "herald \(version)",
-        subcommands: [Init.self, Validate.self, Goals.self, Channels.self, People.self, Plan.self, Calendar.self, PostCommand.self, Tasks.self, Export.self, Import.self, Metrics.self, DB.self])
+        subcommands: [Init.self, Validate.self, Goals.self, Channels.self, People.self, Plan.self, Calendar.self, PostCommand.self, Tasks.self, Export.self, Import.self, Report.self, Metrics.self, DB.self])
 }

@@ -22,6 +22,10 @@ import Testing
         // The format follows from the file name.
         #expect(try ex.run(["export", "-o", "again.ics"]).status == 0)
         #expect(ex.dir.read("again.ics")?.hasPrefix("BEGIN:VCALENDAR") == true)
+        // Exporting over an existing file replaces it, and leaves no temporary file behind.
+        #expect(try ex.run(["export", "--owner", "lena", "-o", "again.ics"]).status == 0)
+        #expect(ex.dir.read("again.ics")?.contains("Lena Bakker — ") == true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: ex.dir.path).filter { $0.contains(".tmp-") }.isEmpty)
     }
 
     @Test func csvForSpreadsheets() throws {

@@ -121,7 +121,10 @@ import Testing
         #expect(again.stdout.contains("up to date"))
         let info = try herald(["db", "info", "--json"], directory: dir.path)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any])
-        #expect(json["schema_version"] as? String == "v1-strategy-and-posts")
+        // The latest migration applied (later features append their own after these).
+        let applied = try #require(json["applied_migrations"] as? [String])
+        #expect(Array(applied.prefix(2)) == ["v1-strategy-and-posts", "v2-metric-readings"])
+        #expect(json["schema_version"] as? String == applied.last)
         #expect(FileManager.default.fileExists(atPath: dir.file("herald.sqlite")))
         let elsewhere = try herald(["db", "info"], environment: ["HERALD_DB": dir.file("other.sqlite")], directory: dir.path)
         #expect(elsewhere.stdout.contains("other.sqlite"))
