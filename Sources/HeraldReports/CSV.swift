@@ -3,38 +3,46 @@ import Foundation
 /// RFC 4180 CSV: fields separated by commas, records by CRLF, a field quoted when it holds a comma, a quote, a line
 /// break or surrounding spaces, quotes doubled inside. UTF-8, no byte-order mark.
 public enum CSV {
-    /// Characters that make a spreadsheet read a cell as a formula (CWE-1236). Tab and CR are on OWASP's list too.
-    static let formulaStarts: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
-
-    /// Whether a value would be read as a formula, or is a guarded value that must stay recognisable as one.
-    static func needsGuard(_ s: Substring) -> Bool {
-        guard let first = s.first else { return false }
-        if formulaStarts.contains(first) { return true }
-        return first == "'" && needsGuard(s.dropFirst())
+    /// Whether a value would be read as a formula (it starts with = + - @, a tab or a CR: CWE-1236, OWASP's list), or
+    /// is a guarded value (apostrophes before such a start) that must stay recognisable as one.
+    static func needsGuard(_ s: String.UTF8View.SubSequence) -> Bool {
+        var i = s.startIndex
+        while i < s.endIndex, s[i] == UInt8(ascii: "'") { i = s.index(after: i) }
+        guard i < s.endIndex else { return false }
+        switch s[i] {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 9, 13: return true
+        default: return false
+        }
     }
 
     /// Neutralises a value against formula injection by putting an apostrophe in front of it (a spreadsheet then
     /// shows it as text). Reversible: `unguard` gives back the original exactly.
     public static func guardFormula(_ value: String) -> String {
-        needsGuard(Substring(value)) ? "'" + value : value
+        needsGuard(value.utf8[...]) ? "'" + value : value
     }
 
     /// Undoes `guardFormula`.
     public static func unguard(_ value: String) -> String {
-        value.first == "'" && needsGuard(value.dropFirst()) ? String(value.dropFirst()) : value
+        value.utf8.first == UInt8(ascii: "'") && needsGuard(value.utf8.dropFirst()) ? String(value.dropFirst()) : value
     }
 
     /// One field, quoted when needed.
     public static func field(_ value: String) -> String {
-        var quote = value.first == " " || value.last == " "
-        if !quote {
-            for b in value.utf8 where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 10 || b == 13 {
-                quote = true
-                break
-            }
+        var quote = value.utf8.first == UInt8(ascii: " ") || value.utf8.last == UInt8(ascii: " ")
+        var quotes = 0
+        for b in value.utf8 {
+            if b == UInt8(ascii: "\"") { quotes += 1; quote = true } else if b == UInt8(ascii: ",") || b == 10 || b == 13 { quote = true }
         }
         guard quote else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var out: [UInt8] = []
+        out.reserveCapacity(value.utf8.count + quotes + 2)
+        out.append(UInt8(ascii: "\""))
+        for b in value.utf8 {
+            out.append(b)
+            if b == UInt8(ascii: "\"") { out.append(b) }
+        }
+        out.append(UInt8(ascii: "\""))
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// One record with its CRLF.

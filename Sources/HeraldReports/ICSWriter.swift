@@ -33,6 +33,8 @@ public struct ICSWriter<Sink: TextSink> {
     let stamp: String
     let uidDomain: String
     public private(set) var events = 0
+    /// The lines of the event being written, folded, as UTF-8.
+    var pending: [UInt8] = []
 
     public init(strategy: Strategy, clock: ZoneClock, options: Options, sink: Sink) {
         self.sink = sink
@@ -55,12 +57,14 @@ public struct ICSWriter<Sink: TextSink> {
             try line("X-WR-TIMEZONE:" + clock.identifier)
             for l in ICSFormat.vtimezone(clock, around: options.range) { try line(l) }
         }
+        try sink.write(utf8: pending)
+        pending.removeAll(keepingCapacity: true)
     }
 
     /// One post as one VEVENT.
     public mutating func write(_ p: Post) throws {
         try line("BEGIN:VEVENT")
-        try line("UID:\(p.id)@\(uidDomain)")
+        try line("UID:" + ICSFormat.text("\(p.id)@\(uidDomain)"))
         try line("DTSTAMP:" + stamp)
         if options.utc {
             try line("DTSTART:" + ICSFormat.utc(p.scheduledAt))
@@ -73,16 +77,20 @@ public struct ICSWriter<Sink: TextSink> {
         try line("CATEGORIES:" + ICSFormat.text(p.kind.rawValue))
         try line("STATUS:" + ICSFormat.status(p.status))
         try line("TRANSP:TRANSPARENT")
-        if let link = labels.link(p), link.hasPrefix("http") { try line("URL:" + link) }
+        if let link = labels.link(p), link.hasPrefix("http"), link.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) { try line("URL:" + link) }
         try line("X-HERALD-POST:" + ICSFormat.text(p.id))
         try line("X-HERALD-CHANNEL:" + ICSFormat.text(p.channel))
         if let o = p.owner { try line("X-HERALD-OWNER:" + ICSFormat.text(o)) }
         try line("END:VEVENT")
+        try sink.write(utf8: pending)
+        pending.removeAll(keepingCapacity: true)
         events += 1
     }
 
     public mutating func end() throws {
         try line("END:VCALENDAR")
+        try sink.write(utf8: pending)
+        pending.removeAll(keepingCapacity: true)
     }
 
     /// What the event's description says: the post's body and where it fits in the plan.
@@ -100,7 +108,7 @@ public struct ICSWriter<Sink: TextSink> {
     }
 
     mutating func line(_ content: String) throws {
-        try ICSFormat.fold(content) { try sink.write($0) }
+        ICSFormat.fold(content, into: &pending)
     }
 }
 
@@ -113,49 +121,62 @@ public enum ICSDefaults {
 
 /// RFC 5545 formatting: folding, TEXT escaping, date-times, VTIMEZONE.
 public enum ICSFormat {
-    /// Emits one content line folded at 75 octets (continuation lines start with a space, which counts), each piece
-    /// ending in CRLF. A fold never splits a UTF-8 sequence.
+    /// Folds one content line at 75 octets (continuation lines start with a space, which counts) and hands over each
+    /// physical line with its CRLF. A fold never splits a UTF-8 sequence.
     public static func fold(_ content: String, _ emit: (String) throws -> Void) rethrows {
-        let utf8 = content.utf8
-        if utf8.count <= ICSDefaults.lineOctets {
-            try emit(content + "\r\n")
-            return
-        }
-        let bytes = Array(utf8)
+        var out: [UInt8] = []
+        fold(content, into: &out)
         var start = 0
-        var first = true
-        while start < bytes.count {
-            let limit = first ? ICSDefaults.lineOctets : ICSDefaults.lineOctets - 1
-            var end = min(start + limit, bytes.count)
-            // Step back to the start of a UTF-8 sequence (continuation bytes are 10xxxxxx).
-            while end < bytes.count, end > start, bytes[end] & 0xC0 == 0x80 { end -= 1 }
-            let piece = String(decoding: bytes[start..<end], as: UTF8.self)
-            try emit((first ? "" : " ") + piece + "\r\n")
-            first = false
-            start = end
+        for i in out.indices where out[i] == 10 {
+            try emit(String(decoding: out[start...i], as: UTF8.self))
+            start = i + 1
         }
     }
 
-    /// Escapes a TEXT value: backslash, semicolon, comma, and line breaks as `\n`; other control characters dropped.
-    public static func text(_ value: String) -> String {
-        var out = ""
-        out.reserveCapacity(value.utf8.count + 8)
-        var previousCR = false
-        for ch in value.unicodeScalars {
-            defer { previousCR = ch == "\r" }
-            switch ch {
-            case "\\": out += "\\\\"
-            case ";": out += "\\;"
-            case ",": out += "\\,"
-            case "\r": out += "\\n"
-            case "\n": if !previousCR { out += "\\n" }
-            case "\t": out += " "
-            default:
-                if ch.value < 0x20 || ch.value == 0x7F { continue }
-                out.unicodeScalars.append(ch)
-            }
+    /// Appends one folded content line, with its CRLF, to a byte buffer.
+    public static func fold(_ content: String, into out: inout [UInt8]) {
+        var content = content
+        content.withUTF8 { bytes in
+            var start = 0
+            var first = true
+            repeat {
+                let limit = first ? ICSDefaults.lineOctets : ICSDefaults.lineOctets - 1
+                var end = min(start + limit, bytes.count)
+                // Step back to the start of a UTF-8 sequence (continuation bytes are 10xxxxxx).
+                while end < bytes.count, end > start, bytes[end] & 0xC0 == 0x80 { end -= 1 }
+                if !first { out.append(0x20) }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                out.append(13)
+                out.append(10)
+                first = false
+                start = end
+            } while start < bytes.count
         }
-        return out
+    }
+
+    /// Escapes a TEXT value: backslash, semicolon, comma, and line breaks as `\n`; a tab becomes a space, other
+    /// control characters are dropped. Works on UTF-8 bytes: every byte it changes is ASCII.
+    public static func text(_ value: String) -> String {
+        var clean = true
+        for b in value.utf8 where b < 0x20 || b == 0x5C || b == 0x3B || b == 0x2C || b == 0x7F {
+            clean = false
+            break
+        }
+        if clean { return value }
+        var out: [UInt8] = []
+        out.reserveCapacity(value.utf8.count + 16)
+        var previousCR = false
+        for b in value.utf8 {
+            switch b {
+            case 0x5C, 0x3B, 0x2C: out.append(0x5C); out.append(b)
+            case 13: out.append(0x5C); out.append(0x6E)
+            case 10: if !previousCR { out.append(0x5C); out.append(0x6E) }
+            case 9: out.append(0x20)
+            default: if b >= 0x20 && b != 0x7F { out.append(b) }
+            }
+            previousCR = b == 13
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `20270203T083000Z`

@@ -3,6 +3,12 @@ import Foundation
 /// Where a writer sends its text. Writers call `write` many times with small pieces, so sinks buffer.
 public protocol TextSink {
     mutating func write(_ text: String) throws
+    /// Writes UTF-8 bytes (writers that build lines byte by byte use this to skip a String round trip).
+    mutating func write(utf8 bytes: [UInt8]) throws
+}
+
+extension TextSink {
+    public mutating func write(utf8 bytes: [UInt8]) throws { try write(String(decoding: bytes, as: UTF8.self)) }
 }
 
 /// Collects everything in memory (tests, small outputs).
@@ -29,6 +35,11 @@ public final class FileSink: TextSink {
 
     public func write(_ text: String) throws {
         buffer.append(contentsOf: text.utf8)
+        if buffer.count >= Self.blockSize { try flush() }
+    }
+
+    public func write(utf8 bytes: [UInt8]) throws {
+        buffer.append(contentsOf: bytes)
         if buffer.count >= Self.blockSize { try flush() }
     }
 

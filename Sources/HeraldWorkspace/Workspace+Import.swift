@@ -374,8 +374,8 @@ struct PostRowParser {
         }
         let topic = cell(r, "topic")
         var id = cell(r, "id")
-        if let v = id, v.contains(where: { $0 == " " || $0 == "," }) || v.count > 64 {
-            fail("id", "'\(v)' is not a post id (no spaces or commas, at most 64 characters); clear it to get a new id.")
+        if let v = id, v.count > 64 || !v.unicodeScalars.allSatisfy({ ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "-_.:@".unicodeScalars.contains($0) }) {
+            fail("id", "'\(v)' is not a post id (letters, digits and - _ . : @ only, at most 64 characters); clear it to get a new id.")
             id = nil
         }
         guard problems.isEmpty, let channel, let when else { return (nil, problems) }
