@@ -34,10 +34,16 @@ extension ManagementReport {
       table.data { display: block; overflow-x: auto; }
     }
     @media print {
-      body { padding: 0; font-size: 11pt; }
-      section.goal, section.part { break-before: page; border-top: 0; }
-      .card { border-color: #bbb; }
+      @page { margin: 14mm; }
+      body { padding: 0; font-size: 9.5pt; }
+      section.goal, section#mix { break-before: page; border-top: 0; }
+      .cards, .mixgrid { grid-template-columns: 1fr 1fr; gap: 8px; }
+      .card { border-color: #bbb; padding: 6px 8px; }
+      .card dl { font-size: 8.5pt; }
+      table.data { font-size: 8.5pt; }
+      h2 { margin-top: 8px; }
       a { color: inherit; text-decoration: none; }
+      .pill, .chip, .swatch, svg { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
     }
     """
 

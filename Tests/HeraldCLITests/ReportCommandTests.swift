@@ -48,7 +48,7 @@ import Testing
         let page = try #require(ex.dir.read("plan.html"))
         #expect(WellFormedChecker().check(page) == nil)
         #expect(page.contains("Status rule:"))
-        #expect(page.contains("section.goal, section.part { break-before: page;"))
+        #expect(page.contains("section.goal, section#mix { break-before: page;"))
         #expect(try ex.run(["report", "-o", "plan.json"]).status == 0)
         #expect(ex.dir.read("plan.json")?.hasPrefix("{") == true)
     }
