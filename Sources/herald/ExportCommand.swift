@@ -31,20 +31,19 @@ extension Herald {
             abstract: "Export the stored plan: ICS for calendar apps, CSV for spreadsheets or Buffer/Hootsuite, HTML month grid.",
             discussion: """
             Formats:
-              ics            one event per post (RFC 5545); UIDs are stable, so importing again updates events
-              csv            one row per post with the calendar fields (UTF-8, RFC 4180); `herald import` reads it back
-              buffer-csv     Buffer's bulk upload (Text, Image URL, Tags, Posting Time), one file per channel
-              hootsuite-csv  Hootsuite's bulk composer (date time, message, link; no header), one file per channel
-              html           a self-contained month grid with filters by channel, owner, kind and status
-            The bulk-upload layouts take posts that have a body (planned, drafted or approved unless --status says
-            otherwise) and say how many they left out for want of one.
-            With several channels they need -o FILE and write FILE-<channel>.csv for each, or pick one with --channel.
-            Without -o the export goes to standard output. Values starting with = + - @ are neutralised in CSV.
+              ics            one event per post (RFC 5545), stable UIDs
+              csv            one row per post (UTF-8, RFC 4180); `import` reads it
+              buffer-csv     Buffer's bulk upload, one file per channel
+              hootsuite-csv  Hootsuite's bulk composer, one file per channel
+              html           a month grid with filters, self-contained
+
+            The bulk-upload layouts take posts that have a body (planned, drafted or approved unless --status says otherwise) and say how many they left out. With several channels they need -o FILE and write FILE-<channel>.csv for each; or pick one with --channel. Without -o the export goes to standard output. CSV values starting with = + - @ are neutralised against spreadsheet formulas.
+
             Examples:
               herald export 2027-Q1 --format ics -o acme-q1.ics
               herald export 2027-Q1 --format ics --owner anna -o anna.ics
-              herald export 2027-Q1 --format buffer-csv --channel instagram -o instagram.csv
-              herald export 2027-Q1 --format hootsuite-csv --date-format mm/dd/yyyy -o up.csv
+              herald export 2027-Q1 --format buffer-csv --channel instagram
+              herald export 2027-Q1 --format hootsuite-csv -o up.csv
               herald export 2027-Q1 --format html -o calendar.html
             """)
 

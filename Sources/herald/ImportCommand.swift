@@ -8,14 +8,10 @@ extension Herald {
         static let configuration = CommandConfiguration(
             abstract: "Bulk-add posts from a spreadsheet (CSV), each row checked like `post add`.",
             discussion: """
-            Reads Herald's own CSV (what `herald export --format csv` writes: id, date, time, channel, kind, step,
-            campaign, goal, owner, topic, body, link, media; weekday, network, status, locked and source are ignored)
-            or Buffer's bulk-upload layout (Text, Image URL, Tags, Posting Time) with --channel. Only `channel` and a
-            time (`date` + `time` local to the strategy's zone, or `scheduled_at`) are required.
-            Every problem is listed as FILE:ROW:COLUMN (rows as the spreadsheet numbers them; the header is row 1)
-            and nothing is written unless every row is valid, or --skip-invalid imports the valid ones and lists the
-            rest. Imported posts are locked, `drafted` when they have a body and `planned` otherwise. Importing the same
-            rows again changes nothing: rows whose post is already stored as they say are left alone.
+            Reads Herald's own CSV (what `herald export --format csv` writes) or Buffer's bulk-upload layout (Text, Image URL, Tags, Posting Time) with --channel. Only `channel` and a time (`date` + `time` local to the strategy's zone, or `scheduled_at`) are required; weekday, network, status, locked and source are ignored.
+
+            Every problem is listed as FILE:ROW:COLUMN (rows as the spreadsheet numbers them; the header is row 1), and nothing is written unless every row is valid; --skip-invalid imports the valid rows and lists the rest. Imported posts are locked, `drafted` when they have a body and `planned` otherwise. Importing the same rows again changes nothing.
+
             Examples:
               herald import posts.csv
               herald import posts.csv --dry-run

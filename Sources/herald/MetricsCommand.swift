@@ -10,13 +10,13 @@ extension Herald {
         static let configuration = CommandConfiguration(
             abstract: "Record the measured values of the strategy's metrics, so `herald report` shows progress.",
             discussion: """
-            A reading is one value of a metric on a day, for the metric as a whole or for one channel. Recording the
-            same metric, day and channel again replaces the value, so importing a results file twice changes nothing.
+            A reading is one value of a metric on a day, for the metric as a whole or for one channel. Recording the same metric, day and channel again replaces the value, so importing a results file twice changes nothing. A negative value goes after `--`. A results file has the columns date,metric,value[,channel].
+
             Examples:
-              herald metrics record nps 36 --date 2027-02-01
+              herald metrics record response-time 6.5 --date 2027-01-31
               herald metrics record reach 9200 --date 2027-01-31 --channel facebook
-              herald metrics record nps --date 2027-02-01 -- -5      # a negative value goes after --
-              herald metrics import results.csv                       # date,metric,value[,channel]
+              herald metrics record nps --date 2027-02-01 -- -5
+              herald metrics import results.csv
               herald metrics list response-time
             """,
             subcommands: [Record.self, Import.self, List.self])
@@ -58,8 +58,9 @@ extension Herald {
             static let configuration = CommandConfiguration(
                 abstract: "Import readings from a CSV file: date,metric,value[,channel].",
                 discussion: """
-                The header names the columns (any order). Every problem is listed as FILE:ROW:COLUMN and nothing is
-                stored unless every row is valid. Example: herald metrics import results.csv
+                The header names the columns (any order). Every problem is listed as FILE:ROW:COLUMN and nothing is stored unless every row is valid.
+
+                Example: herald metrics import results.csv
                 """)
 
             @Argument(help: ArgumentHelp("The CSV file (UTF-8).", valueName: "file")) var file: String

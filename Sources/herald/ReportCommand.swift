@@ -23,13 +23,10 @@ extension Herald {
         static let configuration = CommandConfiguration(
             abstract: "The goal-to-metric plan for management, with progress once readings come in.",
             discussion: """
-            For each goal: its metrics (baseline → target, direction, deadline, how measured, owner), the latest
-            reading, a projection to the deadline and a status (on track / at risk / off track, the rule is printed in
-            the report); the channels, posts by kind, campaigns and people that serve it; the review cadence. Then the
-            content mix per channel (target vs planned, per week), the participants' load, the response targets and the
-            crisis playbook in brief.
-            Formats: md (Markdown for email and wikis), html (self-contained, inline SVG charts; print it to PDF, one
-            goal per page), json (for other tools). Without -o it goes to standard output.
+            For each goal: its metrics (baseline → target, direction, deadline, how measured, owner), the latest reading, a projection to the deadline and a status (on track, at risk, off track; the rule is printed in the report); the channels, posts by kind, campaigns and people that serve it; the review cadence. Then the content mix per channel, the participants' load, the response targets and the crisis playbook in brief.
+
+            Formats: md (Markdown for email and wikis), html (self-contained with inline SVG charts; prints one goal per page), json (for other tools). Without -o it goes to standard output.
+
             Examples:
               herald report 2027-Q1
               herald report 2027-Q1 --format html -o plan.html
