@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "HeraldPlanner", dependencies: ["HeraldModel"]),
         // What every command works on: a strategy, its database and the files it names; composes the modules above.
         .target(name: "HeraldWorkspace", dependencies: [
-            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldCalendars", "HeraldContent", "HeraldPublish",
+            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldCalendars", "HeraldContent", "HeraldPublish", "HeraldReports",
         ]),
         // Post bodies: Mustache templates per locale and network, the evergreen library, network text rules.
         .target(name: "HeraldContent", dependencies: [
@@ -60,11 +60,14 @@ let package = Package(
         ]),
         // The command-line tool: parsing, printing, exit codes.
         .executableTarget(name: "herald", dependencies: [
-            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldWorkspace", "HeraldContent", "HeraldPublish",
+            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldWorkspace", "HeraldContent", "HeraldPublish", "HeraldReports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // What people look at: ICS, CSV and HTML exports, bulk-upload layouts, and the goal-to-metric report. Pure:
+        // plain values in, text out.
+        .target(name: "HeraldReports", dependencies: ["HeraldModel", "HeraldPlanner"]),
         // ICS calendars: reading holidays and observances (RFC 5545).
         .target(name: "HeraldCalendars", dependencies: ["HeraldModel"]),
         // Helpers shared by the test targets: temporary folders, running the built binary.
@@ -79,6 +82,7 @@ let package = Package(
                     exclude: ["receiver.py"]),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HeraldCLITests", dependencies: ["herald", "HeraldTestSupport"]),
+        .testTarget(name: "HeraldReportsTests", dependencies: ["HeraldReports", "HeraldStrategy", "HeraldPlanner", "HeraldTestSupport"], exclude: ["check_ics.py"]),
         .testTarget(name: "HeraldCalendarsTests", dependencies: ["HeraldCalendars", "HeraldTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

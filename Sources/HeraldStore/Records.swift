@@ -52,6 +52,16 @@ struct PostRecord: Codable, FetchableRecord, PersistableRecord {
         created_at = Int64(now.timeIntervalSince1970); updated_at = created_at
     }
 
+    /// Reads a row column by column: several times faster than the Codable path, which matters on large exports.
+    init(row: Row) throws {
+        id = row["id"]; channel = row["channel"]; network = row["network"]; kind = row["kind"]; step = row["step"]
+        campaign = row["campaign"]; goal = row["goal"]; owner = row["owner"]; scheduled_at = row["scheduled_at"]
+        status = row["status"]; body = row["body"]; topic = row["topic"]; variant = row["variant"]; locked = row["locked"]
+        source = row["source"]; link = row["link"]; media = row["media"]; crisis = row["crisis"]; revision = row["revision"]
+        template = row["template"]; approved_by = row["approved_by"]; approved_at = row["approved_at"]
+        created_at = row["created_at"]; updated_at = row["updated_at"]
+    }
+
     static func encode(_ list: [String]) -> String {
         (try? String(decoding: JSONEncoder().encode(list), as: UTF8.self)) ?? "[]"
     }
@@ -63,7 +73,7 @@ struct PostRecord: Codable, FetchableRecord, PersistableRecord {
              scheduledAt: Date(timeIntervalSince1970: TimeInterval(scheduled_at)),
              status: PostStatus(rawValue: status) ?? .planned, body: body, topic: topic, variant: variant,
              locked: locked, source: PostSource(rawValue: source) ?? .manual, link: link,
-             media: (try? JSONDecoder().decode([String].self, from: Data(media.utf8))) ?? [], crisis: crisis,
+             media: media == "[]" ? [] : (try? JSONDecoder().decode([String].self, from: Data(media.utf8))) ?? [], crisis: crisis,
              template: template, approvedBy: approved_by,
              approvedAt: approved_at.map { Date(timeIntervalSince1970: TimeInterval($0)) })
     }

@@ -65,6 +65,22 @@ enum Schema {
             try db.create(index: "share_task_on_post", on: "share_task", columns: ["post_id"])
             try db.create(index: "share_task_on_participant", on: "share_task", columns: ["participant", "due_at"])
         }
+
+        m.registerMigration("v2-metric-readings") { db in
+            // Measured values of the strategy's metrics (`herald metrics record` / `import`), for progress reports.
+            // One value per metric, day and channel (NULL: the metric as a whole): recording it again replaces it.
+            try db.create(table: "metric_reading") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("metric", .text).notNull().check(sql: "length(metric) > 0")
+                t.column("date", .text).notNull().check(sql: "date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'")
+                t.column("value", .double).notNull()
+                t.column("channel", .text)
+                t.column("recorded_at", .integer).notNull()
+                t.column("source", .text).notNull().check(sql: "source IN ('manual', 'import')")
+            }
+            try db.execute(sql: "CREATE UNIQUE INDEX metric_reading_on_metric_date_channel ON metric_reading (metric, date, IFNULL(channel, ''))")
+        }
+
         m.registerMigration("v3-publishing") { db in
             // One delivery per (post revision, hook); its id is the idempotency key.
             try db.create(table: "delivery") { t in

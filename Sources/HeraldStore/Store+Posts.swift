@@ -20,6 +20,21 @@ public struct PostQuery: Sendable {
     }
 }
 
+extension PostQuery {
+    /// The filtered request, in time order.
+    var request: QueryInterfaceRequest<PostRecord> {
+        var r = PostRecord.all()
+        if let from { r = r.filter(PostRecord.Columns.scheduledAt >= Int64(from.timeIntervalSince1970)) }
+        if let to { r = r.filter(PostRecord.Columns.scheduledAt < Int64(to.timeIntervalSince1970)) }
+        if let channels { r = r.filter(channels.contains(PostRecord.Columns.channel)) }
+        if let owner { r = r.filter(PostRecord.Columns.owner == owner) }
+        if let kinds { r = r.filter(kinds.map(\.rawValue).contains(PostRecord.Columns.kind)) }
+        if let statuses { r = r.filter(statuses.map(\.rawValue).contains(PostRecord.Columns.status)) }
+        if let campaign { r = r.filter(Column("campaign") == campaign) }
+        return r.order(PostRecord.Columns.scheduledAt, PostRecord.Columns.channel, PostRecord.Columns.id)
+    }
+}
+
 /// What writing a plan did.
 public struct PlanWrite: Sendable {
     public var inserted: Int
@@ -30,18 +45,24 @@ public struct PlanWrite: Sendable {
 
 extension Store {
     public func posts(_ q: PostQuery = PostQuery()) throws(StoreError) -> [Post] {
-        try read { db in
-            var r = PostRecord.all()
-            if let from = q.from { r = r.filter(PostRecord.Columns.scheduledAt >= Int64(from.timeIntervalSince1970)) }
-            if let to = q.to { r = r.filter(PostRecord.Columns.scheduledAt < Int64(to.timeIntervalSince1970)) }
-            if let c = q.channels { r = r.filter(c.contains(PostRecord.Columns.channel)) }
-            if let o = q.owner { r = r.filter(PostRecord.Columns.owner == o) }
-            if let k = q.kinds { r = r.filter(k.map(\.rawValue).contains(PostRecord.Columns.kind)) }
-            if let s = q.statuses { r = r.filter(s.map(\.rawValue).contains(PostRecord.Columns.status)) }
-            if let c = q.campaign { r = r.filter(Column("campaign") == c) }
-            return try r.order(PostRecord.Columns.scheduledAt, PostRecord.Columns.channel, PostRecord.Columns.id)
-                .fetchAll(db).map(\.post)
+        try read { db in try q.request.fetchAll(db).map(\.post) }
+    }
+
+    /// Hands the matching posts to `body` one at a time, in time order, from one read transaction, without holding
+    /// them all in memory (exports of any size). An error thrown by `body` stops the walk and is rethrown as it is.
+    public func forEachPost(_ q: PostQuery = PostQuery(), _ body: (Post) throws -> Void) throws {
+        var failure: (any Error)?
+        do {
+            try pool.read { db in
+                let cursor = try q.request.fetchCursor(db)
+                while let record = try cursor.next() {
+                    do { try body(record.post) } catch { failure = error; return }
+                }
+            }
+        } catch {
+            throw Store.map(error, path: path)
         }
+        if let failure { throw failure }
     }
 
     public func post(_ id: String) throws(StoreError) -> Post {

@@ -68,8 +68,8 @@ public enum StrategyError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Suggests the closest known word for a misspelt one.
-enum Suggest {
-    static func closest(to word: String, in candidates: [String]) -> String? {
+public enum Suggest {
+    public static func closest(to word: String, in candidates: [String]) -> String? {
         let w = word.lowercased()
         var best: (String, Int)?
         for c in candidates {
@@ -81,7 +81,8 @@ enum Suggest {
         return best?.0
     }
 
-    static func hint(for word: String, in candidates: [String]) -> String {
+    /// " Did you mean 'x'?" or nothing.
+    public static func hint(for word: String, in candidates: [String]) -> String {
         if let s = closest(to: word, in: candidates) { return " Did you mean '\(s)'?" }
         return ""
     }

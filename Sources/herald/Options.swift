@@ -7,6 +7,7 @@ import HeraldContent
 import HeraldPublish
 import HeraldStrategy
 import HeraldPlanner
+import HeraldReports
 import HeraldWorkspace
 
 /// Where the strategy and the database are: shared by every command that reads them.
@@ -113,5 +114,11 @@ func withExitCodes(_ body: () async throws -> Void) async throws {
     } catch let e as CLIError {
         Console.error("herald: \(e.description)")
         throw ExitCode(e.exitCode)
+    } catch let e as ImportError {
+        Console.error(e.description)
+        throw ExitCode(e.exitCode)
+    } catch let e as OutputError {
+        Console.error("herald: \(e.description)")
+        throw ExitCode(73)
     }
 }

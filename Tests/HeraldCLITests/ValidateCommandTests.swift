@@ -121,8 +121,9 @@ import Testing
         #expect(again.stdout.contains("up to date"))
         let info = try herald(["db", "info", "--json"], directory: dir.path)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any])
+        // The latest migration applied (later features append their own after these).
         let applied = try #require(json["applied_migrations"] as? [String])
-        #expect(applied.first == "v1-strategy-and-posts")
+        #expect(Array(applied.prefix(2)) == ["v1-strategy-and-posts", "v2-metric-readings"])
         #expect(json["schema_version"] as? String == applied.last)
         #expect((json["pending_migrations"] as? [String])?.isEmpty == true)
         #expect(FileManager.default.fileExists(atPath: dir.file("herald.sqlite")))
