@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "HeraldPlanner", dependencies: ["HeraldModel"]),
         // What every command works on: a strategy, its database and the files it names; composes the modules above.
         .target(name: "HeraldWorkspace", dependencies: [
-            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldCalendars", "HeraldContent", "HeraldPublish", "HeraldReports",
+            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldCalendars", "HeraldContent", "HeraldPublish", "HeraldReports", "HeraldCrisis",
         ]),
         // Post bodies: Mustache templates per locale and network, the evergreen library, network text rules.
         .target(name: "HeraldContent", dependencies: [
@@ -53,6 +53,8 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Crisis mode: pause promotion, respond on every channel, the five-step checklist, close and rebuild trust.
+        .target(name: "HeraldCrisis", dependencies: ["HeraldModel", "HeraldStore", "HeraldContent", "HeraldPlanner"]),
         // The one database type: migrations, records, queries.
         .target(name: "HeraldStore", dependencies: [
             "HeraldModel",
@@ -60,7 +62,7 @@ let package = Package(
         ]),
         // The command-line tool: parsing, printing, exit codes.
         .executableTarget(name: "herald", dependencies: [
-            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldWorkspace", "HeraldContent", "HeraldPublish", "HeraldReports",
+            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldWorkspace", "HeraldContent", "HeraldPublish", "HeraldReports", "HeraldCrisis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),

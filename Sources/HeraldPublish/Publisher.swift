@@ -33,6 +33,8 @@ public struct PublisherSettings: Sendable {
     public var notifyAttempts = 5
     /// This process's name in leases and runs: host, pid and a random tag.
     public var owner: String
+    /// Leave contest and discount posts queued (a crisis alert is raised and nobody has handled it yet).
+    public var holdPromotional = false
 
     public init(owner: String = PublisherSettings.defaultOwner()) { self.owner = owner }
 
@@ -84,7 +86,8 @@ public struct Publisher: Sendable {
         let lease = (hooks.values.map(\.timeout).max() ?? 15) * Double((settings.batchSize + settings.concurrency - 1) / settings.concurrency)
             + settings.leaseMargin
         while !shouldStop() {
-            let (claimed, expired) = try store.claim(owner: settings.owner, limit: settings.batchSize, now: now(), lease: lease, notify: notifying)
+            let (claimed, expired) = try store.claim(owner: settings.owner, limit: settings.batchSize, now: now(), lease: lease,
+                                                     notify: notifying, holdPromotional: settings.holdPromotional)
             report.counts.expired += expired
             guard !claimed.isEmpty else { break }
             report.counts.claimed += claimed.count

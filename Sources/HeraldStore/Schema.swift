@@ -165,6 +165,68 @@ enum Schema {
             }
             try db.create(index: "notification_unsent", on: "notification", columns: ["sent_at", "id"])
         }
+
+        m.registerMigration("v4-crisis") { db in
+            try db.create(table: "crisis") { t in
+                t.primaryKey("id", .text)
+                t.column("title", .text).notNull()
+                t.column("severity", .text).notNull().check(sql: "severity IN (\(sqlList(CrisisSeverity.allCases)))")
+                t.column("channels", .text).notNull()
+                t.column("pause_all", .boolean).notNull()
+                t.column("status", .text).notNull().check(sql: "status IN (\(sqlList(CrisisStatus.allCases)))")
+                t.column("opened_at", .integer).notNull()
+                t.column("opened_by", .text).notNull()
+                t.column("owner", .text)
+                t.column("closed_at", .integer)
+                t.column("summary", .text)
+            }
+            // At most one open crisis.
+            try db.execute(sql: "CREATE UNIQUE INDEX crisis_one_open ON crisis (status) WHERE status = 'open'")
+            // Everything done in a crisis: who, when, what.
+            try db.create(table: "crisis_event") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("crisis_id", .text).notNull().references("crisis", onDelete: .cascade)
+                t.column("at", .integer).notNull()
+                t.column("actor", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("detail", .text).notNull()
+            }
+            try db.create(table: "crisis_check") { t in
+                t.column("crisis_id", .text).notNull().references("crisis", onDelete: .cascade)
+                t.column("step", .text).notNull().check(sql: "step IN (\(sqlList(CrisisStep.allCases)))")
+                t.column("owner", .text)
+                t.column("done_at", .integer)
+                t.column("done_by", .text)
+                t.primaryKey(["crisis_id", "step"])
+            }
+            // Posts a crisis paused, with what to restore when it closes.
+            try db.create(table: "crisis_pause") { t in
+                t.column("crisis_id", .text).notNull().references("crisis", onDelete: .cascade)
+                t.column("post_id", .text).notNull().references("post", onDelete: .cascade)
+                t.column("previous_status", .text).notNull()
+                t.column("restored_at", .integer)
+                t.column("decision", .text)
+                t.primaryKey(["crisis_id", "post_id"])
+            }
+            try db.create(table: "crisis_metric") { t in
+                t.column("crisis_id", .text).notNull().references("crisis", onDelete: .cascade)
+                t.column("metric", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("unit", .text).notNull()
+                t.column("direction", .text).notNull().check(sql: "direction IN ('up', 'down')")
+                t.column("baseline", .double)
+                t.column("baseline_date", .text)
+                t.primaryKey(["crisis_id", "metric"])
+            }
+            // An alert a person dismissed, up to the reading that raised it.
+            try db.create(table: "alert_dismissal") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("metric", .text).notNull()
+                t.column("reading_recorded_at", .integer).notNull()
+                t.column("dismissed_at", .integer).notNull()
+                t.column("dismissed_by", .text).notNull()
+            }
+        }
         return m
     }
 }

@@ -141,7 +141,8 @@ extension Store {
 
     /// Claims up to `limit` due deliveries for `owner` in one IMMEDIATE transaction, so two publishers never claim
     /// the same one; expires those past their lateness instead. Records the attempt's start.
-    public func claim(owner: String, limit: Int, now: Date, lease: TimeInterval, notify: Bool) throws(StoreError)
+    /// With `holdPromotional`, contest and discount posts are left queued (a crisis alert is raised and unhandled).
+    public func claim(owner: String, limit: Int, now: Date, lease: TimeInterval, notify: Bool, holdPromotional: Bool = false) throws(StoreError)
         -> (claimed: [ClaimedDelivery], expired: Int) {
         try writeImmediate { db in
             let nowS = Store.secs(now)
@@ -161,10 +162,11 @@ extension Store {
                     SELECT d.id FROM delivery d
                     WHERE d.state IN ('scheduled', 'retrying') AND d.next_attempt_at <= ?
                       AND d.hook NOT IN (SELECT hook FROM hook_state WHERE disabled_at IS NOT NULL)
-                      AND EXISTS (SELECT 1 FROM post p WHERE p.id = d.post_id AND p.status = 'approved' AND p.revision = d.revision)
+                      AND EXISTS (SELECT 1 FROM post p WHERE p.id = d.post_id AND p.status = 'approved' AND p.revision = d.revision
+                                  AND (? = 0 OR p.kind NOT IN ('contest', 'discount')))
                     ORDER BY d.next_attempt_at, d.id LIMIT ?)
                 RETURNING *
-                """, arguments: [owner, nowS + Int64(lease.rounded(.up)), nowS, nowS, limit])
+                """, arguments: [owner, nowS + Int64(lease.rounded(.up)), nowS, nowS, holdPromotional, limit])
             var out: [ClaimedDelivery] = []
             for row in rows {
                 let d = Store.delivery(row)
@@ -266,8 +268,11 @@ extension Store {
         else if states.allSatisfy({ $0 == .expired }) { status = .expired }
         else if states.contains(.published) { status = .published }
         else { return }
-        try db.execute(sql: "UPDATE post SET status = ?, updated_at = ? WHERE id = ? AND revision = ? AND status = 'approved'",
-                       arguments: [status.rawValue, now, post, revision])
+        // A post paused by a crisis while its delivery was in flight did go out: it is published.
+        try db.execute(sql: """
+            UPDATE post SET status = ?, updated_at = ? WHERE id = ? AND (status = 'approved' OR (status = 'paused' AND ? = 'published'))
+            AND (revision = ? OR status = 'paused')
+            """, arguments: [status.rawValue, now, post, status.rawValue, revision])
     }
 
     static func notify(_ db: Database, _ event: String, post: String?, delivery: String?, hook: String?, detail: String?, at: Int64) throws {

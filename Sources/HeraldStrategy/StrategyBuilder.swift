@@ -580,7 +580,7 @@ struct StrategyBuilder {
         }
         if let a = v.map("alert", known: ["metric", "above"], required: ["metric", "above"]),
            let m = a.text("metric"), let above = a.number("above") {
-            ref(m, metricIDs, a.value("metric"), a.path("metric"), what: "metric", listKey: "goals[].metrics")
+            ref(m, metricIDs.union(CrisisMetric.standard.map(\.id)), a.value("metric"), a.path("metric"), what: "metric", listKey: "goals[].metrics")
             c.alert = CrisisAlert(metric: m, above: above)
         }
         return c

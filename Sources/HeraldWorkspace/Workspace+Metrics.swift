@@ -8,7 +8,12 @@ extension Workspace {
     /// The strategy's metric with this id, or a refusal naming the known ones (with a did-you-mean).
     public func metric(_ id: String) throws(StoreError) -> Metric {
         if let m = strategy.metrics.first(where: { $0.id == id }) { return m }
-        let known = strategy.metrics.map(\.id)
+        if let c = CrisisMetric.standard.first(where: { $0.id == id }) {
+            // A metric every crisis tracks (complaints per day, negative mentions, response time, CSAT, NPS).
+            return Metric(id: c.id, name: c.name, unit: c.unit, baseline: 0, target: 0, direction: c.direction,
+                          deadline: LocalDate(year: 9999, month: 12, day: 31)!, measuredBy: "crisis tracking")
+        }
+        let known = strategy.metrics.map(\.id) + CrisisMetric.standard.map(\.id).filter { id in !strategy.metrics.contains { $0.id == id } }
         throw .refused("no metric '\(id)' in the strategy.\(Suggest.hint(for: id, in: known)) Known: \(known.isEmpty ? "none (add metrics under goals[].metrics)" : known.joined(separator: ", ")).")
     }
 
@@ -53,7 +58,7 @@ extension Workspace {
         let rows = Array(records.dropFirst())
         guard problems.isEmpty else { throw ImportError.invalid(file: file, problems: problems, rows: rows.count) }
         let col = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let known = strategy.metrics
+        let known = strategy.metrics + CrisisMetric.standard.filter { c in !strategy.metrics.contains { $0.id == c.id } }.compactMap { try? metric($0.id) }
         var readings: [MetricReading] = []
         var seen: [String: Int] = [:]
         for r in rows {

@@ -41,5 +41,5 @@ struct Herald: AsyncParsableCommand {
         75 try again later, 78 bad configuration.
         """,
         version: "herald \(version)",
-        subcommands: [Init.self, Validate.self, Goals.self, Channels.self, People.self, Plan.self, Calendar.self, PostCommand.self, Tasks.self, Draft.self, Review.self, Approve.self, Lint.self, Templates.self, Export.self, Import.self, Report.self, Metrics.self, Publish.self, Run.self, Queue.self, Hooks.self, Status.self, DB.self])
+        subcommands: [Init.self, Validate.self, Goals.self, Channels.self, People.self, Plan.self, Calendar.self, PostCommand.self, Tasks.self, Draft.self, Review.self, Approve.self, Lint.self, Templates.self, Export.self, Import.self, Report.self, Metrics.self, Publish.self, Run.self, Queue.self, Hooks.self, Status.self, CrisisCommand.self, DB.self])
 }

@@ -4,6 +4,7 @@ import HeraldModel
 import HeraldResources
 import HeraldStore
 import HeraldContent
+import HeraldCrisis
 import HeraldPublish
 import HeraldStrategy
 import HeraldPlanner
@@ -100,6 +101,9 @@ func withExitCodes(_ body: () async throws -> Void) async throws {
         Console.error("herald: \(e.description)")
         throw ExitCode(e.exitCode)
     } catch let e as WorkspaceError {
+        Console.error("herald: \(e.description)")
+        throw ExitCode(e.exitCode)
+    } catch let e as CrisisError {
         Console.error("herald: \(e.description)")
         throw ExitCode(e.exitCode)
     } catch let e as HookConfigError {

@@ -64,7 +64,14 @@ extension Herald {
                 let env = ProcessInfo.processInfo.environment
                 let caller = HookCaller(environment: env)
                 defer { Task { await caller.shutdown() } }
-                let publisher = try ws.publisher(environment: env, caller: caller)
+                var settings = PublisherSettings()
+                if let n = env["HERALD_BATCH_SIZE"].flatMap(Int.init), n > 0 { settings.batchSize = n }
+                if let n = env["HERALD_CONCURRENCY"].flatMap(Int.init), n > 0 { settings.concurrency = n }
+                if let alert = try ws.crisisDesk().alert(), !alert.handled {
+                    settings.holdPromotional = true
+                    Console.error("warning: \(alert.metric) is \(formatNumber(alert.value)) on \(alert.date) (alert above \(formatNumber(alert.above))): promotional posts are held until someone opens a crisis (herald crisis open \"…\") or dismisses the alert (herald crisis dismiss).")
+                }
+                let publisher = try ws.publisher(environment: env, settings: settings, caller: caller)
                 guard let lock = try FileLock(path: ws.publishLockPath, wait: wait) else {
                     if verbose { Console.error("another herald is publishing from \(ws.store.path); exiting.") }
                     await caller.shutdown()

@@ -55,7 +55,8 @@ extension Herald {
                 let readings = try ws.store.readings(metrics: ws.strategy.metrics.map(\.id))
                 let name = periodOptions.period?.uppercased() ?? "\(range.start.iso) – \(range.end.iso)"
                 let report = ManagementReport(strategy: ws.strategy, clock: ws.clock, range: range, periodName: name, posts: posts,
-                                              shareTasks: tasks, readings: readings, generatedAt: clockOptions.now)
+                                              shareTasks: tasks, readings: readings, generatedAt: clockOptions.now,
+                                              crises: try ws.crisisSummaries(range))
                 let chosen = format ?? output.flatMap(Format.inferred) ?? .md
                 let text: String = switch chosen {
                 case .md: report.markdown()

@@ -32,7 +32,7 @@ import Testing
         let ex = try PlannedExample(plan: false)
         let cases: [([String], Int32, String)] = [
             (["metrics", "record", "respnse-time", "3", "--date", "2027-01-31"], 65, "no metric 'respnse-time' in the strategy. Did you mean 'response-time'? Known: reach, new-followers"),
-            (["metrics", "record", "nps", "36", "--date", "2027-02-01"], 65, "no metric 'nps' in the strategy."),
+            (["metrics", "record", "happiness", "36", "--date", "2027-02-01"], 65, "no metric 'happiness' in the strategy."),
             (["metrics", "record", "reach", "lots", "--date", "2027-01-31"], 64, "'lots' is not a number"),
             (["metrics", "record", "reach", "3", "--date", "31/01/2027"], 64, "--date '31/01/2027' is not a date"),
             (["metrics", "record", "reach", "3", "--date", "2027-01-31", "--channel", "tiktok"], 65, "no channel 'tiktok'"),
@@ -67,14 +67,14 @@ import Testing
             metric,date,value
             reach,2027-03-31,17000
             rech,2027-03-31,1
-            nps,2027-13-01,x
+            happiness,2027-13-01,x
             reach,2027-03-31,18000
             """)
         let bad = try ex.run(["metrics", "import", "bad.csv"] + Self.now)
         #expect(bad.status == 65)
         for line in ["bad.csv:3:metric: no metric 'rech' in the strategy. Did you mean 'reach'?",
                      "bad.csv:4:date: '2027-13-01' is not a date like 2027-02-01.",
-                     "bad.csv:4:metric: no metric 'nps'", "bad.csv:4:value: 'x' is not a number",
+                     "bad.csv:4:metric: no metric 'happiness'", "bad.csv:4:value: 'x' is not a number",
                      "bad.csv:5:date: row 2 already gives reach on 2027-03-31; keep one.",
                      "bad.csv: 5 problems in 3 of 4 rows; nothing was imported."] {
             #expect(bad.stderr.contains(line), "missing \(line)\n\(bad.stderr)")

@@ -21,13 +21,17 @@ final class Receiver: @unchecked Sendable {
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]) ?? [:] }
     }
 
+    let output: FileHandle
+
     init(_ dir: TemporaryDirectory, script: [[String: Any]] = [["status": 200, "json": ["url": "https://social.example/p/1", "id": "r1"]]],
-         port: Int = 0, name: String = "receiver") throws {
+         port: Int = 0, name: String = "receiver", announce: Bool = false) throws {
         log = dir.file("\(name).jsonl")
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let scriptJSON = String(decoding: try JSONSerialization.data(withJSONObject: script), as: UTF8.self)
         process.arguments = ["python3", Repo.path("Tests/HeraldPublishTests/receiver.py"), log, "--script", scriptJSON, "--port", String(port)]
+            + (announce ? ["--announce"] : [])
         let out = Pipe()
+        output = out.fileHandleForReading
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -46,6 +50,24 @@ final class Receiver: @unchecked Sendable {
     }
 
     var url: String { "http://127.0.0.1:\(port)/hook" }
+
+    /// Blocks until the receiver has announced its n-th request (started with `announce: true`); false if that
+    /// does not happen within the limit (a safety net, not a wait).
+    @discardableResult
+    func waitForRequest(_ n: Int, limit: TimeInterval = 60) -> Bool {
+        let done = DispatchSemaphore(value: 0)
+        let fd = output.fileDescriptor
+        Thread {
+            var text = ""
+            while !text.contains("GOT \(n)\n") {
+                let chunk = readSome(fd)
+                if chunk.isEmpty { break }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+            done.signal()
+        }.start()
+        return done.wait(timeout: .now() + limit) == .success
+    }
 
     var requests: [Request] {
         guard let text = try? String(contentsOfFile: log, encoding: .utf8) else { return [] }

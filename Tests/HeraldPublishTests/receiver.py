@@ -4,6 +4,7 @@
 Usage: receiver.py LOG_FILE [--script JSON] [--port N]
 Prints "PORT <n>" on its first line of stdout once it listens, then serves until killed.
 
+--announce prints "GOT <n>" on stdout as each request arrives (so a test can wait for the n-th without sleeping).
 --script is a JSON list of responses used in order, one per request; after the list runs out the last
 entry repeats. Each entry: {"status": 200, "json": {...}, "headers": {...}, "hang": seconds}.
 Every request is appended to LOG_FILE as one JSON line: method, path, headers (lower-case keys), body (text),
@@ -19,6 +20,7 @@ import time
 log_path = sys.argv[1]
 script = [{"status": 200, "json": {"url": "https://social.example/p/1", "id": "remote-1"}}]
 port = 0
+announce = False
 args = sys.argv[2:]
 while args:
     flag = args.pop(0)
@@ -26,6 +28,8 @@ while args:
         script = json.loads(args.pop(0))
     elif flag == "--port":
         port = int(args.pop(0))
+    elif flag == "--announce":
+        announce = True
 
 lock = threading.Lock()
 count = 0
@@ -49,6 +53,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                     "headers": {k.lower(): v for k, v in self.headers.items()},
                                     "body": body, "received_at": time.time(), "n": n}) + "\n")
                 f.flush()
+            if announce:
+                print(f"GOT {n + 1}", flush=True)
         entry = script[min(n, len(script) - 1)]
         if entry.get("hang"):
             time.sleep(entry["hang"])
