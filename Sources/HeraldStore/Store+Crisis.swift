@@ -154,17 +154,7 @@ extension Store {
                                at now: Date) throws(StoreError) {
         try writeImmediate { db in
             let nowS = Store.secs(now)
-            for p in posts {
-                if try PostRecord.exists(db, key: p.id) {
-                    // A planned post taken over for the trust-rebuilding phase.
-                    var r = PostRecord(p, now: now)
-                    let old = try PostRecord.fetchOne(db, key: p.id)!
-                    r.created_at = old.created_at; r.updated_at = nowS; r.revision = old.revision + 1
-                    try r.update(db)
-                } else {
-                    try PostRecord(p, now: now).insert(db)
-                }
-            }
+            for p in posts { try Store.saveCrisisPost(db, p, at: now) }
             for pid in cancel {
                 try db.execute(sql: """
                     UPDATE post SET status = 'cancelled', revision = revision + 1, updated_at = ?
@@ -204,16 +194,7 @@ extension Store {
                                arguments: [nowS, d.note, id, d.post])
                 try Store.crisisEvent(db, id, at: nowS, actor: person, action: "restored", detail: d.note)
             }
-            for p in posts {
-                if try PostRecord.exists(db, key: p.id) {
-                    var r = PostRecord(p, now: now)
-                    let old = try PostRecord.fetchOne(db, key: p.id)!
-                    r.created_at = old.created_at; r.updated_at = nowS; r.revision = old.revision + 1
-                    try r.update(db)
-                } else {
-                    try PostRecord(p, now: now).insert(db)
-                }
-            }
+            for p in posts { try Store.saveCrisisPost(db, p, at: now) }
             for pid in cancel {
                 try db.execute(sql: """
                     UPDATE post SET status = 'cancelled', revision = revision + 1, updated_at = ?
@@ -223,6 +204,19 @@ extension Store {
             try db.execute(sql: "UPDATE crisis SET status = 'closed', closed_at = ?, summary = ? WHERE id = ?", arguments: [nowS, summary, id])
             try Store.crisisEvent(db, id, at: nowS, actor: person, action: "closed",
                                   detail: "\(summary) — \(decisions.count) paused post\(decisions.count == 1 ? "" : "s") decided, \(posts.count) closing and trust-rebuilding post\(posts.count == 1 ? "" : "s") added")
+        }
+    }
+
+    /// Inserts a crisis post, or rewrites a planned post taken over for the trust-rebuilding phase (keeping its
+    /// creation time, bumping its revision).
+    static func saveCrisisPost(_ db: Database, _ p: Post, at now: Date) throws {
+        var r = PostRecord(p, now: now)
+        if let old = try PostRecord.fetchOne(db, key: p.id) {
+            r.created_at = old.created_at
+            r.revision = old.revision + 1
+            try r.update(db)
+        } else {
+            try r.insert(db)
         }
     }
 

@@ -62,8 +62,10 @@ extension Herald {
                 let ws = try location.openWorkspace()
                 let period = try periodOptions.range(in: ws)
                 let outcome = try ws.plan(period, seed: seed, now: clockOptions.now, dryRun: dryRun)
-                PlanPrinter(workspace: ws, plan: outcome.plan).printSummary(periodName: periodOptions.period, dryRun: dryRun)
-                if explain { PlanPrinter(workspace: ws, plan: outcome.plan).printExplain() }
+                var hint = location.strategy.map { " -s \($0)" } ?? ""
+                if let db = location.db { hint += " --db \(db)" }
+                PlanPrinter(workspace: ws, plan: outcome.plan, locationHint: hint).printSummary(periodName: periodOptions.period, dryRun: dryRun)
+                if explain { PlanPrinter(workspace: ws, plan: outcome.plan, locationHint: "").printExplain() }
             }
         }
     }
@@ -73,6 +75,8 @@ extension Herald {
 struct PlanPrinter {
     let workspace: Workspace
     let plan: HeraldPlanner.Plan
+    /// `-s FILE --db FILE` when they were given, so the suggested next commands work as typed.
+    let locationHint: String
 
     var clock: ZoneClock { workspace.clock }
 
@@ -124,7 +128,7 @@ struct PlanPrinter {
             for (channel, s) in skipped { Console.out("  \(channel): '\(s.campaign)' \(s.step.label): \(s.reason)") }
         }
         if dryRun { Console.out(Console.dim("Dry run: nothing was stored.")) } else if !c.isEmpty {
-            Console.out(Console.dim("Next: herald calendar --month \(String(plan.period.start.iso.prefix(7))) · herald plan \(periodName ?? "") --explain"))
+            Console.out(Console.dim("Next: herald calendar --month \(String(plan.period.start.iso.prefix(7)))\(locationHint) · herald plan \(periodName.map { "\($0) " } ?? "")--explain\(locationHint)"))
         }
     }
 

@@ -146,11 +146,12 @@ extension Herald {
             static let configuration = CommandConfiguration(abstract: "Lock a post so re-planning keeps it as it is.", discussion: "Example: herald post lock p-1a2b3c4d")
             @Argument(help: "The post's id.") var id: String
             @OptionGroup var location: LocationOptions
+            @OptionGroup var clockOptions: ClockOptions
 
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    try ws.store.update(id, at: Date()) { p in var p = p; p.locked = true; return p }
+                    try ws.store.update(id, at: clockOptions.now) { p in var p = p; p.locked = true; return p }
                     Console.out("Locked \(id): re-planning keeps it.")
                 }
             }
@@ -160,11 +161,12 @@ extension Herald {
             static let configuration = CommandConfiguration(abstract: "Unlock a post so re-planning may replace it again (if still planned).")
             @Argument(help: "The post's id.") var id: String
             @OptionGroup var location: LocationOptions
+            @OptionGroup var clockOptions: ClockOptions
 
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    try ws.store.update(id, at: Date()) { p in var p = p; p.locked = false; return p }
+                    try ws.store.update(id, at: clockOptions.now) { p in var p = p; p.locked = false; return p }
                     Console.out("Unlocked \(id).")
                 }
             }
@@ -176,11 +178,12 @@ extension Herald {
                 discussion: "Example: herald post cancel p-1a2b3c4d")
             @Argument(help: "The post's id.") var id: String
             @OptionGroup var location: LocationOptions
+            @OptionGroup var clockOptions: ClockOptions
 
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    try ws.store.update(id, at: Date()) { p in
+                    try ws.store.update(id, at: clockOptions.now) { p in
                         guard p.status != .published else { throw StoreError.refused("\(p.id) is already published; it cannot be cancelled.") }
                         var p = p
                         p.status = .cancelled
