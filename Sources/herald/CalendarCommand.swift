@@ -49,7 +49,7 @@ extension Herald {
         static let configuration = CommandConfiguration(
             abstract: "Show the stored plan: an agenda grouped by day, or a month grid.",
             discussion: """
-            JSON fields: id, channel, network, kind, step, campaign, goal, owner, topic, body, scheduled_at (UTC),
+            JSON fields: id, channel, network, kind, step, campaign, goal, owner, topic, body, scheduled_at (UTC), \
             local_time (with offset), status, idempotency_key, source, locked, variant.
             Examples:
               herald calendar --month 2027-02

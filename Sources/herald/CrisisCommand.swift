@@ -11,16 +11,16 @@ extension Herald {
             commandName: "crisis",
             abstract: "Crisis mode: pause promotion, respond on every channel, and rebuild trust.",
             discussion: """
-            Opening pauses every promotional post not yet published on the affected channels (all non-crisis posts
-            with --pause-all), drafts an apology on each channel within crisis.response_hours and updates every
-            crisis.update_every_days, for the crisis owner to approve. Closing posts what changed, schedules a
+            Opening pauses every promotional post not yet published on the affected channels (all non-crisis posts \
+            with --pause-all), drafts an apology on each channel within crisis.response_hours and updates every \
+            crisis.update_every_days, for the crisis owner to approve. Closing posts what changed, schedules a \
             trust-rebuilding phase and restores, reschedules or expires the paused posts, listing every decision.
             Examples:
               herald crisis open "Contaminated batch of oat milk" --severity high
               herald crisis approve --as "Anna"
-              herald crisis update "Lab results: the batch came from one delivery, now withdrawn."
+              herald crisis update "Lab results: one delivery, now withdrawn."
               herald crisis check apologise --as "Anna"
-              herald crisis close --summary "Every delivery is now tested before it reaches a café."
+              herald crisis close --summary "Every delivery is now tested."
             """,
             subcommands: [Open.self, Status.self, Update.self, Approve.self, Check.self, Close.self, List.self, Show.self, Dismiss.self])
 

@@ -10,8 +10,8 @@ extension Herald {
         static let configuration = CommandConfiguration(
             abstract: "Write the bodies of planned posts from templates (or the evergreen library): planned → drafted.",
             discussion: """
-            Templates are found in your `templates:` folder, then the bundled ones: <locale>/<network>/NAME,
-            <locale>/NAME, en/<network>/NAME, en/NAME. A template error (a variable the post lacks, a file that does
+            Templates are found in your `templates:` folder, then the bundled ones: <locale>/<network>/NAME, \
+            <locale>/NAME, en/<network>/NAME, en/NAME. A template error (a variable the post lacks, a file that does \
             not parse) names the file and line, and nothing is stored.
             Examples:
               herald draft 2027-Q1
@@ -83,7 +83,7 @@ extension Herald {
         static let configuration = CommandConfiguration(
             abstract: "Approve drafted posts that fit their network, recording who and when.",
             discussion: """
-            Only drafted posts are approved; posts over their network's limits, with too many hashtags, empty, or
+            Only drafted posts are approved; posts over their network's limits, with too many hashtags, empty, or \
             promoting an offer that has ended by then are listed and left drafted (exit 65 when any is left).
             Examples:
               herald approve 2027-02 --as "Anna"
@@ -119,8 +119,8 @@ extension Herald {
         static let configuration = CommandConfiguration(
             abstract: "Check posts as networks and readers would; exit 65 on errors, 0 with warnings only.",
             discussion: """
-            Errors: over the network's length or hashtag limit, an empty body, a promotion whose campaign has ended
-            by then, a post on a blackout day. Warnings: the same text on two channels the same day, a link without
+            Errors: over the network's length or hashtag limit, an empty body, a promotion whose campaign has ended \
+            by then, a post on a blackout day. Warnings: the same text on two channels the same day, a link without \
             UTM tags, a post not drafted yet.
             Example: herald lint 2027-Q1
             """)

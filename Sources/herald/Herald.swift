@@ -35,11 +35,21 @@ struct Herald: AsyncParsableCommand {
         commandName: "herald",
         abstract: "Plan a quarter of social media from business goals, draft it, and publish it through hooks.",
         discussion: """
-        Herald reads strategy.yaml (goals and metrics, channels, people, campaigns) and keeps its plan in a
-        SQLite file beside it (herald.sqlite; --db or HERALD_DB to change). Start with `herald init`.
-        Exit codes follow sysexits: 65 bad data, 66 missing file, 69 unavailable, 73 cannot create,
-        75 try again later, 78 bad configuration.
+        Herald reads strategy.yaml (goals and metrics, channels, people, campaigns) and keeps its plan in a SQLite \
+        file beside it (herald.sqlite; --db or HERALD_DB to change). Start with `herald init`, then \
+        `herald validate` and `herald plan`.
+
+        Exit codes follow sysexits: 65 bad data, 66 missing file, 69 unavailable, 73 cannot create, 75 try again \
+        later, 78 bad configuration.
         """,
         version: "herald \(version)",
-        subcommands: [Init.self, Validate.self, Goals.self, Channels.self, People.self, Plan.self, Calendar.self, PostCommand.self, Tasks.self, Draft.self, Review.self, Approve.self, Lint.self, Templates.self, Export.self, Import.self, Report.self, Metrics.self, Publish.self, Run.self, Queue.self, Hooks.self, Status.self, CrisisCommand.self, DB.self])
+        groupedSubcommands: [
+            CommandGroup(name: "Strategy", subcommands: [Init.self, Validate.self, Goals.self, Channels.self, People.self]),
+            CommandGroup(name: "Planning", subcommands: [Plan.self, Calendar.self, PostCommand.self, Tasks.self, Import.self]),
+            CommandGroup(name: "Content", subcommands: [Draft.self, Review.self, Approve.self, Lint.self, Templates.self]),
+            CommandGroup(name: "Publishing", subcommands: [Publish.self, Run.self, Queue.self, Hooks.self, Status.self]),
+            CommandGroup(name: "Crisis", subcommands: [CrisisCommand.self]),
+            CommandGroup(name: "Reporting", subcommands: [Export.self, Report.self, Metrics.self]),
+            CommandGroup(name: "Database", subcommands: [DB.self]),
+        ])
 }

@@ -38,8 +38,8 @@ extension Herald {
         static let configuration = CommandConfiguration(
             abstract: "Build the calendar for a period: a balanced, rule-abiding plan with owners.",
             discussion: """
-            Re-planning keeps posts that are locked, drafted, approved, queued or published and replaces only
-            `planned` ones; it prints what it added, removed and moved, and a second run changes nothing.
+            Re-planning keeps posts that are locked, drafted, approved, queued or published and replaces only \
+            `planned` ones; it prints what it added, removed and moved, and a second run changes nothing. \
             When the rules cannot all be met it exits 65 and says which rule, which channel and what would fix it.
             Examples:
               herald plan 2027-Q1

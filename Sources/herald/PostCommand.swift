@@ -19,8 +19,8 @@ extension Herald {
             commandName: "post",
             abstract: "Look at and change single posts.",
             discussion: """
-            Changes are checked against the plan's rules (cadence, blackout and no-promo days, promotional runs,
-            owner eligibility and capacity); a violation is refused with the reason unless --force. A post you move
+            Changes are checked against the plan's rules (cadence, blackout and no-promo days, promotional runs, \
+            owner eligibility and capacity); a violation is refused with the reason unless --force. A post you move \
             or change is locked, so re-planning keeps it.
             """,
             subcommands: [Show.self, Edit.self, Move.self, Set.self, Lock.self, Unlock.self, Cancel.self, Add.self])

@@ -47,7 +47,7 @@ extension Herald {
         static let configuration = CommandConfiguration(
             abstract: "Hand every due, approved post to its hooks, then exit (what cron runs every minute).",
             discussion: """
-            Exit codes: 0 done (or another publisher is running: this one exits quietly), 75 some deliveries will
+            Exit codes: 0 done (or another publisher is running: this one exits quietly), 75 some deliveries will \
             retry, 69 a hook is unreachable, 65 bad data, 78 bad hook configuration (nothing is claimed).
             Example crontab line:
               * * * * * cd /srv/acme && herald publish
@@ -143,8 +143,8 @@ extension Herald {
         static let configuration = CommandConfiguration(
             abstract: "Deliveries by state, and a person's decisions about them.",
             discussion: """
-            States: scheduled → publishing (leased) → published; retrying (with its next time), failed, unknown
-            (the process died mid-call on a hook that cannot drop repeats: check, then mark-published or retry),
+            States: scheduled → publishing (leased) → published; retrying (with its next time), failed, unknown \
+            (the process died mid-call on a hook that cannot drop repeats: check, then mark-published or retry), \
             cancelled, expired (later than the channel's max_lateness).
             Examples:
               herald queue

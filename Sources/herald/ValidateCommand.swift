@@ -7,7 +7,7 @@ extension Herald {
         static let configuration = CommandConfiguration(
             abstract: "Check the strategy file and list every problem at once.",
             discussion: """
-            Exits 0 when the file is valid (warnings are printed but do not fail), 65 when its content is
+            Exits 0 when the file is valid (warnings are printed but do not fail), 65 when its content is \
             invalid, 66 when it is missing or unreadable, 78 when the YAML itself is broken.
             Example: herald validate strategy.yaml
             """)
