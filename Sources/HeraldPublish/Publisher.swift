@@ -12,6 +12,8 @@ public struct PassReport: Sendable {
     public var retrying: Int { counts.retrying }
     public var notificationsSent = 0
 
+    public init() {}
+
     /// 0 done, 69 a hook is unreachable, 75 some deliveries will retry.
     public var exitCode: Int32 {
         if !unreachable.isEmpty { return 69 }
@@ -58,9 +60,11 @@ public struct Publisher: Sendable {
                 environment: [String: String], logger: Logger = Logger(label: "herald.publish"), link: @escaping @Sendable (Post) -> String?) {
         self.store = store; self.strategy = strategy; self.hooks = hooks; self.caller = caller; self.settings = settings
         self.environment = environment; self.logger = logger; self.link = link
+        clock = ZoneClock(identifier: strategy.timeZone) ?? ZoneClock(TimeZone(identifier: "UTC")!)
     }
 
-    var clock: ZoneClock { ZoneClock(identifier: strategy.timeZone) ?? ZoneClock(TimeZone(identifier: "UTC")!) }
+    /// The strategy's zone, made once per publisher (payloads show local times).
+    let clock: ZoneClock
     var notifying: Bool { strategy.notify != nil && hooks[strategy.notify!] != nil }
 
     /// Where each channel's posts go.
