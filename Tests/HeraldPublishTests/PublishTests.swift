@@ -440,3 +440,31 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         #expect(try f.store().post("p-0").status == .published)
     }
 }
+
+/// What cron runs most minutes: a pass with nothing to do.
+@Suite(.serialized) struct IdleTickTests {
+    @Test func aPassWithNothingDueSkipsTheStrategyOnlyWhileItIsTheOneLastWorkedFrom() throws {
+        let f = try PublishFixture(hooksYAML: "  - {id: box, type: outbox, dir: out}", channelHooks: ["box"])
+        try f.approvedPosts(at: [t0])
+        // The first pass works from the strategy: it publishes and remembers the file.
+        #expect(try f.publish(now: "2027-03-01T09:05:00Z").status == 0)
+        #expect(try f.store().post("p-0").status == .published)
+        #expect(try f.store().latestSnapshot()?.contentHash != nil)
+        // Nothing due: the pass is recorded without reading the strategy…
+        let idle = try f.publish(now: "2027-03-01T09:06:00Z", ["--verbose"])
+        #expect(idle.status == 0, "\(idle.stderr)")
+        #expect(idle.stdout.contains("published 0"))
+        #expect(try f.store().lastRuns(1).first?.exitCode == 0)
+        #expect(try f.store().lastRuns(5).count == 2)
+        // …but a changed strategy is read (and checked) again, idle or not.
+        f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")!.replacingOccurrences(of: "type: outbox, dir: out", with: "type: carrier-pigeon"))
+        let changed = try f.publish(now: "2027-03-01T09:07:00Z")
+        #expect(changed.status == 78, "\(changed.stderr)")
+        // Work to do always takes the full pass.
+        f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")!.replacingOccurrences(of: "type: carrier-pigeon", with: "type: outbox, dir: out"))
+        #expect(try f.publish(now: "2027-03-01T09:08:00Z").status == 0)
+        try f.approvedPosts(at: [t0.addingTimeInterval(3600)], prefix: "q")
+        #expect(try f.publish(now: "2027-03-01T10:05:00Z").status == 0)
+        #expect(try f.store().post("q-0").status == .published)
+    }
+}
