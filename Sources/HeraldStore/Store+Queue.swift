@@ -227,7 +227,8 @@ extension Store {
                 try db.executeCached(sql: """
                     INSERT INTO attempt (delivery_id, number, hook, lease_owner, started_at) VALUES (?, ?, ?, ?, ?)
                     """, arguments: [d.id, d.attempts, d.hook, owner, nowS])
-                guard let post = try PostRecord.fetchOne(db, key: d.post)?.post else { continue }
+                guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM post WHERE id = ?"), arguments: [d.post]) else { continue }
+                let post = try PostRecord(row: row).post
                 out.append(ClaimedDelivery(delivery: d, post: post))
             }
             return (out.sorted { ($0.delivery.nextAttemptAt, $0.delivery.id) < ($1.delivery.nextAttemptAt, $1.delivery.id) }, late.count)
