@@ -6,6 +6,11 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "herald", targets: ["herald"]),
+        // Herald's modules as one library, for the separate Benchmarks/ package (and other tools built on Herald).
+        .library(name: "HeraldKit", targets: [
+            "HeraldModel", "HeraldStrategy", "HeraldPlanner", "HeraldStore", "HeraldWorkspace", "HeraldContent", "HeraldPublish",
+            "HeraldReports", "HeraldCalendars", "HeraldResources",
+        ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

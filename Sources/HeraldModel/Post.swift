@@ -86,8 +86,15 @@ public struct ShareTask: Sendable, Hashable, Identifiable {
 
 /// FNV-1a 64-bit: a stable, dependency-free hash for ids (not for security).
 public enum StableHash {
-    public static func value(_ text: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    /// The hash of the empty text, where every hash starts.
+    public static let start: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    public static func value(_ text: String) -> UInt64 { value(continuing: start, text) }
+
+    /// The hash of `a + text`, given `state` = the hash of `a`: lets a loop hash "\(prefix)\(suffix)" keys without
+    /// building the strings.
+    public static func value(continuing state: UInt64, _ text: String) -> UInt64 {
+        var h = state
         for b in text.utf8 {
             h ^= UInt64(b)
             h &*= 0x0000_0100_0000_01B3

@@ -169,6 +169,9 @@ public struct DateRange: Hashable, Sendable, CustomStringConvertible {
 /// times that occur twice (when clocks go back) take the first occurrence.
 public struct ZoneClock: Sendable {
     public let timeZone: TimeZone
+    /// Offsets already looked up, by UTC day: planning and exports ask for the same few hundred days again and again,
+    /// and each Foundation time-zone lookup costs far more than a dictionary's.
+    let offsets = OffsetCache()
 
     public init(_ timeZone: TimeZone) { self.timeZone = timeZone }
 
@@ -179,7 +182,22 @@ public struct ZoneClock: Sendable {
 
     public var identifier: String { timeZone.identifier }
 
-    public func offset(at instant: Date) -> Int { timeZone.secondsFromGMT(for: instant) }
+    /// The zone's offset from UTC in seconds at an instant.
+    public func offset(at instant: Date) -> Int {
+        let seconds = instant.timeIntervalSince1970
+        guard seconds.isFinite, abs(seconds) < 1e12 else { return timeZone.secondsFromGMT(for: instant) }
+        let day = floorDiv(Int64(seconds.rounded(.down)), 86_400)
+        switch offsets.lookup(day: day) {
+        case .some(.some(let known)): return known
+        case .some(.none): return timeZone.secondsFromGMT(for: instant)
+        case .none: break
+        }
+        // A day whose first and last second have the same offset has it throughout (no zone changes twice in a day).
+        let first = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(day * 86_400)))
+        let last = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(day * 86_400 + 86_399)))
+        offsets.record(day: day, offset: first == last ? first : nil)
+        return first == last ? first : timeZone.secondsFromGMT(for: instant)
+    }
 
     /// The instant at which the wall clock shows `date` `time`.
     public func instant(_ date: LocalDate, _ time: LocalTime) -> Date {
@@ -219,6 +237,26 @@ public struct ZoneClock: Sendable {
         let a = abs(seconds)
         let h = a / 3600, m = (a % 3600) / 60
         return sign + (h < 10 ? "0\(h)" : "\(h)") + ":" + (m < 10 ? "0\(m)" : "\(m)")
+    }
+}
+
+/// Offsets by UTC day for one `ZoneClock` (and its copies), safe to share between threads.
+final class OffsetCache: @unchecked Sendable {
+    private let lock = NSLock()
+    /// nil: the offset changes during that day, so it is looked up by the second.
+    private var days: [Int64: Int?] = [:]
+
+    /// The day's offset; `.some(nil)` when it changes during the day, nil when the day was not looked up yet.
+    func lookup(day: Int64) -> Int?? {
+        lock.lock()
+        defer { lock.unlock() }
+        return days[day]
+    }
+
+    func record(day: Int64, offset: Int?) {
+        lock.lock()
+        days[day] = .some(offset)
+        lock.unlock()
     }
 }
 

@@ -50,6 +50,16 @@ struct StepPlacer {
     let cadence: [LocalDate: [Slot]]
     /// Instants already taken by kept posts, with whether each is promotional.
     let kept: [KeptMark]
+    /// `kept` by week, and the weeks with a promotional kept post (looked up at every step of the search).
+    let keptByWeek: [LocalDate: [KeptMark]]
+    let keptPromotionalWeeks: Set<LocalDate>
+
+    init(channel: Channel, maker: SlotMaker, calendar: CalendarDays, maxInARow: Int, cadence: [LocalDate: [Slot]], kept: [KeptMark]) {
+        self.channel = channel; self.maker = maker; self.calendar = calendar; self.maxInARow = maxInARow
+        self.cadence = cadence; self.kept = kept
+        keptByWeek = Dictionary(grouping: kept, by: \.week)
+        keptPromotionalWeeks = Set(kept.filter(\.promotional).map(\.week))
+    }
 
     struct Outcome {
         var placed: [(need: StepNeed, slot: Slot)] = []
@@ -62,6 +72,7 @@ struct StepPlacer {
         var candidates: [[Slot]] = []
         var active: [StepNeed] = []
         let keptInstants = Set(kept.map(\.instant))
+        let cadenceSet = Set(cadence.values.flatMap { $0 })
         for need in needs {
             let weeks = Set(need.window.days.map(\.startOfWeek))
             let grid = weeks.sorted().flatMap { maker.gridSlots(weekStart: $0) }.filter { need.window.contains($0.date) }
@@ -80,7 +91,6 @@ struct StepPlacer {
                     fix: "move the campaign's dates, allow another weekday on \(channel.id), or take \(channel.id) off the campaign."))
                 continue
             }
-            let cadenceSet = Set(cadence.values.flatMap { $0 })
             candidates.append(usable.sorted { a, b in
                 let ka = (abs(a.date.days(to: need.ideal)), a.date > need.ideal ? 1 : 0, cadenceSet.contains(a) ? 0 : 1, a.instant)
                 let kb = (abs(b.date.days(to: need.ideal)), b.date > need.ideal ? 1 : 0, cadenceSet.contains(b) ? 0 : 1, b.instant)
@@ -122,14 +132,14 @@ struct StepPlacer {
     func search(_ candidates: [[Slot]]) -> [Slot]? {
         var chosen: [Slot?] = Array(repeating: nil, count: candidates.count)
         var budget = 50_000
+        let keptPerWeek = keptByWeek.mapValues(\.count)
         func ok() -> Bool {
             let picked = chosen.compactMap { $0 }
             guard Set(picked).count == picked.count else { return false }
             var perWeek: [LocalDate: Int] = [:]
             for s in picked { perWeek[s.date.startOfWeek, default: 0] += 1 }
             for (week, n) in perWeek {
-                let keptHere = kept.filter { $0.week == week }.count
-                if n + keptHere > channel.postsPerWeek { return false }
+                if n + (keptPerWeek[week] ?? 0) > channel.postsPerWeek { return false }
             }
             return longestPromoRun(steps: picked) <= maxInARow
         }
@@ -150,24 +160,28 @@ struct StepPlacer {
     /// The longest run of promotional posts in the channel's sequence, with the given step slots in place.
     func longestPromoRun(steps: [Slot]) -> Int {
         let stepSet = Set(steps)
-        var weeks = Set(steps.map { $0.date.startOfWeek })
-        for k in kept where k.promotional { weeks.insert(k.week) }
-        // Look at the weeks touched and their neighbours: runs cannot cross a week with a regular post.
-        var seq: [(Date, Bool)] = []
-        let touched = weeks.flatMap { [$0.adding(days: -7), $0, $0.adding(days: 7)] }
-        for week in Set(touched).sorted() {
-            let regular = WeekLayout.regularSlots(cadence: cadence[week] ?? [], steps: steps.filter { $0.date.startOfWeek == week },
-                                                  keptInstants: kept.filter { $0.week == week }.map(\.instant),
-                                                  budget: channel.postsPerWeek)
-            for s in regular where !stepSet.contains(s) { seq.append((s.instant, false)) }
-            for s in steps where s.date.startOfWeek == week { seq.append((s.instant, true)) }
-            for k in kept where k.week == week && k.active { seq.append((k.instant, k.promotional)) }
-        }
-        seq.sort { $0.0 < $1.0 }
+        var weeks = keptPromotionalWeeks
+        for s in steps { weeks.insert(s.date.startOfWeek) }
+        // Look at the weeks touched and their neighbours: runs cannot cross a week with a regular post. Every post of a
+        // week comes before every post of the next, so the weeks are walked in order, each sorted on its own.
+        var touched = Set<LocalDate>()
+        for w in weeks { touched.insert(w.adding(days: -7)); touched.insert(w); touched.insert(w.adding(days: 7)) }
+        let stepsByWeek = Dictionary(grouping: steps, by: { $0.date.startOfWeek })
         var best = 0, run = 0
-        for (_, promo) in seq {
-            run = promo ? run + 1 : 0
-            best = max(best, run)
+        var seq: [(Date, Bool)] = []
+        for week in touched.sorted() {
+            let stepsHere = stepsByWeek[week] ?? [], keptHere = keptByWeek[week] ?? []
+            let regular = WeekLayout.regularSlots(cadence: cadence[week] ?? [], steps: stepsHere,
+                                                  keptInstants: keptHere.map(\.instant), budget: channel.postsPerWeek)
+            seq.removeAll(keepingCapacity: true)
+            for s in regular where !stepSet.contains(s) { seq.append((s.instant, false)) }
+            for s in stepsHere { seq.append((s.instant, true)) }
+            for k in keptHere where k.active { seq.append((k.instant, k.promotional)) }
+            seq.sort { $0.0 < $1.0 }
+            for (_, promo) in seq {
+                run = promo ? run + 1 : 0
+                best = max(best, run)
+            }
         }
         return best
     }

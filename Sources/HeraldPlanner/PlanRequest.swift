@@ -68,8 +68,11 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     }
 
     /// A stable pseudo-random number for a key, independent of call order.
-    public static func value(seed: UInt64, _ key: String) -> UInt64 {
-        var r = SeededRandom(seed: seed ^ StableHash.value(key))
+    public static func value(seed: UInt64, _ key: String) -> UInt64 { value(seed: seed, hash: StableHash.value(key)) }
+
+    /// `value(seed:_:)` for a key whose `StableHash` is already known.
+    public static func value(seed: UInt64, hash: UInt64) -> UInt64 {
+        var r = SeededRandom(seed: seed ^ hash)
         return r.next()
     }
 }

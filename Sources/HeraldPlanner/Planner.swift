@@ -50,11 +50,12 @@ struct PlanBuilder {
         let kept = request.existing.filter(Planner.isKept)
         var drafts: [Draft] = []
         checkSpacing()
+        let keptByChannel = Dictionary(grouping: kept, by: \.channel)
         for channel in strategy.channels {
-            drafts += planChannel(channel, kept: kept.filter { $0.channel == channel.id })
+            drafts += planChannel(channel, kept: keptByChannel[channel.id] ?? [])
         }
         if !problems.isEmpty { throw .infeasible(problems) }
-        drafts.sort { ($0.slot.instant, $0.channel.id) < ($1.slot.instant, $1.channel.id) }
+        drafts.sort { a, b in a.slot.instant != b.slot.instant ? a.slot.instant < b.slot.instant : a.channel.id < b.channel.id }
         let keptInPeriod = kept.filter { inPeriod($0.scheduledAt) }
         assignIDs(&drafts, kept: request.existing)
         assignGoals(&drafts, kept: keptInPeriod)
@@ -273,93 +274,133 @@ struct PlanBuilder {
 
     // MARK: Owners
 
-    /// Why nobody can own a post, or nil when someone can.
-    func eligibility(_ channel: Channel, _ date: LocalDate) -> (eligible: [Participant], reason: String?) {
-        let covering = strategy.participants.filter { $0.channels.contains(channel.id) }
+    /// Who may own a channel's posts on any day (covers it, trained, rules accepted, writes its language), as indices
+    /// into the strategy's participants, or why nobody.
+    func candidates(_ channel: Channel) -> (speaking: [Int], reason: String?) {
+        let people = strategy.participants
+        let covering = people.indices.filter { people[$0].channels.contains(channel.id) }
         if covering.isEmpty { return ([], "nobody covers \(channel.id); add it to a participant's channels") }
-        let ready = covering.filter(\.mayPost)
+        let ready = covering.filter { people[$0].mayPost }
         if ready.isEmpty {
-            return ([], "nobody who covers \(channel.id) is trained and has accepted the rules (\(covering.map(\.name).joined(separator: ", ")))")
+            return ([], "nobody who covers \(channel.id) is trained and has accepted the rules (\(covering.map { people[$0].name }.joined(separator: ", ")))")
         }
         let language = channel.locale ?? strategy.locale
-        let speaking = ready.filter { $0.languages.isEmpty || $0.languages.contains(language) }
+        let speaking = ready.filter { people[$0].languages.isEmpty || people[$0].languages.contains(language) }
         if speaking.isEmpty { return ([], "nobody who covers \(channel.id) writes '\(language)'") }
-        let present = speaking.filter { !$0.isOff(on: date) }
+        return (speaking, nil)
+    }
+
+    /// Why nobody can own a post on `date`, or the indices of those who can; `candidates` is `candidates(channel)`,
+    /// `timeOff` each participant's days off.
+    func eligibility(_ channel: Channel, _ date: LocalDate, candidates: (speaking: [Int], reason: String?), timeOff: [[DateRange]])
+        -> (eligible: [Int], reason: String?) {
+        if let reason = candidates.reason { return ([], reason) }
+        let speaking = candidates.speaking
+        let present = speaking.filter { i in !timeOff[i].contains { $0.contains(date) } }
         if present.isEmpty {
-            return ([], "everyone who covers \(channel.id) is off on \(date) (\(speaking.map(\.name).joined(separator: ", ")))")
+            let people = strategy.participants
+            return ([], "everyone who covers \(channel.id) is off on \(date) (\(speaking.map { people[$0].name }.joined(separator: ", ")))")
         }
         return (present, nil)
     }
 
+    /// Gives each post an owner, week by week: the most constrained posts first, each to the eligible person with
+    /// room who has the fewest posts that week, then overall, then by a seeded tie-break; when everyone eligible is
+    /// full, a chain of reassignments may free someone. People are handled by their index in the strategy.
     mutating func assignOwners(_ drafts: inout [Draft], kept: [Post]) {
-        struct Load { var week: [LocalDate: Int] = [:]; var total = 0 }
-        var load: [String: Load] = [:]
+        let people = strategy.participants
+        var index: [String: Int] = [:]
+        for (i, p) in people.enumerated() where index[p.id] == nil { index[p.id] = i }
+        let capacity = people.map(\.capacityPerWeek)
+        // Posts per person per week and in the period, kept posts counted.
+        var keptWeekLoad: [LocalDate: [Int: Int]] = [:]
+        var total = [Int](repeating: 0, count: people.count)
         for p in kept {
-            guard let o = p.owner else { continue }
+            guard let o = p.owner, let i = index[o] else { continue }
             let w = clock.localDate(p.scheduledAt).startOfWeek
-            load[o, default: Load()].week[w, default: 0] += 1
-            if inPeriod(p.scheduledAt) { load[o, default: Load()].total += 1 }
+            keptWeekLoad[w, default: [:]][i, default: 0] += 1
+            if inPeriod(p.scheduledAt) { total[i] += 1 }
         }
-        let capacity = Dictionary(uniqueKeysWithValues: strategy.participants.map { ($0.id, $0.capacityPerWeek) })
         let byWeek = Dictionary(grouping: drafts.indices, by: { drafts[$0].slot.date.startOfWeek })
+        // Who may own each channel's posts depends only on the channel: work it out once per channel.
+        var candidatesOf: [String: (speaking: [Int], reason: String?)] = [:]
+        let timeOff = people.map(\.timeOff)
+        for channel in strategy.channels where candidatesOf[channel.id] == nil { candidatesOf[channel.id] = candidates(channel) }
+        // The FNV state after "<participant>|", so tie-break keys "<participant>|<week>" hash without building strings.
+        let personHash = people.map { StableHash.value("\($0.id)|") }
+        // Each person's place in id order (the reassignment search tries people in that order).
+        var idRank = [Int](repeating: 0, count: people.count)
+        for (rank, i) in people.indices.sorted(by: { people[$0].id < people[$1].id }).enumerated() { idRank[i] = rank }
         for week in byWeek.keys.sorted() {
-            var info: [(idx: Int, eligible: [String])] = []
+            var info: [(idx: Int, eligible: [Int])] = []
+            let weekText = week.description
+            var tieBreak = [UInt64?](repeating: nil, count: people.count)
+            func tie(_ p: Int) -> UInt64 {
+                if let v = tieBreak[p] { return v }
+                let v = SeededRandom.value(seed: request.seed, hash: StableHash.value(continuing: personHash[p], weekText))
+                tieBreak[p] = v
+                return v
+            }
+            var weekLoad = [Int](repeating: 0, count: people.count)
+            for (i, n) in keptWeekLoad[week] ?? [:] { weekLoad[i] = n }
             for idx in byWeek[week]! {
-                let (people, reason) = eligibility(drafts[idx].channel, drafts[idx].slot.date)
+                let channel = drafts[idx].channel
+                let cached = candidatesOf[channel.id] ?? candidates(channel)
+                let (eligible, reason) = eligibility(channel, drafts[idx].slot.date, candidates: cached, timeOff: timeOff)
                 if let reason {
                     report.unassigned.append(.init(post: drafts[idx].id, channel: drafts[idx].channel.id, date: drafts[idx].slot.date, reason: reason))
                 } else {
-                    info.append((idx, people.map(\.id)))
+                    info.append((idx, eligible))
                 }
             }
             // Most constrained posts first, then by time.
             info.sort { ($0.eligible.count, drafts[$0.idx].slot.instant) < ($1.eligible.count, drafts[$1.idx].slot.instant) }
-            var owner: [Int: String] = [:]
-            func room(_ p: String) -> Int { capacity[p]! - (load[p]?.week[week] ?? 0) }
+            let eligibleOf = Dictionary(info.map { ($0.idx, $0.eligible) }, uniquingKeysWith: { a, _ in a })
+            var owner: [Int: Int] = [:]
+            func room(_ p: Int) -> Int { capacity[p] - weekLoad[p] }
             for item in info {
-                let open = item.eligible.filter { room($0) > 0 }
-                if let pick = open.min(by: { a, b in
-                    let ka = (load[a]?.week[week] ?? 0, load[a]?.total ?? 0, SeededRandom.value(seed: request.seed, "\(a)|\(week)"))
-                    let kb = (load[b]?.week[week] ?? 0, load[b]?.total ?? 0, SeededRandom.value(seed: request.seed, "\(b)|\(week)"))
-                    return ka < kb
-                }) {
+                var pick: Int?
+                for p in item.eligible where room(p) > 0 {
+                    guard let best = pick else { pick = p; continue }
+                    if (weekLoad[p], total[p], tie(p)) < (weekLoad[best], total[best], tie(best)) { pick = p }
+                }
+                if let pick {
                     owner[item.idx] = pick
-                    load[pick, default: Load()].week[week, default: 0] += 1
-                    load[pick, default: Load()].total += 1
+                    weekLoad[pick] += 1
+                    total[pick] += 1
                     continue
                 }
                 // Everyone eligible is full: look for a chain of reassignments that frees someone (augmenting path).
-                if let path = augment(from: item, info: info, owner: owner, room: room) {
+                if let path = augment(from: item.idx, eligibleOf: eligibleOf, owner: owner, idRank: idRank, room: room) {
                     for (idx, person) in path { owner[idx] = person }
                     let last = path.last!.person
-                    load[last, default: Load()].week[week, default: 0] += 1
-                    load[last, default: Load()].total += 1
+                    weekLoad[last] += 1
+                    total[last] += 1
                     continue
                 }
-                let names = item.eligible.compactMap { strategy.participant($0)?.name }
+                let names = item.eligible.map { people[$0].name }
                 report.unassigned.append(.init(
                     post: drafts[item.idx].id, channel: drafts[item.idx].channel.id, date: drafts[item.idx].slot.date,
                     reason: "everyone who covers \(drafts[item.idx].channel.id) is at weekly capacity (\(names.joined(separator: ", ")))"))
             }
-            for (idx, p) in owner { drafts[idx].owner = p }
+            for (idx, p) in owner { drafts[idx].owner = people[p].id }
         }
     }
 
     /// A breadth-first search for reassignments: the post takes a full person's slot, that person's post moves to
-    /// someone else eligible, … until someone with room is reached.
-    func augment(from start: (idx: Int, eligible: [String]), info: [(idx: Int, eligible: [String])], owner: [Int: String],
-                 room: (String) -> Int) -> [(idx: Int, person: String)]? {
-        let eligibleOf = Dictionary(uniqueKeysWithValues: info.map { ($0.idx, $0.eligible) })
-        var postsOf: [String: [Int]] = [:]
+    /// someone else eligible, … until someone with room is reached. People are tried in id order.
+    func augment(from start: Int, eligibleOf: [Int: [Int]], owner: [Int: Int], idRank: [Int],
+                 room: (Int) -> Int) -> [(idx: Int, person: Int)]? {
+        var postsOf: [Int: [Int]] = [:]
         for (idx, p) in owner { postsOf[p, default: []].append(idx) }
         for p in postsOf.keys { postsOf[p]!.sort() }
         // Each queue entry: a post that needs an owner, with the path that got there.
-        var queue: [(idx: Int, path: [(idx: Int, person: String)])] = [(start.idx, [])]
-        var seenPeople = Set<String>()
+        var queue: [(idx: Int, path: [(idx: Int, person: Int)])] = [(start, [])]
+        var seenPeople = Set<Int>()
         var head = 0
         while head < queue.count {
             let (idx, path) = queue[head]; head += 1
-            for person in (eligibleOf[idx] ?? []).sorted() where !seenPeople.contains(person) {
+            for person in (eligibleOf[idx] ?? []).sorted(by: { idRank[$0] < idRank[$1] }) where !seenPeople.contains(person) {
                 seenPeople.insert(person)
                 let step = path + [(idx, person)]
                 if room(person) > 0 { return step }
@@ -376,26 +417,37 @@ struct PlanBuilder {
         for t in request.existingTasks { count[t.participant, default: 0] += 1 }
         var tasks: [ShareTask] = []
         var short: [String: Int] = [:]
+        // Lookups built once: channels by id, and per network the participants who may share there, in strategy order.
+        let channelByID = Dictionary(strategy.channels.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let people = strategy.participants
+        let ids = people.map(\.id), timeOff = people.map(\.timeOff)
+        let prefixHash = ids.map { StableHash.value("\($0)|") }
+        var sharersByNetwork: [Network: [Int]] = [:]
+        for network in Set(strategy.channels.filter { $0.sharesPerPost > 0 }.map(\.network)) {
+            sharersByNetwork[network] = people.indices.filter { i in
+                let p = people[i]
+                let covered = p.channels.compactMap { channelByID[$0]?.network }
+                return p.mayPost && (p.shareOn.isEmpty ? covered.contains(network) : p.shareOn.contains(network))
+            }
+        }
         for post in posts {
-            guard let channel = strategy.channel(post.channel), channel.sharesPerPost > 0 else { continue }
+            guard let channel = channelByID[post.channel], channel.sharesPerPost > 0 else { continue }
             let date = clock.localDate(post.scheduledAt)
-            let strategy = self.strategy
-            let networksCovered = { (p: Participant) in
-                p.channels.compactMap { strategy.channel($0)?.network }
+            // The `sharesPerPost` sharers with the fewest tasks so far, ties broken by a seeded hash of participant and
+            // post (then by strategy order): the first of the sharers sorted by that key.
+            var picked: [(key: (Int, UInt64), id: String)] = []
+            for i in sharersByNetwork[channel.network] ?? [] where ids[i] != post.owner && !timeOff[i].contains(where: { $0.contains(date) }) {
+                let key = (count[ids[i]] ?? 0, SeededRandom.value(seed: request.seed, hash: StableHash.value(continuing: prefixHash[i], post.id)))
+                if picked.count == channel.sharesPerPost, let last = picked.last, !(key < last.key) { continue }
+                let at = picked.firstIndex { key < $0.key } ?? picked.count
+                picked.insert((key, ids[i]), at: at)
+                if picked.count > channel.sharesPerPost { picked.removeLast() }
             }
-            let sharers = strategy.participants.filter { p in
-                p.mayPost && !p.isOff(on: date) && p.id != post.owner
-                    && (p.shareOn.isEmpty ? networksCovered(p).contains(channel.network) : p.shareOn.contains(channel.network))
-            }
-            let picked = sharers.sorted { a, b in
-                (count[a.id] ?? 0, SeededRandom.value(seed: request.seed, "\(a.id)|\(post.id)"))
-                    < (count[b.id] ?? 0, SeededRandom.value(seed: request.seed, "\(b.id)|\(post.id)"))
-            }.prefix(channel.sharesPerPost)
             if picked.count < channel.sharesPerPost { short[channel.id, default: 0] += 1 }
-            for p in picked {
-                count[p.id, default: 0] += 1
-                tasks.append(ShareTask(id: "t-" + StableHash.hex("\(post.id)|\(p.id)", length: 8), post: post.id,
-                                       participant: p.id, network: channel.network, due: post.scheduledAt))
+            for (_, id) in picked {
+                count[id, default: 0] += 1
+                tasks.append(ShareTask(id: "t-" + StableHash.hex("\(post.id)|\(id)", length: 8), post: post.id,
+                                       participant: id, network: channel.network, due: post.scheduledAt))
             }
         }
         for i in report.channels.indices { report.channels[i].shortOfSharers = short[report.channels[i].channel] ?? 0 }
@@ -406,6 +458,11 @@ struct PlanBuilder {
 
     func diff(old: [Post], new: [Post]) -> PlanChanges {
         var changes = PlanChanges()
+        // Nothing stored to compare with (a first plan): every post is new.
+        guard !old.isEmpty else {
+            changes.added = new
+            return changes
+        }
         let oldByID = Dictionary(uniqueKeysWithValues: old.map { ($0.id, $0) })
         let newIDs = Set(new.map(\.id))
         var added: [Post] = []
@@ -421,79 +478,113 @@ struct PlanBuilder {
                 added.append(p)
             }
         }
-        var removed = old.filter { !newIDs.contains($0.id) }
-        // Pair a removed and an added post of the same channel, kind and step as a move.
+        let removed = old.filter { !newIDs.contains($0.id) }
+        // Pair a removed and an added post of the same channel, kind and step as a move: each added post takes the
+        // earliest removed one with the same key that is still unpaired.
+        struct MoveKey: Hashable { var channel: String; var kind: ContentKind; var step: CampaignStep?; var campaign: String? }
+        var unpaired: [MoveKey: (next: Int, indices: [Int])] = [:]
+        for (i, r) in removed.enumerated() {
+            unpaired[MoveKey(channel: r.channel, kind: r.kind, step: r.step, campaign: r.campaign), default: (0, [])].indices.append(i)
+        }
+        var paired = Set<Int>()
         for a in added {
-            if let i = removed.firstIndex(where: { $0.channel == a.channel && $0.kind == a.kind && $0.step == a.step && $0.campaign == a.campaign }) {
+            let key = MoveKey(channel: a.channel, kind: a.kind, step: a.step, campaign: a.campaign)
+            if let q = unpaired[key], q.next < q.indices.count {
+                let i = q.indices[q.next]
+                unpaired[key]!.next += 1
+                paired.insert(i)
                 changes.moved.append((removed[i], a))
-                removed.remove(at: i)
             } else {
                 changes.added.append(a)
             }
         }
-        changes.removed = removed
+        changes.removed = removed.indices.filter { !paired.contains($0) }.map { removed[$0] }
         return changes
     }
 
     mutating func finishReport(posts: [Post], kept: [Post], tasks: [ShareTask]) {
-        let all = (posts + kept.filter { $0.status != .cancelled }).sorted { $0.scheduledAt < $1.scheduledAt }
-        for i in report.channels.indices {
-            let id = report.channels[i].channel
-            guard let channel = strategy.channel(id) else { continue }
-            let here = all.filter { $0.channel == id && $0.kind != .crisis }
+        // Every post of the period (cancelled ones aside), visited in time order through indices: a large plan has a
+        // hundred thousand posts, too many to copy and filter per channel, goal and person.
+        let all = posts + kept.filter { $0.status != .cancelled }
+        let order = all.indices.sorted { all[$0].scheduledAt < all[$1].scheduledAt }
+        let day = all.map { clock.localDate($0.scheduledAt) }
+        var byChannel: [String: [Int]] = [:]
+        for i in order where all[i].kind != .crisis { byChannel[all[i].channel, default: []].append(i) }
+        let channelByID = Dictionary(strategy.channels.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var months: [LocalDate] = []
+        var m = period.start.firstOfMonth
+        while m <= period.end { months.append(m); m = m.lastOfMonth.adding(days: 1) }
+        for c in report.channels.indices {
+            let id = report.channels[c].channel
+            guard let channel = channelByID[id] else { continue }
+            let here = byChannel[id] ?? []
             let mix = channel.mix ?? strategy.mix
             let shares = ContentKind.plannable.map { mix[$0] ?? 0 }
             let targets = largestRemainder(shares, total: here.count)
-            report.channels[i].posts = here.count
-            report.channels[i].kinds = zip(ContentKind.plannable, zip(shares, targets)).map { kind, st in
-                .init(kind: kind, share: st.0, target: st.1, planned: here.filter { $0.kind == kind }.count)
-            }
-            report.channels[i].campaignPosts = here.filter { $0.campaign != nil }.count
+            var ofKind: [ContentKind: Int] = [:]
+            var monthsOfKind: [ContentKind: Set<LocalDate>] = [:]
+            var campaignPosts = 0
             var run = 0, best = 0
             var lastPromo: LocalDate?
             var closest: Int?
-            for p in here {
+            for i in here {
+                let p = all[i]
+                ofKind[p.kind, default: 0] += 1
+                monthsOfKind[p.kind, default: []].insert(day[i].firstOfMonth)
+                if p.campaign != nil { campaignPosts += 1 }
                 run = p.kind.isPromotional ? run + 1 : 0
                 best = max(best, run)
                 if p.kind.isPromotional {
-                    let d = clock.localDate(p.scheduledAt)
-                    if let l = lastPromo { closest = min(closest ?? Int.max, l.days(to: d)) }
-                    lastPromo = d
+                    if let l = lastPromo { closest = min(closest ?? Int.max, l.days(to: day[i])) }
+                    lastPromo = day[i]
                 }
             }
-            report.channels[i].longestPromotionalRun = best
-            report.channels[i].closestPromotionalPosts = closest
-            var months: [LocalDate] = []
-            var m = period.start.firstOfMonth
-            while m <= period.end { months.append(m); m = m.lastOfMonth.adding(days: 1) }
+            report.channels[c].posts = here.count
+            report.channels[c].kinds = zip(ContentKind.plannable, zip(shares, targets)).map { kind, st in
+                .init(kind: kind, share: st.0, target: st.1, planned: ofKind[kind] ?? 0)
+            }
+            report.channels[c].campaignPosts = campaignPosts
+            report.channels[c].longestPromotionalRun = best
+            report.channels[c].closestPromotionalPosts = closest
             for kind in ContentKind.plannable where !kind.isPromotional {
-                let ofKind = here.filter { $0.kind == kind }
-                guard ofKind.count >= 3, months.count > 1 else { continue }
-                let present = Set(ofKind.map { clock.localDate($0.scheduledAt).firstOfMonth })
+                guard (ofKind[kind] ?? 0) >= 3, months.count > 1 else { continue }
+                let present = monthsOfKind[kind] ?? []
                 for month in months where !present.contains(month) {
-                    report.channels[i].monthsWithoutKind.append((kind, String(month.iso.prefix(7))))
+                    report.channels[c].monthsWithoutKind.append((kind, String(month.iso.prefix(7))))
                 }
             }
         }
         let totalWeight = strategy.goals.reduce(0) { $0 + $1.weight }
-        let withGoal = all.filter { $0.goal != nil }
+        var withGoal = 0
+        var byGoal: [String: (posts: Int, byKind: [ContentKind: Int])] = [:]
+        for p in all {
+            guard let g = p.goal else { continue }
+            withGoal += 1
+            byGoal[g, default: (0, [:])].posts += 1
+            byGoal[g, default: (0, [:])].byKind[p.kind, default: 0] += 1
+        }
         report.goals = strategy.goals.map { g in
-            let mine = withGoal.filter { $0.goal == g.id }
-            var byKind: [ContentKind: Int] = [:]
-            for p in mine { byKind[p.kind, default: 0] += 1 }
-            return .init(goal: g.id, weight: g.weight, weightShare: totalWeight > 0 ? g.weight / totalWeight : 0, posts: mine.count,
-                         share: withGoal.isEmpty ? 0 : Double(mine.count) / Double(withGoal.count), byKind: byKind)
+            let mine = byGoal[g.id] ?? (0, [:])
+            return .init(goal: g.id, weight: g.weight, weightShare: totalWeight > 0 ? g.weight / totalWeight : 0, posts: mine.posts,
+                         share: withGoal == 0 ? 0 : Double(mine.posts) / Double(withGoal), byKind: mine.byKind)
         }
         var weeks: [LocalDate] = []
         var w = period.start.startOfWeek
         while w <= period.end { weeks.append(w); w = w.adding(days: 7) }
+        var byOwner: [String: (posts: Int, perWeek: [LocalDate: Int])] = [:]
+        for (i, p) in all.enumerated() {
+            guard let o = p.owner else { continue }
+            byOwner[o, default: (0, [:])].posts += 1
+            byOwner[o, default: (0, [:])].perWeek[day[i].startOfWeek, default: 0] += 1
+        }
+        var sharesOf: [String: Int] = [:]
+        for t in tasks { sharesOf[t.participant, default: 0] += 1 }
         report.people = strategy.participants.map { p in
-            let mine = all.filter { $0.owner == p.id }
-            let perWeek = Dictionary(grouping: mine, by: { clock.localDate($0.scheduledAt).startOfWeek }).mapValues(\.count)
-            let counts = weeks.map { perWeek[$0] ?? 0 }
-            return .init(participant: p.id, name: p.name, posts: mine.count, capacityPerWeek: p.capacityPerWeek,
+            let mine = byOwner[p.id] ?? (0, [:])
+            let counts = weeks.map { mine.perWeek[$0] ?? 0 }
+            return .init(participant: p.id, name: p.name, posts: mine.posts, capacityPerWeek: p.capacityPerWeek,
                          busiestWeek: counts.max() ?? 0, quietestWeek: counts.min() ?? 0,
-                         shares: tasks.filter { $0.participant == p.id }.count, eligible: p.mayPost)
+                         shares: sharesOf[p.id] ?? 0, eligible: p.mayPost)
         }
         report.observances = request.calendar.observances(in: period).map { o in
             let near = strategy.campaigns.first { c in

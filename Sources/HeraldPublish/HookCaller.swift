@@ -42,6 +42,8 @@ public final class HookCaller: Sendable {
         var config = HTTPClient.Configuration(redirectConfiguration: .disallow,
                                               timeout: .init(connect: .seconds(10)))
         config.httpVersion = .http1Only
+        // As many connections to one receiver as the publisher has calls in flight (AsyncHTTPClient's default is 8).
+        config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = PublisherSettings.defaultConcurrency
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
         baseEnvironment = environment
     }

@@ -63,7 +63,9 @@ struct PostRecord: Codable, FetchableRecord, PersistableRecord {
     }
 
     static func encode(_ list: [String]) -> String {
-        (try? String(decoding: JSONEncoder().encode(list), as: UTF8.self)) ?? "[]"
+        // Most posts have no media: skip building a JSONEncoder for them.
+        guard !list.isEmpty else { return "[]" }
+        return (try? String(decoding: JSONEncoder().encode(list), as: UTF8.self)) ?? "[]"
     }
 
     var post: Post {

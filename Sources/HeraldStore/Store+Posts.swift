@@ -44,6 +44,28 @@ public struct PlanWrite: Sendable {
 }
 
 extension Store {
+    /// Posts written per statement by `applyPlan`.
+    static let upsertBatch = 1000
+
+    /// `INSERT … ON CONFLICT DO UPDATE … RETURNING id, revision` for `rows` posts (23 values each).
+    static func upsertPostsSQL(rows: Int) -> String {
+        let tuple = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)"
+        return """
+            INSERT INTO post (id, channel, network, kind, step, campaign, goal, owner, scheduled_at, status, body, topic, variant,
+                              locked, source, link, media, crisis, revision, template, approved_by, approved_at, created_at, updated_at)
+            VALUES \(Array(repeating: tuple, count: rows).joined(separator: ", "))
+            ON CONFLICT(id) DO UPDATE SET
+                channel = excluded.channel, network = excluded.network, kind = excluded.kind, step = excluded.step,
+                campaign = excluded.campaign, goal = excluded.goal, owner = excluded.owner, scheduled_at = excluded.scheduled_at,
+                status = excluded.status, body = excluded.body, topic = excluded.topic, variant = excluded.variant,
+                locked = excluded.locked, source = excluded.source, link = excluded.link, media = excluded.media,
+                crisis = excluded.crisis, revision = post.revision + 1, template = excluded.template,
+                approved_by = excluded.approved_by, approved_at = excluded.approved_at, updated_at = excluded.updated_at
+            WHERE post.status = 'planned' AND post.locked = 0
+            RETURNING id, revision
+            """
+    }
+
     public func posts(_ q: PostQuery = PostQuery()) throws(StoreError) -> [Post] {
         try read { db in try q.request.fetchAll(db).map(\.post) }
     }
@@ -96,27 +118,66 @@ extension Store {
         try write { db in
             var write = PlanWrite(inserted: 0, updated: 0, deleted: 0, tasks: 0)
             let nowSecs = Int64(now.timeIntervalSince1970)
+            // Prepared once and reused for every row: a plan writes up to hundreds of thousands of them.
+            let delete = try db.cachedStatement(sql: "DELETE FROM post WHERE id = ? AND status = 'planned' AND locked = 0")
             for id in removed {
-                try db.execute(sql: "DELETE FROM post WHERE id = ? AND status = 'planned' AND locked = 0", arguments: [id])
+                try delete.execute(arguments: [id])
                 write.deleted += db.changesCount
             }
-            for post in posts {
-                if let old = try PostRecord.fetchOne(db, key: post.id) {
-                    guard old.status == PostStatus.planned.rawValue, !old.locked else { continue }
-                    var r = PostRecord(post, now: now, revision: old.revision + 1)
-                    r.created_at = old.created_at
-                    r.updated_at = nowSecs
-                    try r.update(db)
-                    write.updated += 1
-                } else {
-                    try PostRecord(post, now: now).insert(db)
-                    write.inserted += 1
+            // Posts go in batches of up to `Store.upsertBatch` rows per statement: a new id is inserted at revision 1; an
+            // existing one is replaced (keeping its creation time, revision + 1) only while it is still `planned` and
+            // unlocked. RETURNING names the rows written (an id it leaves out was left alone). Batching matters: SQLite
+            // rebuilds the lookup tables of the post table's CHECK (… IN (…)) constraints at every statement execution.
+            let dropTasks = try db.cachedStatement(sql: "DELETE FROM share_task WHERE post_id = ?")
+            var start = 0
+            while start < posts.count {
+                let batch = posts[start..<min(posts.count, start + Store.upsertBatch)]
+                start += batch.count
+                let upsert = try db.cachedStatement(sql: Store.upsertPostsSQL(rows: batch.count))
+                // Plain database values (not existentials): binding a hundred thousand rows is measurable.
+                var values: [DatabaseValue] = []
+                values.reserveCapacity(batch.count * 23)
+                let stamp = nowSecs.databaseValue
+                for post in batch {
+                    let r = PostRecord(post, now: now)
+                    values += [r.id.databaseValue, r.channel.databaseValue, r.network.databaseValue, r.kind.databaseValue,
+                               r.step.databaseValue, r.campaign.databaseValue, r.goal.databaseValue, r.owner.databaseValue,
+                               r.scheduled_at.databaseValue, r.status.databaseValue, r.body.databaseValue, r.topic.databaseValue,
+                               r.variant.databaseValue, r.locked.databaseValue, r.source.databaseValue, r.link.databaseValue,
+                               r.media.databaseValue, r.crisis.databaseValue, r.template.databaseValue, r.approved_by.databaseValue,
+                               r.approved_at.databaseValue, stamp, stamp]
                 }
-                try db.execute(sql: "DELETE FROM share_task WHERE post_id = ?", arguments: [post.id])
+                var written: [String: Int] = [:]
+                let rows = try Row.fetchCursor(upsert, arguments: StatementArguments(values))
+                while let row = try rows.next() { written[row[0]] = row[1] }
+                for post in batch {
+                    guard let revision = written[post.id] else { continue }
+                    if revision == 1 {
+                        // A new row: no share task can point at it yet.
+                        write.inserted += 1
+                    } else {
+                        write.updated += 1
+                        try dropTasks.execute(arguments: [post.id])
+                    }
+                }
             }
-            for t in tasks {
-                try ShareTaskRecord(t).insert(db, onConflict: .replace)
-                write.tasks += 1
+            // Share tasks in batches too.
+            start = 0
+            while start < tasks.count {
+                let batch = tasks[start..<min(tasks.count, start + Store.upsertBatch)]
+                start += batch.count
+                let insert = try db.cachedStatement(sql: """
+                    INSERT OR REPLACE INTO share_task (id, post_id, participant, network, due_at, done)
+                    VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?)", count: batch.count).joined(separator: ", "))
+                    """)
+                var values: [DatabaseValue] = []
+                values.reserveCapacity(batch.count * 6)
+                for t in batch {
+                    values += [t.id.databaseValue, t.post.databaseValue, t.participant.databaseValue, t.network.rawValue.databaseValue,
+                               Int64(t.due.timeIntervalSince1970).databaseValue, t.done.databaseValue]
+                }
+                try insert.execute(arguments: StatementArguments(values))
+                write.tasks += batch.count
             }
             return write
         }

@@ -48,6 +48,17 @@ public final class Store: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
+            // GRDB leaves WAL databases at synchronous=NORMAL, where a power cut can take back the last commits. Every
+            // state change (a claim before its send, a finished delivery) must survive one: sync the WAL at each commit.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                // A plan of a large strategy writes a few hundred thousand rows in one transaction: with SQLite's default
+                // 2 MiB page cache it spills pages to the WAL mid-transaction and rewrites them. Allow up to 32 MiB (taken
+                // only as pages are touched). And keep the statement journal (the undo record of a multi-row statement,
+                // dropped when the statement ends) in memory rather than in a temporary file written page by page.
+                try db.execute(sql: "PRAGMA cache_size = -32768")
+                try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            }
         } catch {
             throw Store.map(error, path: path, opening: true)
         }
@@ -127,8 +138,23 @@ public final class Store: Sendable {
         }
     }
 
+    /// The content hash of the latest snapshot, without reading its text.
+    public func latestSnapshotHash() throws(StoreError) -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT content_hash FROM strategy_snapshot ORDER BY id DESC LIMIT 1") }
+    }
+
     public func latestSnapshot() throws(StoreError) -> StrategySnapshot? {
         try read { db in try SnapshotRecord.order(Column("id").desc).fetchOne(db)?.snapshot }
+    }
+
+    /// A pragma's value on the connection that writes (e.g. `synchronous`, `journal_mode`), for `herald db info` and tests.
+    public func writerPragma(_ name: String) throws(StoreError) -> String {
+        guard name.allSatisfy({ $0.isLetter || $0 == "_" }) else { throw .refused("'\(name)' is not a pragma name.") }
+        do {
+            return try pool.writeWithoutTransaction { try String.fetchOne($0, sql: "PRAGMA \(name)") } ?? ""
+        } catch {
+            throw Store.map(error, path: path)
+        }
     }
 
     // MARK: Plumbing

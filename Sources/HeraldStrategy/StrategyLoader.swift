@@ -57,7 +57,9 @@ public enum StrategyLoader {
         let name = file
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            // The basic resolver tags every plain scalar as text: the reader parses numbers, booleans and dates itself,
+            // and Yams' default resolver tries a set of regular expressions on every scalar (most of a large file's load time).
+            guard let node = try Yams.compose(yaml: text, .basic) else {
                 throw StrategyError.invalid([Diagnostic(.error, file: name, line: 1, column: nil, path: "",
                     message: "the file is empty. Run `herald init` for a commented example to start from.")])
             }

@@ -44,12 +44,14 @@ public struct Workspace: Sendable {
     public let locator: ResourceLocator
 
     public var strategy: Strategy { loaded.strategy }
-    public var clock: ZoneClock { ZoneClock(identifier: strategy.timeZone)! }
+    /// The strategy's zone, made once: its offsets are cached as they are looked up.
+    public let clock: ZoneClock
 
     public init(loaded: LoadedStrategy, store: Store) {
         self.loaded = loaded
         self.store = store
         locator = ResourceLocator(baseDirectory: loaded.directory)
+        clock = ZoneClock(identifier: loaded.strategy.timeZone) ?? ZoneClock(TimeZone(identifier: "UTC")!)
     }
 
     /// The period to work on: a name (`2027-Q1`, `2027-03`), explicit dates, or the strategy's own.

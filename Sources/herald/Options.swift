@@ -50,9 +50,9 @@ struct LocationOptions: ParsableArguments {
     }
 
     /// The strategy (validated, warnings printed) with its database.
-    func openWorkspace(printWarnings: Bool = true) throws -> Workspace {
+    func openWorkspace(printWarnings: Bool = true, store: Store? = nil) throws -> Workspace {
         let loaded = try loadStrategy(printWarnings: printWarnings)
-        return Workspace(loaded: loaded, store: try openStore())
+        return Workspace(loaded: loaded, store: try store ?? openStore())
     }
 }
 

@@ -87,19 +87,22 @@ struct PlanPrinter {
 
     func printSummary(periodName: String?, dryRun: Bool) {
         let s = workspace.strategy
-        let all = plan.allPosts.filter { $0.status != .cancelled }
+        let all = (plan.kept + plan.posts).filter { $0.status != .cancelled }
         let name = periodName.map { "\($0.uppercased()) (\(plan.period.start) – \(plan.period.end))" } ?? "\(plan.period.start) – \(plan.period.end)"
         let campaignPosts = all.filter { $0.campaign != nil }.count
         Console.out(Console.bold("\(dryRun ? "Would plan" : "Planned") \(name) for \(s.brand.name):")
                     + " \(all.count) posts on \(s.channels.count) channels (\(campaignPosts) campaign posts), \(plan.shareTasks.count) share tasks.")
         var t = Table("channel", "posts", "mix")
+        // Counted in one pass: a large strategy has hundreds of channels and a hundred thousand posts.
+        var counts: [String: [ContentKind: Int]] = [:]
+        for p in all { counts[p.channel, default: [:]][p.kind, default: 0] += 1 }
         for c in s.channels {
-            let mine = all.filter { $0.channel == c.id }
+            let mine = counts[c.id] ?? [:]
             let mix = ContentKind.allCases.compactMap { k -> String? in
-                let n = mine.filter { $0.kind == k }.count
+                let n = mine[k] ?? 0
                 return n == 0 ? nil : "\(k.rawValue) \(n)"
             }.joined(separator: " · ")
-            t.add(c.id, "\(mine.count)", mix)
+            t.add(c.id, "\(mine.values.reduce(0, +))", mix)
         }
         Console.out(t.rendered)
         let c = plan.changes

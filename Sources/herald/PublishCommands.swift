@@ -9,9 +9,9 @@ import Logging
 import ServiceLifecycle
 
 /// Opens the workspace for publishing: a strategy problem in `hooks:` is a configuration error (78).
-func openForPublishing(_ location: LocationOptions) throws -> Workspace {
+func openForPublishing(_ location: LocationOptions, store: Store? = nil) throws -> Workspace {
     do {
-        return try location.openWorkspace()
+        return try location.openWorkspace(store: store)
     } catch let e as StrategyError {
         if case .invalid(let ds) = e, ds.contains(where: { $0.severity == .error && $0.path.hasPrefix("hooks") }) {
             Console.error(e.description)
@@ -58,9 +58,34 @@ extension Herald {
         @OptionGroup var location: LocationOptions
         @OptionGroup var clockOptions: ClockOptions
 
+        /// The idle tick, what cron runs most minutes: when the strategy file is the one Herald last worked from (so it
+        /// was valid then) and the database has nothing due, record the pass and stop, without parsing the strategy or
+        /// starting an HTTP client. Returns the opened store (or nil) with whether the pass is done; when it is not (there is
+        /// work, the strategy changed, or there is no database yet) the full pass runs as before.
+        func idleTick() throws -> (store: Store?, done: Bool) {
+            guard FileManager.default.fileExists(atPath: location.databasePath),
+                  let data = FileManager.default.contents(atPath: location.strategyPath),
+                  let text = String(data: data, encoding: .utf8) else { return (nil, false) }
+            let store = try location.openStore()
+            guard try store.latestSnapshotHash() == StableHash.hex(text) else { return (store, false) }
+            let now = clockOptions.now
+            guard try !store.hasPublishWork(now: now) else { return (store, false) }
+            let started = Date()
+            guard let lock = try FileLock(path: store.path + ".lock", wait: wait) else {
+                if verbose { Console.error("another herald is publishing from \(store.path); exiting.") }
+                return (store, true)
+            }
+            try store.recordIdleRun(owner: PublisherSettings.defaultOwner(), mode: "publish", startedAt: started, clockAt: now, endedAt: Date())
+            withExtendedLifetime(lock) {}
+            if verbose { Console.out(summary(PassReport()) + ".") }
+            return (store, true)
+        }
+
         func run() async throws {
             try await withExitCodes {
-                let ws = try openForPublishing(location)
+                let idle = try idleTick()
+                if idle.done { return }
+                let ws = try openForPublishing(location, store: idle.store)
                 let env = ProcessInfo.processInfo.environment
                 let caller = HookCaller(environment: env)
                 defer { Task { await caller.shutdown() } }
@@ -88,6 +113,9 @@ extension Herald {
                     throw error
                 }
                 try ws.store.endRun(runID, counts: report.counts, exitCode: report.exitCode, note: nil, at: Date())
+                // Remember the strategy this pass worked from, so the next idle tick can skip parsing it.
+                try ws.store.recordSnapshot(file: ws.loaded.file, text: ws.loaded.text, contentHash: ws.loaded.contentHash,
+                                            brand: ws.strategy.brand.name, at: Date())
                 withExtendedLifetime(lock) {}
                 await caller.shutdown()
                 if verbose || report.counts.claimed + report.counts.expired + report.counts.rescued > 0 {

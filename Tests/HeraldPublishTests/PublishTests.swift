@@ -440,3 +440,59 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         #expect(try f.store().post("p-0").status == .published)
     }
 }
+
+/// What cron runs most minutes: a pass with nothing to do.
+@Suite(.serialized) struct IdleTickTests {
+    @Test func aPassWithNothingDueSkipsTheStrategyOnlyWhileItIsTheOneLastWorkedFrom() throws {
+        let f = try PublishFixture(hooksYAML: "  - {id: box, type: outbox, dir: out}", channelHooks: ["box"])
+        try f.approvedPosts(at: [t0])
+        // The first pass works from the strategy: it publishes and remembers the file.
+        #expect(try f.publish(now: "2027-03-01T09:05:00Z").status == 0)
+        #expect(try f.store().post("p-0").status == .published)
+        #expect(try f.store().latestSnapshot()?.contentHash != nil)
+        // Nothing due: the pass is recorded without reading the strategy…
+        let idle = try f.publish(now: "2027-03-01T09:06:00Z", ["--verbose"])
+        #expect(idle.status == 0, "\(idle.stderr)")
+        #expect(idle.stdout.contains("published 0"))
+        #expect(try f.store().lastRuns(1).first?.exitCode == 0)
+        #expect(try f.store().lastRuns(5).count == 2)
+        // …but a changed strategy is read (and checked) again, idle or not.
+        f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")!.replacingOccurrences(of: "type: outbox, dir: out", with: "type: carrier-pigeon"))
+        let changed = try f.publish(now: "2027-03-01T09:07:00Z")
+        #expect(changed.status == 78, "\(changed.stderr)")
+        // Work to do always takes the full pass.
+        f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")!.replacingOccurrences(of: "type: carrier-pigeon", with: "type: outbox, dir: out"))
+        #expect(try f.publish(now: "2027-03-01T09:08:00Z").status == 0)
+        try f.approvedPosts(at: [t0.addingTimeInterval(3600)], prefix: "q")
+        #expect(try f.publish(now: "2027-03-01T10:05:00Z").status == 0)
+        #expect(try f.store().post("q-0").status == .published)
+    }
+}
+
+@Suite struct PayloadTests {
+    /// The payload writer must produce the very bytes Foundation's JSONSerialization (sorted keys, slashes unescaped)
+    /// does: receivers verify signatures over them.
+    @Test func writesTheSameBytesAsJSONSerialization() throws {
+        let tricky = "Quote \" backslash \\ slash / tab \t newline \n return \r bell \u{07} esc \u{1B} del \u{7F} " +
+            (0..<32).map { String(UnicodeScalar(UInt8($0))) }.joined() + " café ☕ 😀 \u{2028} end"
+        let post = Post(id: "p-1", channel: "fb", network: .facebook, kind: .contest, step: .announce, campaign: "c", goal: "g",
+                        owner: nil, scheduledAt: t0, status: .approved, body: tricky, topic: "T/opic", media: ["https://x.example/a.jpg", "b\"c"])
+        let delivery = Delivery(id: "dlv_1", post: "p-1", hook: "api", revision: 2, state: .publishing, dueAt: t0, nextAttemptAt: t0,
+                                attempts: 3, maxAttempts: 8)
+        let clock = ZoneClock(identifier: "Europe/Amsterdam")!
+        let objects: [[String: Any]] = [
+            ["type": "post.publish", "version": 1, "post": Payload.post(post, delivery: delivery, link: "https://cafe.example/?a=1&b=2", clock: clock)],
+            ["type": "post.failed", "version": 1, "event_id": "evt_1", "post": Payload.post(post, delivery: nil, link: nil, clock: clock),
+             "detail": tricky, "empty": "", "list": [] as [String], "flag": true, "none": NSNull()],
+        ]
+        #expect(Payload.publish(post, delivery: delivery, link: "https://cafe.example/?a=1&b=2", clock: clock) == Payload.foundationEncode(objects[0]))
+        var plain = post
+        plain.campaign = nil; plain.step = nil; plain.kind = .informational; plain.goal = nil; plain.topic = nil; plain.body = nil; plain.media = []
+        #expect(Payload.publish(plain, delivery: delivery, link: nil, clock: clock)
+                == Payload.foundationEncode(["type": "post.publish", "version": 1, "post": Payload.post(plain, delivery: delivery, link: nil, clock: clock)]))
+        for object in objects {
+            #expect(Payload.encode(object) == Payload.foundationEncode(object),
+                    "\(String(decoding: Payload.encode(object), as: UTF8.self))\n\(String(decoding: Payload.foundationEncode(object), as: UTF8.self))")
+        }
+    }
+}

@@ -106,3 +106,30 @@ import Testing
         #expect(try store.info().snapshots == 2)
     }
 }
+
+/// What keeps a cron tick cheap on a database of millions of posts, and every state change durable.
+@Suite struct PublishPathTests {
+    @Test func everyQueryOfAPublishPassIsAnIndexSearch() throws {
+        let dir = TemporaryDirectory()
+        let store = try Store(path: dir.file("herald.sqlite"))
+        let plans = try store.publishQueryPlans()
+        #expect(plans.map(\.query) == ["any work", "void changed deliveries", "due posts", "expired leases", "expire late deliveries", "claim"])
+        for (query, plan) in plans {
+            // A SCAN reads a whole table; only the tiny hook_state table may be read that way ("SCAN CONSTANT ROW" is
+            // the one row of a SELECT without FROM).
+            let scans = plan.filter { $0.hasPrefix("SCAN") && !$0.hasPrefix("SCAN hook_state") && $0 != "SCAN CONSTANT ROW" }
+            #expect(scans.isEmpty, "\(query): \(plan)")
+            #expect(plan.contains { $0.hasPrefix("SEARCH") }, "\(query): \(plan)")
+        }
+        let due = try #require(plans.first { $0.query == "due posts" }).plan
+        #expect(due.contains { $0.contains("post_on_status_scheduled_at") }, "\(due)")
+    }
+
+    @Test func commitsAreSyncedToDisk() throws {
+        let dir = TemporaryDirectory()
+        let store = try Store(path: dir.file("herald.sqlite"))
+        // 2 = FULL: in WAL mode, NORMAL could lose the last commits on a power cut.
+        #expect(try store.writerPragma("synchronous") == "2")
+        #expect(try store.writerPragma("journal_mode") == "wal")
+    }
+}

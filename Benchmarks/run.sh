@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Herald's whole-process benchmarks: builds the release binary and the fixture generator, writes the synthetic inputs,
+# times each scenario with hyperfine (and the webhook burst against a local nginx), and prints one table.
+#
+#   bash Benchmarks/run.sh            # everything (about 10 minutes on 2 cores, after the release builds)
+#   QUICK=1 bash Benchmarks/run.sh    # fewer runs per scenario
+#   WORK=/tmp/hb bash Benchmarks/run.sh   # keep the fixtures there (the 1M-post database is reused when present)
+#
+# Needs hyperfine, nginx and wrk (Debian: apt-get install -y hyperfine nginx wrk) and python3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+missing=()
+for tool in hyperfine nginx wrk python3; do
+  command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || missing+=("$tool")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "run.sh needs: ${missing[*]}. On Debian/Ubuntu: apt-get install -y hyperfine nginx wrk python3" >&2
+  exit 69
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+WORK=${WORK:-$(mktemp -d /tmp/herald-bench.XXXXXX)}
+OUT=$WORK/results
+mkdir -p "$WORK" "$OUT"
+: >"$OUT/facts.txt"
+PORT=${PORT:-18080}
+URL="http://127.0.0.1:$PORT/hook"
+RUNS_FAST=${RUNS_FAST:-20}
+RUNS_SLOW=${RUNS_SLOW:-5}
+if [ -n "${QUICK:-}" ]; then RUNS_FAST=5; RUNS_SLOW=2; fi
+NOW_PLAN=2026-12-01T00:00:00Z
+export HERALD_WEBHOOK_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+export NO_COLOR=1
+
+echo "== building (release)"
+swift build -c release --product herald >/dev/null
+(cd Benchmarks && swift build -c release --product herald-fixtures >/dev/null)
+HERALD=$ROOT/.build/release/herald
+FIX=$ROOT/Benchmarks/.build/release/herald-fixtures
+
+echo "== fixtures in $WORK"
+mkdir -p "$WORK/example"
+cp Templates/strategy.yaml "$WORK/example/strategy.yaml"
+"$FIX" strategy large "$WORK/large" --webhook-url "$URL"
+for k in 1 4 16; do "$FIX" strategy "scaled-$k" "$WORK/scaled-$k"; done
+if [ ! -f "$WORK/cron.sqlite" ]; then
+  echo "   writing 1,000,000 posts (once)…"
+  "$FIX" cron-db "$WORK/cron.sqlite.tmp" --webhook-url "$URL" 2>/dev/null
+  mv "$WORK/cron.sqlite.tmp" "$WORK/cron.sqlite"
+fi
+
+hf() { # name runs [hyperfine options…] -- command
+  local name=$1 runs=$2; shift 2
+  hyperfine --style none --runs "$runs" --export-json "$OUT/$name.json" "$@" >/dev/null
+  echo "   $name: done"
+}
+peak() { # key [--prepare CMD] -- command: records the peak resident memory of one run
+  local key=$1; shift
+  local r; r=$(python3 Benchmarks/peak_rss.py "$@")
+  echo "$key.peak=$(echo "$r" | cut -d' ' -f2)" >>"$OUT/facts.txt"
+}
+
+echo "== whole-process scenarios"
+hf floor "$RUNS_FAST" --warmup 3 -N "$HERALD --version"
+
+S="$WORK/example/strategy.yaml"; DB="$WORK/example/herald.sqlite"
+hf plan-example "$RUNS_FAST" --warmup 2 --prepare "rm -f $DB $DB-wal $DB-shm" \
+  "$HERALD plan 2027-Q1 --strategy $S --db $DB --now $NOW_PLAN"
+
+S="$WORK/large/strategy.yaml"; DB="$WORK/large/herald.sqlite"
+hf plan-large "$RUNS_SLOW" --prepare "rm -f $DB $DB-wal $DB-shm" "$HERALD plan --strategy $S --db $DB --now $NOW_PLAN"
+rm -f "$DB" "$DB-wal" "$DB-shm"
+peak plan-large -- "$HERALD" plan --strategy "$S" --db "$DB" --now "$NOW_PLAN"
+# $DB now holds the large year's plan: the exports read it.
+
+for k in 1 4 16; do
+  S2="$WORK/scaled-$k/strategy.yaml"; DB2="$WORK/scaled-$k/herald.sqlite"
+  hf "plan-${k}x" "$RUNS_SLOW" --prepare "rm -f $DB2 $DB2-wal $DB2-shm" "$HERALD plan --strategy $S2 --db $DB2 --now $NOW_PLAN"
+  rm -f "$DB2" "$DB2-wal" "$DB2-shm"
+  peak "plan-${k}x" -- "$HERALD" plan --strategy "$S2" --db "$DB2" --now "$NOW_PLAN"
+done
+
+hf export-ics "$RUNS_SLOW" --warmup 1 "$HERALD export 2027 --format ics --strategy $S --db $DB -o $WORK/large.ics"
+peak export-ics-year -- "$HERALD" export 2027 --format ics --strategy "$S" --db "$DB" -o "$WORK/large.ics"
+peak export-ics-quarter -- "$HERALD" export 2027-Q1 --format ics --strategy "$S" --db "$DB" -o "$WORK/large-q1.ics"
+hf export-html "$RUNS_SLOW" --warmup 1 "$HERALD export 2027 --format html --strategy $S --db $DB -o $WORK/large.html"
+peak export-html -- "$HERALD" export 2027 --format html --strategy "$S" --db "$DB" -o "$WORK/large.html"
+
+CRON="$WORK/cron.sqlite"
+"$FIX" reset-due "$CRON" --outbox "$WORK/large/outbox" --webhook-url "$URL"
+hf cron-idle "$RUNS_FAST" --warmup 2 "$HERALD publish --strategy $S --db $CRON --now 2027-06-01T09:00:00Z"
+hf cron-due "$RUNS_FAST" --warmup 1 --prepare "$FIX reset-due $CRON --outbox $WORK/large/outbox --webhook-url $URL" \
+  "$HERALD publish --strategy $S --db $CRON --now 2027-06-01T09:10:00Z"
+
+echo "== burst: nginx on 127.0.0.1:$PORT as the webhook receiver"
+mkdir -p "$WORK/nginx"
+cat >"$WORK/nginx/nginx.conf" <<EOF
+worker_processes 1;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/body;
+  proxy_temp_path $WORK/nginx/proxy;
+  fastcgi_temp_path $WORK/nginx/fastcgi;
+  uwsgi_temp_path $WORK/nginx/uwsgi;
+  scgi_temp_path $WORK/nginx/scgi;
+  keepalive_requests 100000;
+  server {
+    listen 127.0.0.1:$PORT;
+    default_type application/json;
+    location / { return 200 '{}'; }
+  }
+}
+EOF
+"$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx"
+trap '[ -f "$WORK/nginx/nginx.pid" ] && kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true' EXIT
+sleep 0.5
+# The receiver's own ceiling: POSTs of a delivery's size, 16 connections (the publisher's concurrency), 5 seconds.
+BODY=$(python3 -c "print('{\"type\":\"post.publish\",\"text\":\"' + 'x' * 1100 + '\"}')")
+cat >"$WORK/nginx/post.lua" <<EOF
+wrk.method = "POST"
+wrk.body = '$BODY'
+wrk.headers["Content-Type"] = "application/json"
+EOF
+wrk -t1 -c16 -d5s -s "$WORK/nginx/post.lua" "$URL" >"$OUT/wrk.txt"
+CEILING=$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk.txt")
+echo "receiver.ceiling=$CEILING" >>"$OUT/facts.txt"
+echo "   receiver ceiling: $CEILING requests/s"
+
+BURST="$WORK/burst.sqlite"
+hf burst "$RUNS_SLOW" --prepare "$FIX burst-db $BURST --webhook-url $URL" \
+  "$HERALD publish --strategy $S --db $BURST --now 2027-03-01T10:00:30Z"
+"$FIX" burst-db "$BURST" --webhook-url "$URL"
+"$HERALD" publish --strategy "$S" --db "$BURST" --now 2027-03-01T10:00:30Z >"$OUT/burst-check.txt"
+echo "   last burst: $(cat "$OUT/burst-check.txt")"
+
+echo
+echo "Herald benchmarks, $(date -u +%Y-%m-%d), $(nproc) cores, $(swift --version 2>/dev/null | head -1)"
+echo
+python3 Benchmarks/table.py "$OUT"
+echo
+echo "Receiver ceiling (nginx, 1 worker; wrk -t1 -c16, POST ~1.1 kB): $CEILING requests/s. Raw results: $OUT"

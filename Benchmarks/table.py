@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Prints run.sh's results as one Markdown table: scenario, median, min-max, ratio to the floor, budget, result.
+
+Reads the hyperfine JSON exports and the extra facts (peak memory, receiver ceiling) that run.sh collected in a folder.
+usage: table.py RESULTS_DIR
+"""
+import json
+import os
+import sys
+
+out = sys.argv[1]
+
+
+def timing(name):
+    path = os.path.join(out, name + ".json")
+    if not os.path.exists(path):
+        return None
+    r = json.load(open(path))["results"][0]
+    return {"median": r["median"], "min": r["min"], "max": r["max"], "mean": r["mean"]}
+
+
+facts = {}
+facts_path = os.path.join(out, "facts.txt")
+if os.path.exists(facts_path):
+    for line in open(facts_path):
+        k, _, v = line.strip().partition("=")
+        if k:
+            facts[k] = float(v)
+
+
+def fmt(seconds):
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+floor = timing("floor")
+rows = []
+
+
+def row(label, name, budget, ok, extra=""):
+    t = timing(name)
+    if t is None:
+        rows.append((label, "—", "—", "—", budget, "not run"))
+        return
+    ratio = f"{t['median'] / floor['median']:.1f}×" if floor else "—"
+    verdict = "—" if ok is None else ("pass" if ok(t) else "FAIL")
+    rows.append((label + extra, fmt(t["median"]), f"{fmt(t['min'])} – {fmt(t['max'])}", ratio, budget, verdict))
+
+
+def mem(key):
+    return facts.get(key)
+
+
+def mib(key):
+    v = mem(key)
+    return f", peak {v:.0f} MiB" if v is not None else ""
+
+
+row("`herald --version` (the floor)", "floor", "—", None)
+row("plan bundled quarter (new database)", "plan-example", "≤ 3× floor",
+    lambda t: floor and t["median"] <= 3 * floor["median"])
+row("plan large: 200 channels, a year, stored", "plan-large", "< 3 s, < 400 MiB",
+    lambda t: t["median"] < 3 and (mem("plan-large.peak") or 0) < 400, mib("plan-large.peak"))
+base = timing("plan-1x")
+for k in (1, 4, 16):
+    budget = "16× input ≤ 20× time" if k == 16 else "—"
+    ok = (lambda t: base and t["median"] <= 20 * base["median"]) if k == 16 else None
+    extra = mib(f"plan-{k}x.peak")
+    if base and k > 1 and timing(f"plan-{k}x"):
+        extra += f"; {timing(f'plan-{k}x')['median'] / base['median']:.1f}× the 1× time"
+        if mem(f"plan-{k}x.peak") and mem("plan-1x.peak"):
+            extra += f", {mem(f'plan-{k}x.peak') / mem('plan-1x.peak'):.1f}× its memory"
+    row(f"plan {k}× channels ({12 * k}), a year, stored", f"plan-{k}x", budget, ok, extra)
+row("cron tick, 1,000,000 posts, nothing due", "cron-idle", "≤ 2× floor",
+    lambda t: floor and t["median"] <= 2 * floor["median"])
+row("cron tick, 1,000,000 posts, 100 due (outbox)", "cron-due", "—", None)
+ceiling = mem("receiver.ceiling")
+if timing("burst"):
+    t = timing("burst")
+    rate = 10000 / t["median"]
+    extra = f": {rate:,.0f}/s"
+    if ceiling:
+        extra += f" = {rate / ceiling:.2f} of the receiver's {ceiling:,.0f}/s"
+    row("burst: 10,000 webhook deliveries, durable", "burst", "< 10 s, ≥ 1/3 of receiver",
+        lambda t: t["median"] < 10 and (not ceiling or 10000 / t["median"] >= ceiling / 3), extra)
+else:
+    row("burst: 10,000 webhook deliveries, durable", "burst", "< 10 s, ≥ 1/3 of receiver", None)
+flat = ""
+if mem("export-ics-year.peak") and mem("export-ics-quarter.peak"):
+    flat = f"; peak {mem('export-ics-quarter.peak'):.0f} MiB for a quarter, {mem('export-ics-year.peak'):.0f} MiB for the year"
+row("export ICS, large year (~150k posts)", "export-ics", "< 2 s, flat memory",
+    lambda t: t["median"] < 2 and (not mem("export-ics-year.peak") or mem("export-ics-year.peak") <= 1.25 * mem("export-ics-quarter.peak")),
+    flat)
+row("export HTML, large year", "export-html", "—", None, mib("export-html.peak"))
+
+print("| scenario | median | min – max | × floor | budget | result |")
+print("|---|---|---|---|---|---|")
+for r in rows:
+    print("| " + " | ".join(r) + " |")
