@@ -64,6 +64,8 @@ let package = Package(
         .target(name: "HeraldStore", dependencies: [
             "HeraldModel",
             .product(name: "GRDB", package: "GRDB.swift"),
+            // SQLite's C interface, for binding the values of bulk writes directly (Store+Bulk.swift).
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // The command-line tool: parsing, printing, exit codes.
         .executableTarget(name: "herald", dependencies: [

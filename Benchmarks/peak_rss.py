@@ -22,7 +22,7 @@ def main() -> int:
     if prepare:
         subprocess.run(prepare, shell=True, check=True, stdout=subprocess.DEVNULL)
     start = time.perf_counter()
-    child = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+    child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)

@@ -35,8 +35,8 @@ export HERALD_WEBHOOK_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 export NO_COLOR=1
 
 echo "== building (release)"
-swift build -c release --product herald >/dev/null
-(cd Benchmarks && swift build -c release --product herald-fixtures >/dev/null)
+swift build -c release --product herald >"$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log"; exit 1; }
+(cd Benchmarks && swift build -c release --product herald-fixtures >>"$OUT/build.log" 2>&1) || { tail -30 "$OUT/build.log"; exit 1; }
 HERALD=$ROOT/.build/release/herald
 FIX=$ROOT/Benchmarks/.build/release/herald-fixtures
 
@@ -53,6 +53,7 @@ fi
 
 hf() { # name runs [hyperfine options…] -- command
   local name=$1 runs=$2; shift 2
+  sync  # let the page cache write back what the previous scenario left, so it does not slow this one's fsyncs
   hyperfine --style none --runs "$runs" --export-json "$OUT/$name.json" "$@" >/dev/null
   echo "   $name: done"
 }
@@ -119,14 +120,14 @@ EOF
 "$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx"
 trap '[ -f "$WORK/nginx/nginx.pid" ] && kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true' EXIT
 sleep 0.5
-# The receiver's own ceiling: POSTs of a delivery's size, 16 connections (the publisher's concurrency), 5 seconds.
+# The receiver's own ceiling: POSTs of a delivery's size, 32 connections (the publisher's concurrency), 5 seconds.
 BODY=$(python3 -c "print('{\"type\":\"post.publish\",\"text\":\"' + 'x' * 1100 + '\"}')")
 cat >"$WORK/nginx/post.lua" <<EOF
 wrk.method = "POST"
 wrk.body = '$BODY'
 wrk.headers["Content-Type"] = "application/json"
 EOF
-wrk -t1 -c16 -d5s -s "$WORK/nginx/post.lua" "$URL" >"$OUT/wrk.txt"
+wrk -t1 -c32 -d5s -s "$WORK/nginx/post.lua" "$URL" >"$OUT/wrk.txt"
 CEILING=$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk.txt")
 echo "receiver.ceiling=$CEILING" >>"$OUT/facts.txt"
 echo "   receiver ceiling: $CEILING requests/s"
@@ -143,4 +144,4 @@ echo "Herald benchmarks, $(date -u +%Y-%m-%d), $(nproc) cores, $(swift --version
 echo
 python3 Benchmarks/table.py "$OUT"
 echo
-echo "Receiver ceiling (nginx, 1 worker; wrk -t1 -c16, POST ~1.1 kB): $CEILING requests/s. Raw results: $OUT"
+echo "Raw results (hyperfine JSON, wrk output, peak memory): $OUT"

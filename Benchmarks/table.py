@@ -74,6 +74,8 @@ row("cron tick, 1,000,000 posts, nothing due", "cron-idle", "≤ 2× floor",
     lambda t: floor and t["median"] <= 2 * floor["median"])
 row("cron tick, 1,000,000 posts, 100 due (outbox)", "cron-due", "—", None)
 ceiling = mem("receiver.ceiling")
+if ceiling:
+    rows.append(("receiver's ceiling: nginx on 127.0.0.1, wrk -t1 -c32, POST ~1.1 kB", f"{ceiling:,.0f} req/s", "—", "—", "—", "—"))
 if timing("burst"):
     t = timing("burst")
     rate = 10000 / t["median"]

@@ -148,7 +148,8 @@ extension Store {
                                r.approved_at.databaseValue, stamp, stamp]
                 }
                 var written: [String: Int] = [:]
-                let rows = try Row.fetchCursor(upsert, arguments: StatementArguments(values))
+                try upsert.bindDirect(values)
+                let rows = try Row.fetchCursor(upsert)
                 while let row = try rows.next() { written[row[0]] = row[1] }
                 for post in batch {
                     guard let revision = written[post.id] else { continue }
@@ -176,7 +177,8 @@ extension Store {
                     values += [t.id.databaseValue, t.post.databaseValue, t.participant.databaseValue, t.network.rawValue.databaseValue,
                                Int64(t.due.timeIntervalSince1970).databaseValue, t.done.databaseValue]
                 }
-                try insert.execute(arguments: StatementArguments(values))
+                try insert.bindDirect(values)
+                try insert.execute()
                 write.tasks += batch.count
             }
             return write

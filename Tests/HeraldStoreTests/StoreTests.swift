@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HeraldStore
+import HeraldModel
 import HeraldTestSupport
 import Testing
 
@@ -131,5 +132,35 @@ import Testing
         // 2 = FULL: in WAL mode, NORMAL could lose the last commits on a power cut.
         #expect(try store.writerPragma("synchronous") == "2")
         #expect(try store.writerPragma("journal_mode") == "wal")
+    }
+}
+
+@Suite struct BulkWriteTests {
+    /// applyPlan binds its values through SQLite's C interface: text of any kind, empty text, null and numbers must
+    /// come back as they went in, and a second write replaces (revision + 1) rather than duplicates.
+    @Test func planRowsComeBackAsWritten() throws {
+        let dir = TemporaryDirectory()
+        let store = try Store(path: dir.file("herald.sqlite"))
+        let at = Date(iso: "2027-01-04T09:00:00Z")!
+        var posts: [Post] = []
+        for n in 0..<1_203 {
+            let promo = n % 7 == 0
+            let owner: String? = n % 3 == 0 ? nil : "Zoë ☕ \"\(n)\""
+            let topic: String? = n % 4 == 0 ? "Café — 😀 \\ ' \n" : nil
+            let media: [String] = n % 9 == 0 ? ["https://x.example/\(n).jpg"] : []
+            posts.append(Post(id: "p-\(n)", channel: "fb", network: .facebook, kind: promo ? .contest : .informational,
+                              step: promo ? .announce : nil, campaign: promo ? "c" : nil, goal: n % 2 == 0 ? "g" : nil, owner: owner,
+                              scheduledAt: at.addingTimeInterval(Double(n) * 3_600), body: n % 5 == 0 ? "" : nil, topic: topic,
+                              variant: n, media: media))
+        }
+        let tasks = posts.prefix(10).map { ShareTask(id: "t-\($0.id)", post: $0.id, participant: "ola", network: .facebook, due: $0.scheduledAt) }
+        let first = try store.applyPlan(posts: posts, removed: [], tasks: tasks, at: at)
+        #expect(first.inserted == posts.count && first.updated == 0 && first.tasks == 10)
+        #expect(try store.posts() == posts)
+        #expect(try store.shareTasks() == tasks)
+        let again = try store.applyPlan(posts: posts, removed: [], tasks: [], at: at)
+        #expect(again.inserted == 0 && again.updated == posts.count)
+        #expect(try store.revision(of: "p-1") == 2)
+        #expect(try store.shareTasks().isEmpty)
     }
 }
