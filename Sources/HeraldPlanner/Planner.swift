@@ -9,7 +9,13 @@ import HeraldModel
 /// are trained, accepted the rules, are not off, and stay within capacity (or no owner, reported).
 public enum Planner {
     public static func plan(_ request: PlanRequest) throws(PlanError) -> Plan {
+        try plan(request, workers: ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// Plans with channels laid out on up to `workers` threads (tests compare one with several: the plan is the same).
+    static func plan(_ request: PlanRequest, workers: Int) throws(PlanError) -> Plan {
         var builder = PlanBuilder(request)
+        builder.workers = max(1, workers)
         return try builder.build()
     }
 
@@ -20,10 +26,12 @@ public enum Planner {
 struct PlanBuilder {
     let request: PlanRequest
     let strategy: Strategy
-    let clock: ZoneClock
+    var clock: ZoneClock
     let period: DateRange
     var problems: [PlanProblem] = []
     var report = PlanReport()
+    /// Threads the channels are laid out on.
+    var workers = 1
 
     init(_ request: PlanRequest) {
         self.request = request
@@ -51,8 +59,10 @@ struct PlanBuilder {
         var drafts: [Draft] = []
         checkSpacing()
         let keptByChannel = Dictionary(grouping: kept, by: \.channel)
-        for channel in strategy.channels {
-            drafts += planChannel(channel, kept: keptByChannel[channel.id] ?? [])
+        for laid in layOutChannels(keptByChannel) {
+            drafts += laid.drafts
+            problems += laid.problems
+            report.channels.append(laid.quality)
         }
         if !problems.isEmpty { throw .infeasible(problems) }
         drafts.sort { a, b in a.slot.instant != b.slot.instant ? a.slot.instant < b.slot.instant : a.channel.id < b.channel.id }
@@ -66,10 +76,24 @@ struct PlanBuilder {
                  campaign: d.campaign, goal: d.goal, owner: d.owner, scheduledAt: d.slot.instant, status: .planned,
                  topic: d.topic, variant: d.variant, source: .planner)
         }
-        let tasks = assignShares(posts)
+        // Share tasks and the report's counts do not depend on each other: the report is worked out on another core
+        // while the tasks are assigned (both take a noticeable part of an agency's year).
+        nonisolated(unsafe) var shares: (tasks: [ShareTask], short: [String: Int]) = ([], [:])
+        nonisolated(unsafe) var reporter = self
+        let planner = self
+        if workers > 1 {
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                if part == 0 { shares = planner.assignShares(posts) } else { reporter.finishReport(posts: posts, kept: keptInPeriod) }
+            }
+        } else {
+            shares = assignShares(posts)
+            reporter.finishReport(posts: posts, kept: keptInPeriod)
+        }
+        report = reporter.report
+        let tasks = shares.tasks
+        recordShares(tasks, short: shares.short)
         let replaceable = request.existing.filter { !Planner.isKept($0) && inPeriod($0.scheduledAt) && notPast($0.scheduledAt) }
         let changes = diff(old: replaceable, new: posts)
-        finishReport(posts: posts, kept: keptInPeriod, tasks: tasks)
         return Plan(period: period, posts: posts, kept: keptInPeriod, shareTasks: tasks, removed: changes.removed,
                     changes: changes, report: report)
     }
@@ -115,7 +139,35 @@ struct PlanBuilder {
 
     // MARK: One channel's slots
 
-    mutating func planChannel(_ channel: Channel, kept: [Post]) -> [Draft] {
+    /// One channel laid out: its posts, what could not be placed, and its line of the report.
+    struct ChannelLayout {
+        var drafts: [Draft]
+        var problems: [PlanProblem]
+        var quality: PlanReport.ChannelQuality
+    }
+
+    /// Lays out every channel, in the strategy's order. Channels do not depend on one another, so they are laid out on
+    /// all cores (an agency's 200 channels take most of a plan's time); each worker has a clock of its own so they do
+    /// not share its cache's lock. The result is the same as laying them out one by one.
+    func layOutChannels(_ keptByChannel: [String: [Post]]) -> [ChannelLayout] {
+        let channels = strategy.channels
+        let workers = min(channels.count, self.workers)
+        guard workers > 1 else { return channels.map { planChannel($0, kept: keptByChannel[$0.id] ?? []) } }
+        nonisolated(unsafe) let results = UnsafeMutableBufferPointer<ChannelLayout?>.allocate(capacity: channels.count)
+        results.initialize(repeating: nil)
+        defer { results.deinitialize(); results.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var builder = self
+            builder.clock = ZoneClock(clock.timeZone)
+            // Worker w takes channels w, w + workers, …: every slot of `results` is written by exactly one worker.
+            for i in stride(from: worker, to: channels.count, by: workers) {
+                results[i] = builder.planChannel(channels[i], kept: keptByChannel[channels[i].id] ?? [])
+            }
+        }
+        return results.map { $0! }
+    }
+
+    func planChannel(_ channel: Channel, kept: [Post]) -> ChannelLayout {
         let maker = SlotMaker(channel: channel, clock: clock)
         let around = DateRange(start: period.start.adding(days: -14), end: period.end.adding(days: 14))
         let campaigns = strategy.campaigns.filter { $0.channels.contains(channel.id) }
@@ -138,7 +190,6 @@ struct PlanBuilder {
         let placer = StepPlacer(channel: channel, maker: maker, calendar: request.calendar,
                                 maxInARow: strategy.rules.maxPromotionalInARow, cadence: cadence, kept: marks)
         let outcome = placer.place(needs)
-        problems += outcome.problems
 
         var drafts: [Draft] = []
         let stepSlots = Dictionary(grouping: outcome.placed, by: { $0.slot.date.startOfWeek })
@@ -168,8 +219,7 @@ struct PlanBuilder {
             skippedSteps: outcome.skipped.filter { $0.need.window.overlaps(period) }.map { ($0.need.campaign.id, $0.need.step, $0.reason) },
             shortOfSharers: 0)
         quality.blackoutDaysLost = dropped
-        report.channels.append(quality)
-        return drafts
+        return ChannelLayout(drafts: drafts, problems: outcome.problems, quality: quality)
     }
 
     // MARK: Content mix
@@ -412,7 +462,8 @@ struct PlanBuilder {
 
     // MARK: Share tasks
 
-    mutating func assignShares(_ posts: [Post]) -> [ShareTask] {
+    /// The share tasks, and per channel how many posts got fewer sharers than asked for.
+    func assignShares(_ posts: [Post]) -> (tasks: [ShareTask], short: [String: Int]) {
         var count: [String: Int] = [:]
         for t in request.existingTasks { count[t.participant, default: 0] += 1 }
         var tasks: [ShareTask] = []
@@ -450,8 +501,15 @@ struct PlanBuilder {
                                        participant: id, network: channel.network, due: post.scheduledAt))
             }
         }
+        return (tasks, short)
+    }
+
+    /// Adds the share tasks to the report: posts short of sharers per channel, shares per person.
+    mutating func recordShares(_ tasks: [ShareTask], short: [String: Int]) {
         for i in report.channels.indices { report.channels[i].shortOfSharers = short[report.channels[i].channel] ?? 0 }
-        return tasks
+        var sharesOf: [String: Int] = [:]
+        for t in tasks { sharesOf[t.participant, default: 0] += 1 }
+        for i in report.people.indices { report.people[i].shares = sharesOf[report.people[i].participant] ?? 0 }
     }
 
     // MARK: Diff and report
@@ -502,7 +560,8 @@ struct PlanBuilder {
         return changes
     }
 
-    mutating func finishReport(posts: [Post], kept: [Post], tasks: [ShareTask]) {
+    /// The report's counts (share tasks are added by `recordShares`).
+    mutating func finishReport(posts: [Post], kept: [Post]) {
         // Every post of the period (cancelled ones aside), visited in time order through indices: a large plan has a
         // hundred thousand posts, too many to copy and filter per channel, goal and person.
         let all = posts + kept.filter { $0.status != .cancelled }
@@ -577,14 +636,12 @@ struct PlanBuilder {
             byOwner[o, default: (0, [:])].posts += 1
             byOwner[o, default: (0, [:])].perWeek[day[i].startOfWeek, default: 0] += 1
         }
-        var sharesOf: [String: Int] = [:]
-        for t in tasks { sharesOf[t.participant, default: 0] += 1 }
         report.people = strategy.participants.map { p in
             let mine = byOwner[p.id] ?? (0, [:])
             let counts = weeks.map { mine.perWeek[$0] ?? 0 }
             return .init(participant: p.id, name: p.name, posts: mine.posts, capacityPerWeek: p.capacityPerWeek,
                          busiestWeek: counts.max() ?? 0, quietestWeek: counts.min() ?? 0,
-                         shares: sharesOf[p.id] ?? 0, eligible: p.mayPost)
+                         shares: 0, eligible: p.mayPost)
         }
         report.observances = request.calendar.observances(in: period).map { o in
             let near = strategy.campaigns.first { c in

@@ -25,10 +25,16 @@ extension Workspace {
         guard !dryRun else { return PlanOutcome(plan: plan, written: nil) }
         try store.recordSnapshot(file: loaded.file, text: loaded.text, contentHash: loaded.contentHash,
                                  brand: strategy.brand.name, at: now)
-        let changed = Set(plan.changes.added.map(\.id) + plan.changes.moved.map(\.to.id) + plan.changes.changed.map(\.to.id))
-        let toWrite = plan.posts.filter { changed.contains($0.id) }
+        // Posts the plan adds, moves or changes are written (with their share tasks); with nothing unchanged (a first
+        // plan), that is every post, and a large plan is spared building the set.
+        var toWrite = plan.posts, tasksToWrite = plan.shareTasks
+        if plan.changes.unchanged > 0 {
+            let changed = Set(plan.changes.added.map(\.id) + plan.changes.moved.map(\.to.id) + plan.changes.changed.map(\.to.id))
+            toWrite = plan.posts.filter { changed.contains($0.id) }
+            tasksToWrite = plan.shareTasks.filter { changed.contains($0.post) }
+        }
         let written = try store.applyPlan(posts: toWrite, removed: plan.changes.removed.map(\.id) + plan.changes.moved.map(\.from.id),
-                                          tasks: plan.shareTasks.filter { changed.contains($0.post) }, at: now)
+                                          tasks: tasksToWrite, at: now)
         return PlanOutcome(plan: plan, written: written)
     }
 }

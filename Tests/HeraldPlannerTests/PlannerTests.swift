@@ -1,6 +1,6 @@
 import Foundation
 import HeraldModel
-import HeraldPlanner
+@testable import HeraldPlanner
 import HeraldResources
 import HeraldStrategy
 import HeraldTestSupport
@@ -386,5 +386,38 @@ import Testing
         let plan = try Planner.plan(PlanRequest(strategy: s, period: quarter(), notBefore: now))
         #expect(plan.posts.allSatisfy { $0.scheduledAt >= now })
         #expect(!plan.posts.isEmpty)
+    }
+}
+
+@Suite struct ParallelPlanningTests {
+    /// Channels are laid out on several threads and the report is counted beside the share tasks: the plan must be
+    /// exactly the one a single thread makes — posts, share tasks, changes and every line of the report.
+    @Test(arguments: [2, 3, 8])
+    func threadsDoNotChangeThePlan(workers: Int) throws {
+        let loaded = try StrategyLoader.parse(exampleStrategy, fileExists: { BundledFiles.text($0) != nil })
+        let first = try Planner.plan(PlanRequest(strategy: loaded.strategy, period: quarter()), workers: 1)
+        // A re-plan too, with a kept post and stored ones to compare with.
+        var stored = first.posts
+        stored[5].locked = true
+        stored[9].status = .approved
+        for (request, one) in [(PlanRequest(strategy: loaded.strategy, period: quarter()), first),
+                               (PlanRequest(strategy: loaded.strategy, period: quarter(), existing: stored),
+                                try Planner.plan(PlanRequest(strategy: loaded.strategy, period: quarter(), existing: stored), workers: 1))] {
+            let many = try Planner.plan(request, workers: workers)
+            #expect(many.posts == one.posts)
+            #expect(many.shareTasks == one.shareTasks)
+            #expect(many.kept == one.kept)
+            #expect(String(describing: many.changes) == String(describing: one.changes))
+            // Every line of the report (goals' counts by kind are dictionaries, whose printed order varies).
+            #expect(String(describing: many.report.channels) == String(describing: one.report.channels))
+            #expect(String(describing: many.report.people) == String(describing: one.report.people))
+            #expect(String(describing: many.report.unassigned) == String(describing: one.report.unassigned))
+            #expect(String(describing: many.report.observances) == String(describing: one.report.observances))
+            #expect(many.report.goals.map(\.goal) == one.report.goals.map(\.goal))
+            #expect(many.report.goals.map(\.posts) == one.report.goals.map(\.posts))
+            #expect(many.report.goals.map(\.byKind) == one.report.goals.map(\.byKind))
+        }
+        #expect(Set(first.posts.map(\.channel)).count >= 4)
+        #expect(first.shareTasks.count > 0)
     }
 }
