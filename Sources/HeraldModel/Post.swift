@@ -102,8 +102,21 @@ public enum StableHash {
         return h
     }
 
-    public static func hex(_ text: String, length: Int = 16) -> String {
-        let s = String(value(text), radix: 16)
+    /// The hash of `a + bytes`, given `state` = the hash of `a` (for a key hashed against many prefixes).
+    public static func value(continuing state: UInt64, bytes: [UInt8]) -> UInt64 {
+        var h = state
+        for b in bytes {
+            h ^= UInt64(b)
+            h &*= 0x0000_0100_0000_01B3
+        }
+        return h
+    }
+
+    public static func hex(_ text: String, length: Int = 16) -> String { hex(value: value(text), length: length) }
+
+    /// `hex(_:length:)` of a hash already worked out.
+    public static func hex(value: UInt64, length: Int = 16) -> String {
+        let s = String(value, radix: 16)
         let padded = String(repeating: "0", count: max(0, 16 - s.count)) + s
         return String(padded.prefix(length))
     }

@@ -269,11 +269,19 @@ struct PlanBuilder {
 
     func assignIDs(_ drafts: inout [Draft], kept: [Post]) {
         var taken = Set(kept.filter(Planner.isKept).map(\.id))
+        // An id is `Post.makeID("<channel>|<instant>")`, hashed here from the channel's part and the instant's text,
+        // each worked out once (channels share their slot times): the same ids, without building a string per post.
+        var channelHash: [String: UInt64] = [:]
+        var instantText: [Date: String] = [:]
         for i in drafts.indices {
-            let base = "\(drafts[i].channel.id)|\(drafts[i].slot.instant.isoUTC)"
-            var id = Post.makeID(base)
+            let channel = drafts[i].channel.id, instant = drafts[i].slot.instant
+            let prefix = channelHash[channel] ?? StableHash.value("\(channel)|")
+            channelHash[channel] = prefix
+            let iso = instantText[instant] ?? instant.isoUTC
+            instantText[instant] = iso
+            var id = "p-" + StableHash.hex(value: StableHash.value(continuing: prefix, iso), length: 8)
             var n = 2
-            while taken.contains(id) { id = Post.makeID("\(base)|\(n)"); n += 1 }
+            while taken.contains(id) { id = Post.makeID("\(channel)|\(iso)|\(n)"); n += 1 }
             taken.insert(id)
             drafts[i].id = id
         }
@@ -464,14 +472,16 @@ struct PlanBuilder {
 
     /// The share tasks, and per channel how many posts got fewer sharers than asked for.
     func assignShares(_ posts: [Post]) -> (tasks: [ShareTask], short: [String: Int]) {
-        var count: [String: Int] = [:]
-        for t in request.existingTasks { count[t.participant, default: 0] += 1 }
         var tasks: [ShareTask] = []
         var short: [String: Int] = [:]
         // Lookups built once: channels by id, and per network the participants who may share there, in strategy order.
         let channelByID = Dictionary(strategy.channels.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let people = strategy.participants
         let ids = people.map(\.id), timeOff = people.map(\.timeOff)
+        // Tasks per person so far, by position in the strategy (kept tasks counted).
+        let position = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        var count = [Int](repeating: 0, count: people.count)
+        for t in request.existingTasks { if let i = position[t.participant] { count[i] += 1 } }
         let prefixHash = ids.map { StableHash.value("\($0)|") }
         var sharersByNetwork: [Network: [Int]] = [:]
         for network in Set(strategy.channels.filter { $0.sharesPerPost > 0 }.map(\.network)) {
@@ -486,19 +496,20 @@ struct PlanBuilder {
             let date = clock.localDate(post.scheduledAt)
             // The `sharesPerPost` sharers with the fewest tasks so far, ties broken by a seeded hash of participant and
             // post (then by strategy order): the first of the sharers sorted by that key.
-            var picked: [(key: (Int, UInt64), id: String)] = []
+            var picked: [(key: (Int, UInt64), person: Int)] = []
+            let postBytes = Array(post.id.utf8)
             for i in sharersByNetwork[channel.network] ?? [] where ids[i] != post.owner && !timeOff[i].contains(where: { $0.contains(date) }) {
-                let key = (count[ids[i]] ?? 0, SeededRandom.value(seed: request.seed, hash: StableHash.value(continuing: prefixHash[i], post.id)))
+                let key = (count[i], SeededRandom.value(seed: request.seed, hash: StableHash.value(continuing: prefixHash[i], bytes: postBytes)))
                 if picked.count == channel.sharesPerPost, let last = picked.last, !(key < last.key) { continue }
                 let at = picked.firstIndex { key < $0.key } ?? picked.count
-                picked.insert((key, ids[i]), at: at)
+                picked.insert((key, i), at: at)
                 if picked.count > channel.sharesPerPost { picked.removeLast() }
             }
             if picked.count < channel.sharesPerPost { short[channel.id, default: 0] += 1 }
-            for (_, id) in picked {
-                count[id, default: 0] += 1
-                tasks.append(ShareTask(id: "t-" + StableHash.hex("\(post.id)|\(id)", length: 8), post: post.id,
-                                       participant: id, network: channel.network, due: post.scheduledAt))
+            for (_, i) in picked {
+                count[i] += 1
+                tasks.append(ShareTask(id: "t-" + StableHash.hex("\(post.id)|\(ids[i])", length: 8), post: post.id,
+                                       participant: ids[i], network: channel.network, due: post.scheduledAt))
             }
         }
         return (tasks, short)
