@@ -9,7 +9,10 @@ import HeraldModel
 /// are trained, accepted the rules, are not off, and stay within capacity (or no owner, reported).
 public enum Planner {
     public static func plan(_ request: PlanRequest) throws(PlanError) -> Plan {
-        try plan(request, workers: ProcessInfo.processInfo.activeProcessorCount)
+        // Threads pay off from a few thousand posts; a brand's quarter (a hundred or so) takes less time on one thread
+        // than starting the others.
+        let posts = request.strategy.channels.reduce(0) { $0 + $1.postsPerWeek } * request.period.dayCount / 7
+        return try plan(request, workers: posts >= 2_000 ? ProcessInfo.processInfo.activeProcessorCount : 1)
     }
 
     /// Plans with channels laid out on up to `workers` threads (tests compare one with several: the plan is the same).
