@@ -238,9 +238,10 @@ enum Schema {
 
         m.registerMigration("v5-post-checks-as-comparisons") { db in
             // The post table again, column for column, with its CHECK constraints written as comparisons (see
-            // `sqlEither`): SQLite's documented table rebuild (create, copy, drop, rename), foreign keys checked
-            // once at the end by the migrator. Rows, ids and rowids are kept; tables pointing at posts follow the name.
-            try db.create(table: "new_post") { t in
+            // `sqlEither`). An empty table (a new database) is simply replaced. Otherwise SQLite's documented table
+            // rebuild (create, copy, drop, rename), foreign keys checked once at the end by the migrator: rows, ids and
+            // rowids are kept, and the tables pointing at posts follow the name.
+            func definePosts(_ t: TableDefinition) {
                 t.primaryKey("id", .text)
                 t.column("channel", .text).notNull()
                 t.column("network", .text).notNull().check(sql: sqlEither("network", Network.allCases))
@@ -267,17 +268,23 @@ enum Schema {
                 t.column("updated_at", .integer).notNull()
                 t.check(sql: "(kind = 'contest' OR kind = 'discount') = (step IS NOT NULL) OR kind = 'crisis'")
             }
-            try db.execute(sql: """
-                INSERT INTO new_post (rowid, id, channel, network, kind, step, campaign, goal, owner, scheduled_at, status, body,
-                                      topic, variant, locked, source, link, media, crisis, revision, template, approved_by,
-                                      approved_at, created_at, updated_at)
-                SELECT rowid, id, channel, network, kind, step, campaign, goal, owner, scheduled_at, status, body,
-                       topic, variant, locked, source, link, media, crisis, revision, template, approved_by,
-                       approved_at, created_at, updated_at
-                FROM post
-                """)
-            try db.drop(table: "post")
-            try db.rename(table: "new_post", to: "post")
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM post)") == true {
+                try db.create(table: "new_post", body: definePosts)
+                try db.execute(sql: """
+                    INSERT INTO new_post (rowid, id, channel, network, kind, step, campaign, goal, owner, scheduled_at, status, body,
+                                          topic, variant, locked, source, link, media, crisis, revision, template, approved_by,
+                                          approved_at, created_at, updated_at)
+                    SELECT rowid, id, channel, network, kind, step, campaign, goal, owner, scheduled_at, status, body,
+                           topic, variant, locked, source, link, media, crisis, revision, template, approved_by,
+                           approved_at, created_at, updated_at
+                    FROM post
+                    """)
+                try db.drop(table: "post")
+                try db.rename(table: "new_post", to: "post")
+            } else {
+                try db.drop(table: "post")
+                try db.create(table: "post", body: definePosts)
+            }
             try db.create(index: "post_on_scheduled_at", on: "post", columns: ["scheduled_at"])
             try db.create(index: "post_on_status_scheduled_at", on: "post", columns: ["status", "scheduled_at"])
             try db.create(index: "post_on_channel_scheduled_at", on: "post", columns: ["channel", "scheduled_at"])

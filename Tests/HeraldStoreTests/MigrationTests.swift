@@ -66,6 +66,22 @@ import Testing
         }
     }
 
+    /// A new database (its empty post table replaced, not copied) ends with the same post table as an upgraded one.
+    @Test func newAndUpgradedDatabasesHaveTheSameSchema() throws {
+        let dir = TemporaryDirectory()
+        let upgraded = try databaseAtV4(dir)
+        _ = try Store(path: upgraded)
+        let fresh = dir.file("fresh.sqlite")
+        _ = try Store(path: fresh)
+        let schema = "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
+        let a = try DatabaseQueue(path: upgraded).read { db in try rows(db, schema) }
+        let b = try DatabaseQueue(path: fresh).read { db in try rows(db, schema) }
+        #expect(a == b)
+        let postTable = try DatabaseQueue(path: upgraded).read { db in try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'post'") }
+        #expect(postTable?.contains("(kind = 'contest' OR kind = 'discount') = (step IS NOT NULL)") == true)
+        #expect(postTable?.contains(" IN (") == false)
+    }
+
     /// The comparisons refuse exactly what the IN lists refused.
     @Test(arguments: [
         ("network", "'myspace'"), ("kind", "'advert'"), ("status", "'done'"), ("source", "'robot'"), ("step", "'teaser'"),
