@@ -66,6 +66,12 @@ extension Store {
             """
     }
 
+    /// `INSERT OR REPLACE` of `rows` share tasks (6 values each).
+    static func insertTasksSQL(rows: Int) -> String {
+        "INSERT OR REPLACE INTO share_task (id, post_id, participant, network, due_at, done) VALUES "
+            + Array(repeating: "(?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+    }
+
     public func posts(_ q: PostQuery = PostQuery()) throws(StoreError) -> [Post] {
         try read { db in try q.request.fetchAll(db).map(\.post) }
     }
@@ -129,11 +135,13 @@ extension Store {
             // unlocked. RETURNING names the rows written (an id it leaves out was left alone). One statement per thousand
             // rows saves SQLite a statement execution per row.
             let dropTasks = try db.cachedStatement(sql: "DELETE FROM share_task WHERE post_id = ?")
+            // The statement text of a full batch, built once (the statement cache is looked up by it).
+            let fullBatchSQL = Store.upsertPostsSQL(rows: Store.upsertBatch)
             var start = 0
             while start < posts.count {
                 let batch = posts[start..<min(posts.count, start + Store.upsertBatch)]
                 start += batch.count
-                let upsert = try db.cachedStatement(sql: Store.upsertPostsSQL(rows: batch.count))
+                let upsert = try db.cachedStatement(sql: batch.count == Store.upsertBatch ? fullBatchSQL : Store.upsertPostsSQL(rows: batch.count))
                 var bind = BulkBinder(upsert)
                 for post in batch {
                     bind.text(post.id); bind.text(post.channel); bind.text(post.network.rawValue); bind.text(post.kind.rawValue)
@@ -156,14 +164,12 @@ extension Store {
                 write.updated += replaced.count
             }
             // Share tasks in batches too.
+            let fullTaskSQL = Store.insertTasksSQL(rows: Store.upsertBatch)
             start = 0
             while start < tasks.count {
                 let batch = tasks[start..<min(tasks.count, start + Store.upsertBatch)]
                 start += batch.count
-                let insert = try db.cachedStatement(sql: """
-                    INSERT OR REPLACE INTO share_task (id, post_id, participant, network, due_at, done)
-                    VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?)", count: batch.count).joined(separator: ", "))
-                    """)
+                let insert = try db.cachedStatement(sql: batch.count == Store.upsertBatch ? fullTaskSQL : Store.insertTasksSQL(rows: batch.count))
                 var bind = BulkBinder(insert)
                 for t in batch {
                     bind.text(t.id); bind.text(t.post); bind.text(t.participant); bind.text(t.network.rawValue)

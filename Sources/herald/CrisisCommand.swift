@@ -24,13 +24,16 @@ extension Herald {
             """,
             subcommands: [Open.self, Status.self, Update.self, Approve.self, Check.self, Close.self, List.self, Show.self, Dismiss.self])
 
+        /// Who a crisis step is recorded as when `--as` is not given: the login name.
+        static var loginName: String { ProcessInfo.processInfo.environment["USER"] ?? "someone" }
+
         struct Open: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Open a crisis: pause promotion, draft the response on every affected channel.")
             @Argument(help: "A short public title, e.g. \"Contaminated batch of oat milk\".") var title: String
             @Option(help: "low, medium or high.") var severity: String = "high"
             @Option(help: ArgumentHelp("Affected channels, comma-separated, or all.", valueName: "ids")) var channels: String = "all"
             @Flag(name: .customLong("pause-all"), help: "Pause every non-crisis post, not only promotional ones.") var pauseAll = false
-            @Option(name: .customLong("as"), help: "Who opens it (recorded).") var person: String = ProcessInfo.processInfo.environment["USER"] ?? "someone"
+            @Option(name: .customLong("as"), help: "Who opens it (recorded).") var person: String = Herald.CrisisCommand.loginName
             @OptionGroup var location: LocationOptions
             @OptionGroup var clockOptions: ClockOptions
 
@@ -84,7 +87,7 @@ extension Herald {
         struct Update: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "A dated public update on the affected channels.")
             @Argument(help: "What is new.") var text: String
-            @Option(name: .customLong("as"), help: "Who posts it (recorded).") var person: String = ProcessInfo.processInfo.environment["USER"] ?? "someone"
+            @Option(name: .customLong("as"), help: "Who posts it (recorded).") var person: String = Herald.CrisisCommand.loginName
             @OptionGroup var location: LocationOptions
             @OptionGroup var clockOptions: ClockOptions
 
@@ -121,7 +124,7 @@ extension Herald {
             static let configuration = CommandConfiguration(abstract: "Mark a checklist step done: apologise, admit, counteract, improve, repair.")
             @Argument(help: "apologise, admit, counteract, improve or repair.") var step: String
             @Flag(help: "Mark it not done again.") var undo = false
-            @Option(name: .customLong("as"), help: "Who did it (recorded).") var person: String = ProcessInfo.processInfo.environment["USER"] ?? "someone"
+            @Option(name: .customLong("as"), help: "Who did it (recorded).") var person: String = Herald.CrisisCommand.loginName
             @OptionGroup var location: LocationOptions
             @OptionGroup var clockOptions: ClockOptions
 
@@ -143,7 +146,7 @@ extension Herald {
         struct Close: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Close the crisis: say what changed, rebuild trust, restore what was paused.")
             @Option(help: "What changed (the public closing statement).") var summary: String
-            @Option(name: .customLong("as"), help: "Who closes it (recorded).") var person: String = ProcessInfo.processInfo.environment["USER"] ?? "someone"
+            @Option(name: .customLong("as"), help: "Who closes it (recorded).") var person: String = Herald.CrisisCommand.loginName
             @OptionGroup var location: LocationOptions
             @OptionGroup var clockOptions: ClockOptions
 
@@ -197,7 +200,7 @@ extension Herald {
 
         struct Dismiss: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Dismiss a raised crisis alert without opening a crisis (promotion resumes).")
-            @Option(name: .customLong("as"), help: "Who decides (recorded).") var person: String = ProcessInfo.processInfo.environment["USER"] ?? "someone"
+            @Option(name: .customLong("as"), help: "Who decides (recorded).") var person: String = Herald.CrisisCommand.loginName
             @OptionGroup var location: LocationOptions
             @OptionGroup var clockOptions: ClockOptions
 
