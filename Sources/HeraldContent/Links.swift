@@ -24,10 +24,24 @@ public enum UTM {
         return base + joiner + add.joined(separator: "&") + fragment
     }
 
-    static func escape(_ v: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return v.addingPercentEncoding(withAllowedCharacters: allowed) ?? v
+    /// Percent-encodes everything but RFC 3986's unreserved characters (ASCII letters, digits, `-._~`), byte by byte
+    /// of the UTF-8, so a campaign name in any script gives a plain-ASCII query. (This runs for every delivery's link.)
+    public static func escape(_ v: String) -> String {
+        let hex: StaticString = "0123456789ABCDEF"
+        var out: [UInt8] = []
+        out.reserveCapacity(v.utf8.count)
+        for b in v.utf8 {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.append(b)
+            default:
+                out.append(UInt8(ascii: "%"))
+                out.append(hex.utf8Start[Int(b >> 4)])
+                out.append(hex.utf8Start[Int(b & 0xF)])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Every http(s) URL in a text.

@@ -204,6 +204,12 @@ let crisisValues: [String: TemplateValue] = ["crisis": .group([
         #expect(UTM.tag("https://a.example/?utm_source=mail", source: "x", campaign: "c")
                 == "https://a.example/?utm_source=mail&utm_medium=social&utm_campaign=c")
         #expect(UTM.tag("https://a.example/?a=b", source: "x", campaign: "spring sale") .hasSuffix("utm_campaign=spring%20sale"))
+        // Only RFC 3986's unreserved ASCII stays as it is; other scripts and reserved characters are percent-encoded.
+        #expect(UTM.escape("Zimowa_promocja-2027.v~1") == "Zimowa_promocja-2027.v~1")
+        #expect(UTM.escape("jesień") == "jesie%C5%84")
+        #expect(UTM.escape("кофе&чай=1/2") == "%D0%BA%D0%BE%D1%84%D0%B5%26%D1%87%D0%B0%D0%B9%3D1%2F2")
+        #expect(UTM.tag("https://a.example/", source: "x", campaign: "Grüße #1")
+                == "https://a.example/?utm_source=x&utm_medium=social&utm_campaign=Gr%C3%BC%C3%9Fe%20%231")
     }
 }
 
