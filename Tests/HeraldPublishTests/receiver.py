@@ -74,6 +74,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's listen backlog is 5: a publisher opening its 32 connections at once (or 8 publishers at once)
+    # overflows it, and the kernel drops connections a real receiver (nginx: 511) would have queued.
+    request_queue_size = 1024
 
 
 server = Server(("127.0.0.1", port), Handler)
