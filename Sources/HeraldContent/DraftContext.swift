@@ -6,11 +6,17 @@ import HeraldModel
 public struct DraftContext: Sendable {
     public let strategy: Strategy
     public let clock: ZoneClock
+    /// Campaigns by id, built once: every draft and every delivery looks its post's campaign up.
+    let campaignsByID: [String: Campaign]
 
     public init(strategy: Strategy) {
         self.strategy = strategy
         clock = ZoneClock(identifier: strategy.timeZone) ?? ZoneClock(TimeZone(identifier: "UTC")!)
+        campaignsByID = Dictionary(strategy.campaigns.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
+
+    /// The campaign a post belongs to, if it is in the strategy.
+    public func campaign(of post: Post) -> Campaign? { post.campaign.flatMap { campaignsByID[$0] } }
 
     /// The language a channel's posts are written in.
     public func locale(for channel: Channel?) -> String { channel?.locale ?? strategy.locale }
@@ -24,7 +30,9 @@ public struct DraftContext: Sendable {
     }
 
     /// The post's link with UTM tags, or nil when neither the post, its campaign nor the brand has one.
-    public func link(for post: Post, campaign: Campaign?) -> String? {
+    public func link(for post: Post) -> String? { link(for: post, campaign: campaign(of: post)) }
+
+    func link(for post: Post, campaign: Campaign?) -> String? {
         guard let base = post.link ?? campaign?.link ?? strategy.brand.link else { return nil }
         return UTM.tag(base, source: post.network.rawValue, campaign: post.campaign ?? post.kind.rawValue)
     }
@@ -33,7 +41,7 @@ public struct DraftContext: Sendable {
     public func values(for post: Post, extra: [String: TemplateValue] = [:]) -> [String: TemplateValue] {
         let channel = strategy.channel(post.channel)
         let locale = locale(for: channel)
-        let campaign = post.campaign.flatMap(strategy.campaign)
+        let campaign = campaign(of: post)
         var v: [String: TemplateValue] = [
             "brand": .text(strategy.brand.name),
             "channel": .text(post.channel),
@@ -42,7 +50,8 @@ public struct DraftContext: Sendable {
             "owner": .text(post.owner.flatMap(strategy.participant)?.firstName ?? LocaleFormat.team(strategy.brand.name, locale: locale)),
         ]
         if let g = post.goal.flatMap(strategy.goal) { v["goal"] = .text(g.title) }
-        if let link = link(for: post, campaign: campaign) { v["link"] = .text(link) }
+        let link = link(for: post, campaign: campaign)
+        if let link { v["link"] = .text(link) }
         if let topic = post.topic, !topic.isEmpty { v["topic"] = .text(topic) }
         if let c = campaign {
             var g: [String: TemplateValue] = [
@@ -50,7 +59,7 @@ public struct DraftContext: Sendable {
                 "start": .text(LocaleFormat.date(c.dates.start, locale: locale)),
                 "end": .text(LocaleFormat.date(c.dates.end, locale: locale)),
             ]
-            if let l = link(for: post, campaign: c) { g["link"] = .text(l) }
+            if let link { g["link"] = .text(link) }
             if let p = c.prize, !p.isEmpty { g["prize"] = .text(p) }
             if let code = c.code, !code.isEmpty { g["code"] = .text(code) }
             if let pc = c.percent { g["percent"] = .text(LocaleFormat.percent(pc, locale: locale)) }

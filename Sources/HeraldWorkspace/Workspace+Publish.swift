@@ -18,10 +18,8 @@ extension Workspace {
                           caller: HookCaller) throws -> Publisher {
         let hooks = try resolvedHooks(environment: environment)
         let context = DraftContext(strategy: strategy)
-        // Campaigns by id, looked up once per delivery (an agency's strategy has hundreds).
-        let campaigns = Dictionary(strategy.campaigns.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         return Publisher(store: store, strategy: strategy, hooks: hooks, caller: caller, settings: settings, environment: environment) { post in
-            context.link(for: post, campaign: post.campaign.flatMap { campaigns[$0] })
+            context.link(for: post)
         }
     }
 
