@@ -35,6 +35,8 @@ public enum CallOutcome: Sendable {
 /// outboxes as atomically written files.
 public final class HookCaller: Sendable {
     let http: HTTPClient
+    /// Kept connections to `http://` receivers, one client per host and port.
+    let plain = PlainHTTPClients()
     /// Environment added to commands' (beyond HERALD_DELIVERY_ID and HERALD_POST_ID).
     let baseEnvironment: [String: String]
 
@@ -49,6 +51,7 @@ public final class HookCaller: Sendable {
     }
 
     public func shutdown() async {
+        plain.closeAll()
         try? await http.shutdown()
     }
 
@@ -62,11 +65,16 @@ public final class HookCaller: Sendable {
     }
 
     func webhook(_ url: URL, _ signer: WebhookSigner, _ hook: ResolvedHook, _ call: HookCall) async -> CallOutcome {
+        if let plain = plain.client(for: url) {
+            return await Self.onThread { [self] in
+                plainBatch(plain, url, signer, hook, [call], concurrency: 1)[0]
+            }
+        }
         let ts = Int(call.timestamp.timeIntervalSince1970)
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "User-Agent", value: "herald/0.1 (+standard-webhooks)")
+        request.headers.add(name: "User-Agent", value: Self.userAgent)
         request.headers.add(name: "webhook-id", value: call.id)
         request.headers.add(name: "webhook-timestamp", value: String(ts))
         request.headers.add(name: "webhook-signature", value: signer.signature(id: call.id, timestamp: ts, body: call.body))
@@ -74,42 +82,99 @@ public final class HookCaller: Sendable {
         request.body = .bytes(ByteBuffer(bytes: call.body))
         do {
             let response = try await http.execute(request, timeout: .milliseconds(Int64(hook.timeout * 1000)))
-            let status = Int(response.status.code)
             let bytes = try await response.body.collect(upTo: 256 * 1024)
-            let text = String(buffer: bytes)
-            let excerpt = text.isEmpty ? nil : String(text.prefix(500))
-            switch status {
-            case 200..<300:
-                var url: String?, rid: String?
-                if let json = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] {
-                    url = json["url"] as? String
-                    rid = (json["id"] as? String) ?? (json["id"] as? Int).map(String.init)
-                }
-                return .published(url: url, remoteID: rid, httpStatus: status, exitCode: nil, excerpt: excerpt)
-            case 300..<400:
-                let location = response.headers.first(name: "Location").map { " to \($0)" } ?? ""
-                return .failed(error: "HTTP \(status): redirect\(location) not followed; point the hook at the final address",
-                               httpStatus: status, exitCode: nil, excerpt: excerpt, disableHook: false)
-            case 408, 429, 500..<600:
-                let after = RetryPolicy.retryAfter(response.headers.first(name: "Retry-After"), now: call.timestamp)
-                return .retry(error: "HTTP \(status)", retryAfter: after, httpStatus: status, exitCode: nil, excerpt: excerpt, unreachable: false)
-            case 410:
-                return .failed(error: "HTTP 410 Gone: the receiver says this hook is gone; the hook is disabled until `herald hooks enable \(hook.id)`",
-                               httpStatus: status, exitCode: nil, excerpt: excerpt, disableHook: true)
-            default:
-                return .failed(error: "HTTP \(status): the receiver refused the post", httpStatus: status, exitCode: nil, excerpt: excerpt,
-                               disableHook: false)
-            }
+            return Self.outcome(status: Int(response.status.code), header: { response.headers.first(name: $0) },
+                                body: String(buffer: bytes), hook: hook, call: call)
         } catch {
             let text = String(describing: error)
             let timedOut = text.contains("deadlineExceeded") || text.contains("readTimeout") || text.contains("TimeoutError")
                 || (error as? HTTPClientError) == .deadlineExceeded || (error as? HTTPClientError) == .readTimeout
-            if timedOut {
-                return .retry(error: "no answer within \(Int(hook.timeout)) s (timed out)", retryAfter: nil, httpStatus: nil,
-                              exitCode: nil, excerpt: nil, unreachable: false)
-            }
+            if timedOut { return Self.timedOut(hook) }
             return .retry(error: "cannot reach \(url.host ?? url.absoluteString): \(Self.short(text))", retryAfter: nil,
                           httpStatus: nil, exitCode: nil, excerpt: nil, unreachable: true)
+        }
+    }
+
+    /// Whether calls to this hook go out as batches over kept connections (`callBatch`): webhooks at `http://` addresses.
+    public func sendsInBatches(_ hook: ResolvedHook) -> Bool {
+        if case .webhook(let url, _) = hook.target { return plain.client(for: url) != nil }
+        return false
+    }
+
+    /// Calls one hook for many deliveries at once, at most `concurrency` in flight; the outcomes in the calls' order.
+    /// Webhooks at `http://` addresses share kept connections; any other hook is called one by one.
+    public func callBatch(_ hook: ResolvedHook, _ calls: [HookCall], concurrency: Int) async -> [CallOutcome] {
+        if case .webhook(let url, let signer) = hook.target, let plain = plain.client(for: url) {
+            return await Self.onThread { [self] in plainBatch(plain, url, signer, hook, calls, concurrency: concurrency) }
+        }
+        var out: [CallOutcome] = []
+        for call in calls { out.append(await self.call(hook, call)) }
+        return out
+    }
+
+    /// Runs blocking socket work on its own thread, off Swift's cooperative pool.
+    static func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { (cont: CheckedContinuation<T, Never>) in
+            let thread = Thread { cont.resume(returning: work()) }
+            thread.start()
+        }
+    }
+
+    func plainBatch(_ client: PlainHTTPClient, _ url: URL, _ signer: WebhookSigner, _ hook: ResolvedHook, _ calls: [HookCall],
+                    concurrency: Int) -> [CallOutcome] {
+        let target = WebhookTarget(url)
+        let requests = calls.map { call -> WireRequest in
+            let ts = Int(call.timestamp.timeIntervalSince1970)
+            return target.request(call, timestamp: ts, signature: signer.signature(id: call.id, timestamp: ts, body: call.body))
+        }
+        let results = client.send(requests, timeout: hook.timeout, maxConnections: concurrency, resendOnStale: hook.idempotent)
+        return zip(calls, results).map { call, result in
+            switch result {
+            case .success(let r):
+                return Self.outcome(status: r.status, header: { r.header($0) }, body: String(decoding: r.body, as: UTF8.self), hook: hook, call: call)
+            case .failure(.timedOut):
+                return Self.timedOut(hook)
+            case .failure(.cannotConnect(let why)), .failure(.connectionLost(let why)):
+                return .retry(error: "cannot reach \(target.host): \(why)", retryAfter: nil, httpStatus: nil, exitCode: nil, excerpt: nil,
+                              unreachable: true)
+            case .failure(.malformed(let why)):
+                return .retry(error: "\(target.host) did not answer in HTTP: \(why)", retryAfter: nil, httpStatus: nil, exitCode: nil,
+                              excerpt: nil, unreachable: false)
+            }
+        }
+    }
+
+    static let userAgent = "herald/0.1 (+standard-webhooks)"
+
+    static func timedOut(_ hook: ResolvedHook) -> CallOutcome {
+        .retry(error: "no answer within \(Int(hook.timeout)) s (timed out)", retryAfter: nil, httpStatus: nil, exitCode: nil, excerpt: nil,
+               unreachable: false)
+    }
+
+    /// What a receiver's answer means for the delivery.
+    static func outcome(status: Int, header: (String) -> String?, body text: String, hook: ResolvedHook, call: HookCall) -> CallOutcome {
+        let excerpt = text.isEmpty ? nil : String(text.prefix(500))
+        switch status {
+        case 200..<300:
+            var url: String?, rid: String?
+            if let json = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] {
+                url = json["url"] as? String
+                rid = (json["id"] as? String) ?? (json["id"] as? Int).map(String.init)
+            }
+            return .published(url: url, remoteID: rid, httpStatus: status, exitCode: nil, excerpt: excerpt)
+        case 300..<400:
+            let location = header("Location").map { " to \($0)" } ?? ""
+            return .failed(error: "HTTP \(status): redirect\(location) not followed; point the hook at the final address",
+                           httpStatus: status, exitCode: nil, excerpt: excerpt, disableHook: false)
+        case 408, 429, 500..<600:
+            let after = RetryPolicy.retryAfter(header("Retry-After"), now: call.timestamp)
+            return .retry(error: "HTTP \(status)", retryAfter: after, httpStatus: status, exitCode: nil, excerpt: excerpt, unreachable: false)
+        case 410:
+            return .failed(error: "HTTP 410 Gone: the receiver says this hook is gone; the hook is disabled until `herald hooks enable \(hook.id)`",
+                           httpStatus: status, exitCode: nil, excerpt: excerpt, disableHook: true)
+        default:
+            return .failed(error: "HTTP \(status): the receiver refused the post", httpStatus: status, exitCode: nil, excerpt: excerpt,
+                           disableHook: false)
         }
     }
 
@@ -119,6 +184,57 @@ public final class HookCaller: Sendable {
         if text.contains("resolve") || text.contains("NXDOMAIN") || text.contains("lookup") || text.contains("UnknownHost")
             || text.contains("Name or service not known") { return "the host name does not resolve" }
         return String(text.prefix(200))
+    }
+}
+
+/// The plain-HTTP clients, one per host and port, made on first use.
+final class PlainHTTPClients: @unchecked Sendable {
+    private let lock = NSLock()
+    private var clients: [String: PlainHTTPClient] = [:]
+
+    /// The client for an `http://` address; nil for any other scheme.
+    func client(for url: URL) -> PlainHTTPClient? {
+        guard url.scheme?.lowercased() == "http", let host = url.host, !host.isEmpty else { return nil }
+        let port = url.port ?? 80
+        let key = "\(host.lowercased()):\(port)"
+        lock.lock(); defer { lock.unlock() }
+        if let c = clients[key] { return c }
+        let c = PlainHTTPClient(host: host, port: port)
+        clients[key] = c
+        return c
+    }
+
+    func closeAll() {
+        lock.lock(); let all = clients.values; lock.unlock()
+        for c in all { c.closeIdle() }
+    }
+}
+
+/// Where a webhook's requests go, and the fixed part of their head.
+struct WebhookTarget {
+    let host: String
+    let prefix: [UInt8]
+
+    init(_ url: URL) {
+        let components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        var path = components?.percentEncodedPath ?? "/"
+        if path.isEmpty { path = "/" }
+        if let q = components?.percentEncodedQuery { path += "?" + q }
+        let bare = url.host ?? ""
+        host = bare
+        var authority = bare.contains(":") && !bare.hasPrefix("[") ? "[\(bare)]" : bare
+        if let port = url.port, port != 80 { authority += ":\(port)" }
+        prefix = Array("POST \(path) HTTP/1.1\r\nHost: \(authority)\r\nContent-Type: application/json\r\nUser-Agent: \(HookCaller.userAgent)\r\n".utf8)
+    }
+
+    /// The request's bytes: the webhook headers of Standard Webhooks, `Idempotency-Key`, and the body.
+    func request(_ call: HookCall, timestamp: Int, signature: String) -> WireRequest {
+        var b = prefix
+        b.reserveCapacity(prefix.count + 256 + call.body.count)
+        b.append(contentsOf: "webhook-id: \(call.id)\r\nwebhook-timestamp: \(timestamp)\r\nwebhook-signature: \(signature)\r\n".utf8)
+        b.append(contentsOf: "Idempotency-Key: \(call.id)\r\nContent-Length: \(call.body.count)\r\n\r\n".utf8)
+        b.append(contentsOf: call.body)
+        return WireRequest(bytes: b)
     }
 }
 

@@ -95,77 +95,130 @@ public struct Publisher: Sendable {
         report.counts.expired += refreshed.expired
         let lease = (hooks.values.map(\.timeout).max() ?? 15) * Double((settings.batchSize + settings.concurrency - 1) / settings.concurrency)
             + settings.leaseMargin
-        while !shouldStop() {
-            let (claimed, expired) = try store.claim(owner: settings.owner, limit: settings.batchSize, now: now(), lease: lease,
-                                                     notify: notifying, holdPromotional: settings.holdPromotional)
-            report.counts.expired += expired
+        // Claim a batch, send it, then record its results and claim the next in one transaction (one commit per batch).
+        var next: (claimed: [ClaimedDelivery], expired: Int) = shouldStop() ? ([], 0)
+            : try store.claim(owner: settings.owner, limit: settings.batchSize, now: now(), lease: lease, notify: notifying,
+                              holdPromotional: settings.holdPromotional)
+        while true {
+            report.counts.expired += next.expired
+            let claimed = next.claimed
             guard !claimed.isEmpty else { break }
             report.counts.claimed += claimed.count
             Failpoint.afterClaim.hit(environment)
             let results = await deliver(claimed, now: now, unreachable: &report.unreachable)
             Failpoint.afterSend.hit(environment)
-            let c = try store.finish(results, owner: settings.owner, notify: notifying)
+            let done = try store.finishAndClaim(results, owner: settings.owner, notify: notifying, limit: shouldStop() ? 0 : settings.batchSize,
+                                                now: now, lease: lease, holdPromotional: settings.holdPromotional)
+            let c = done.counts
             report.counts.published += c.published; report.counts.retrying += c.retrying; report.counts.failed += c.failed
             report.counts.unknown += c.unknown; report.counts.expired += c.expired
+            next = (done.claimed, done.expired)
         }
         report.notificationsSent = try await sendNotifications(now: now)
         return report
     }
 
-    /// Calls the hooks of a claimed batch, at most `concurrency` at once.
+    /// Calls the hooks of a claimed batch. Deliveries to a hook that takes batches (a webhook at an `http://` address) go
+    /// out together over kept connections, at most `concurrency` in flight per hook; the rest are called one by one, at
+    /// most `concurrency` at once.
     func deliver(_ batch: [ClaimedDelivery], now: @escaping @Sendable () -> Date, unreachable: inout Set<String>)
         async -> [(delivery: Delivery, result: DeliveryResult, endedAt: Date)] {
-        var results: [(Delivery, DeliveryResult, Date)] = []
-        var failedHooks = Set<String>()
-        await withTaskGroup(of: (Delivery, DeliveryResult, Date, Bool).self) { group in
+        var results: [Finished] = []
+        var byHook: [String: [ClaimedDelivery]] = [:]
+        var single: [ClaimedDelivery] = []
+        for item in batch {
+            if let hook = hooks[item.delivery.hook], caller.sendsInBatches(hook) {
+                byHook[hook.id, default: []].append(item)
+            } else {
+                single.append(item)
+            }
+        }
+        await withTaskGroup(of: (batched: Bool, done: [Finished]).self) { group in
+            for (id, items) in byHook.sorted(by: { $0.key < $1.key }) {
+                guard let hook = hooks[id] else { continue }
+                group.addTask { (true, await self.deliverBatch(hook, items, now: now)) }
+            }
             var next = 0
             func start() {
-                guard next < batch.count else { return }
-                let item = batch[next]
+                guard next < single.count else { return }
+                let item = single[next]
                 next += 1
-                group.addTask { await self.deliverOne(item, now: now) }
+                group.addTask { (false, [await self.deliverOne(item, now: now)]) }
             }
-            for _ in 0..<min(settings.concurrency, batch.count) { start() }
-            for await (d, r, at, unreachableHook) in group {
-                results.append((d, r, at))
-                if unreachableHook { failedHooks.insert(d.hook) }
-                start()
+            for _ in 0..<min(settings.concurrency, single.count) { start() }
+            for await (batched, done) in group {
+                results.append(contentsOf: done)
+                if !batched { start() }
             }
         }
-        unreachable.formUnion(failedHooks)
-        return results.map { (delivery: $0.0, result: $0.1, endedAt: $0.2) }
+        unreachable.formUnion(results.filter(\.unreachable).map(\.delivery.hook))
+        return results.map { (delivery: $0.delivery, result: $0.result, endedAt: $0.endedAt) }
     }
 
-    func deliverOne(_ item: ClaimedDelivery, now: @Sendable () -> Date) async -> (Delivery, DeliveryResult, Date, Bool) {
+    /// One delivery's result, the time it ended, and whether its hook was unreachable.
+    struct Finished: Sendable {
+        var delivery: Delivery
+        var result: DeliveryResult
+        var endedAt: Date
+        var unreachable: Bool
+    }
+
+    /// The bytes and ids a hook receives for a claimed delivery.
+    func hookCall(_ item: ClaimedDelivery, at started: Date) -> HookCall {
         let d = item.delivery
-        guard let hook = hooks[d.hook] else {
-            return (d, .failed(error: "the hook '\(d.hook)' is no longer in the strategy", httpStatus: nil, exitCode: nil, excerpt: nil,
-                               disableHook: false), now(), false)
-        }
+        return HookCall(id: d.id, postID: d.post, body: Payload.publish(item.post, delivery: d, link: link(item.post), clock: clock),
+                        timestamp: started, day: String(d.dueAt.isoUTC.prefix(10)), text: item.post.body)
+    }
+
+    func deliverBatch(_ hook: ResolvedHook, _ items: [ClaimedDelivery], now: @Sendable () -> Date) async -> [Finished] {
         if !hook.idempotent {
-            do { try store.markCalling(d.id, attempt: d.attempts, owner: settings.owner, at: now()) } catch {
-                return (d, .retry(notBefore: now(), error: "could not record the call: \(error)", httpStatus: nil, exitCode: nil, excerpt: nil),
-                        now(), false)
+            do { try store.markCalling(items.map { ($0.delivery.id, $0.delivery.attempts) }, owner: settings.owner, at: now()) } catch {
+                return items.map { Finished(delivery: $0.delivery, result: .retry(notBefore: now(), error: "could not record the call: \(error)",
+                                                                                  httpStatus: nil, exitCode: nil, excerpt: nil),
+                                            endedAt: now(), unreachable: false) }
             }
         }
         let started = now()
-        let call = HookCall(id: d.id, postID: d.post, body: Payload.publish(item.post, delivery: d, link: link(item.post), clock: clock),
-                            timestamp: started, day: String(d.dueAt.isoUTC.prefix(10)), text: item.post.body)
-        let outcome = await caller.call(hook, call)
+        let calls = items.map { hookCall($0, at: started) }
+        let outcomes = await caller.callBatch(hook, calls, concurrency: settings.concurrency)
         let ended = now()
+        return zip(items, outcomes).map { finished($0.delivery, $1, ended: ended) }
+    }
+
+    func deliverOne(_ item: ClaimedDelivery, now: @Sendable () -> Date) async -> Finished {
+        let d = item.delivery
+        guard let hook = hooks[d.hook] else {
+            return Finished(delivery: d, result: .failed(error: "the hook '\(d.hook)' is no longer in the strategy", httpStatus: nil, exitCode: nil,
+                                                         excerpt: nil, disableHook: false), endedAt: now(), unreachable: false)
+        }
+        if !hook.idempotent {
+            do { try store.markCalling([(d.id, d.attempts)], owner: settings.owner, at: now()) } catch {
+                return Finished(delivery: d, result: .retry(notBefore: now(), error: "could not record the call: \(error)", httpStatus: nil,
+                                                            exitCode: nil, excerpt: nil), endedAt: now(), unreachable: false)
+            }
+        }
+        let outcome = await caller.call(hook, hookCall(item, at: now()))
+        return finished(d, outcome, ended: now())
+    }
+
+    /// What a hook's outcome means for the delivery (the retry policy applied).
+    func finished(_ d: Delivery, _ outcome: CallOutcome, ended: Date) -> Finished {
         switch outcome {
         case .published(let url, let rid, let s, let e, let x):
             logger.info("published", metadata: ["delivery": "\(d.id)", "hook": "\(d.hook)"])
-            return (d, .published(url: url, remoteID: rid, httpStatus: s, exitCode: e, excerpt: x), ended, false)
+            return Finished(delivery: d, result: .published(url: url, remoteID: rid, httpStatus: s, exitCode: e, excerpt: x), endedAt: ended,
+                            unreachable: false)
         case .retry(let error, let retryAfter, let s, let e, let x, let unreachable):
             let delay = settings.retry.delay(afterAttempt: d.attempts, delivery: d.id, retryAfter: retryAfter)
             logger.notice("will retry", metadata: ["delivery": "\(d.id)", "error": "\(error)"])
-            return (d, .retry(notBefore: ended.addingTimeInterval(delay), error: error, httpStatus: s, exitCode: e, excerpt: x), ended, unreachable)
+            return Finished(delivery: d, result: .retry(notBefore: ended.addingTimeInterval(delay), error: error, httpStatus: s, exitCode: e,
+                                                        excerpt: x), endedAt: ended, unreachable: unreachable)
         case .failed(let error, let s, let e, let x, let disable):
             logger.warning("failed", metadata: ["delivery": "\(d.id)", "error": "\(error)"])
-            return (d, .failed(error: error, httpStatus: s, exitCode: e, excerpt: x, disableHook: disable), ended, false)
+            return Finished(delivery: d, result: .failed(error: error, httpStatus: s, exitCode: e, excerpt: x, disableHook: disable),
+                            endedAt: ended, unreachable: false)
         case .unknown(let error, _):
-            return (d, .unknown(error: error), ended, false)
+            return Finished(delivery: d, result: .unknown(error: error), endedAt: ended, unreachable: false)
         }
     }
 

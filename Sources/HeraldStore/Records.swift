@@ -62,6 +62,21 @@ struct PostRecord: Codable, FetchableRecord, PersistableRecord {
         created_at = row["created_at"]; updated_at = row["updated_at"]
     }
 
+    /// The columns `init(ordered:)` reads, in its order.
+    static let orderedColumns = """
+        id, channel, network, kind, step, campaign, goal, owner, scheduled_at, status, body, topic, variant, locked, source, link, \
+        media, crisis, revision, template, approved_by, approved_at, created_at, updated_at
+        """
+
+    /// Reads a row selected with `orderedColumns`, by position (no column-name lookups: the publisher reads every
+    /// claimed post this way).
+    init(ordered row: Row) {
+        id = row[0]; channel = row[1]; network = row[2]; kind = row[3]; step = row[4]; campaign = row[5]; goal = row[6]
+        owner = row[7]; scheduled_at = row[8]; status = row[9]; body = row[10]; topic = row[11]; variant = row[12]
+        locked = row[13]; source = row[14]; link = row[15]; media = row[16]; crisis = row[17]; revision = row[18]
+        template = row[19]; approved_by = row[20]; approved_at = row[21]; created_at = row[22]; updated_at = row[23]
+    }
+
     static func encode(_ list: [String]) -> String {
         // Most posts have no media: skip building a JSONEncoder for them.
         guard !list.isEmpty else { return "[]" }

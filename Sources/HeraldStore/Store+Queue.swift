@@ -79,21 +79,70 @@ enum PublishSQL {
     /// Due deliveries that are too late.
     static let expireLate = """
         UPDATE delivery SET state = 'expired', updated_at = ?, last_error = 'too late: more than the channel''s max_lateness after its time'
-        WHERE state IN ('scheduled', 'retrying') AND next_attempt_at <= ? AND expires_at < ?
+        WHERE id IN (SELECT id FROM delivery INDEXED BY delivery_pending_by_expiry
+                     WHERE state IN ('scheduled', 'retrying') AND next_attempt_at <= ? AND expires_at < ?)
         RETURNING id, post_id, hook, revision
         """
-    /// Claims a batch of due deliveries.
+    /// Claims a batch of due deliveries, oldest first, read in order off the pending index (no sort). Returns the
+    /// columns `Store.delivery(claimed:)` reads, by position.
     static let claim = """
         UPDATE delivery SET state = 'publishing', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, updated_at = ?
         WHERE id IN (
-            SELECT d.id FROM delivery d
+            SELECT d.id FROM delivery d INDEXED BY delivery_pending_by_next_attempt
             WHERE d.state IN ('scheduled', 'retrying') AND d.next_attempt_at <= ?
               AND d.hook NOT IN (SELECT hook FROM hook_state WHERE disabled_at IS NOT NULL)
               AND EXISTS (SELECT 1 FROM post p WHERE p.id = d.post_id AND p.status = 'approved' AND p.revision = d.revision
                           AND (? = 0 OR p.kind NOT IN ('contest', 'discount')))
-            ORDER BY d.next_attempt_at, d.id LIMIT ?)
-        RETURNING *
+            ORDER BY d.next_attempt_at, d.rowid LIMIT ?)
+        RETURNING id, post_id, hook, revision, state, due_at, next_attempt_at, attempts, max_attempts, lease_owner, lease_expires_at,
+                  last_error, remote_url, remote_id, published_at, rowid
         """
+    /// Finishes the deliveries in the JSON rows `[id, attempt, state, next_attempt_at, ended_at, error, url, remote_id]`
+    /// that this owner (?2) still holds at that attempt; returns their ids.
+    static let finishDeliveries = """
+        UPDATE delivery SET state = r.state, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = r.next, updated_at = r.ended,
+               last_error = r.error, remote_url = COALESCE(r.url, delivery.remote_url), remote_id = COALESCE(r.rid, delivery.remote_id),
+               published_at = CASE WHEN r.state = 'published' THEN r.ended ELSE delivery.published_at END
+        FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS attempt, json_extract(value, '$[2]') AS state,
+                     json_extract(value, '$[3]') AS next, json_extract(value, '$[4]') AS ended, json_extract(value, '$[5]') AS error,
+                     json_extract(value, '$[6]') AS url, json_extract(value, '$[7]') AS rid FROM json_each(?1)) AS r
+        WHERE delivery.id = r.id AND +delivery.state = 'publishing' AND +delivery.lease_owner = ?2 AND +delivery.attempts = r.attempt
+        RETURNING delivery.id
+        """
+    /// Ends the attempts in the JSON rows `[delivery id, number, ended_at, outcome, http_status, exit_code, error, excerpt]`.
+    static let finishAttempts = """
+        UPDATE attempt SET ended_at = r.ended, outcome = r.outcome, http_status = r.status, exit_code = r.exit, error = r.error,
+               response_excerpt = r.excerpt
+        FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS number, json_extract(value, '$[2]') AS ended,
+                     json_extract(value, '$[3]') AS outcome, json_extract(value, '$[4]') AS status, json_extract(value, '$[5]') AS exit,
+                     json_extract(value, '$[6]') AS error, json_extract(value, '$[7]') AS excerpt FROM json_each(?1)) AS r
+        WHERE attempt.delivery_id = r.id AND attempt.number = r.number AND +attempt.lease_owner = ?2
+        """
+    /// Gives each post in the JSON rows `[post id, revision, at]` its final status once none of its deliveries at that
+    /// revision is pending: failed if any failed, expired if all expired, else published if any was published. A post
+    /// paused by a crisis while its delivery was in flight did go out: it is published.
+    static let settlePosts = """
+        WITH s AS MATERIALIZED (
+            SELECT k.post AS id, k.revision AS revision, k.at AS at,
+                   (SELECT CASE WHEN count(*) = 0 OR sum(d.state IN ('scheduled', 'retrying', 'publishing', 'unknown')) > 0 THEN NULL
+                                WHEN sum(d.state = 'failed') > 0 THEN 'failed'
+                                WHEN sum(d.state = 'expired') = count(*) THEN 'expired'
+                                WHEN sum(d.state = 'published') > 0 THEN 'published' END
+                    FROM delivery d WHERE d.post_id = k.post AND d.revision = k.revision) AS status
+            FROM (SELECT json_extract(value, '$[0]') AS post, json_extract(value, '$[1]') AS revision, json_extract(value, '$[2]') AS at
+                  FROM json_each(?1)) AS k)
+        UPDATE post SET status = s.status, updated_at = s.at FROM s
+        WHERE post.id = s.id AND s.status IS NOT NULL
+          AND (+post.status = 'approved' OR (+post.status = 'paused' AND s.status = 'published'))
+          AND (+post.revision = s.revision OR +post.status = 'paused')
+        """
+    /// Starts an attempt for each delivery whose id is in the JSON array (the deliveries just claimed).
+    static let startAttempts = """
+        INSERT INTO attempt (delivery_id, number, hook, lease_owner, started_at)
+        SELECT d.id, d.attempts, d.hook, ?, ? FROM json_each(?) j JOIN delivery d ON d.id = j.value
+        """
+    /// The posts whose ids are in the JSON array, with the columns `PostRecord(ordered:)` reads.
+    static let postsByID = "SELECT \(PostRecord.orderedColumns) FROM post WHERE id IN (SELECT value FROM json_each(?))"
 
     /// Whether a pass at `now` would find anything to do: a due approved post, a due or voidable delivery, a lease
     /// that ran out, a notification waiting. Each part is one index search.
@@ -113,6 +162,11 @@ enum PublishSQL {
         ("expired leases", expiredLeases, [0]),
         ("expire late deliveries", expireLate, [0, 0, 0]),
         ("claim", claim, ["owner", 0, 0, 0, false, 64]),
+        ("start attempts", startAttempts, ["owner", 0, "[]"]),
+        ("claimed posts", postsByID, ["[]"]),
+        ("finish deliveries", finishDeliveries, ["[]", "owner"]),
+        ("finish attempts", finishAttempts, ["[]", "owner"]),
+        ("settle posts", settlePosts, ["[]"]),
     ] }
 }
 
@@ -153,9 +207,11 @@ extension Store {
             // Void deliveries whose post is no longer approved at that revision.
             try db.executeCached(sql: PublishSQL.voidChanged, arguments: [nowS])
             let due = try Row.fetchAll(db, sql: PublishSQL.duePosts, arguments: [nowS])
+            var settle: [(post: String, revision: Int, at: Int64)] = []
             for row in due {
-                let postID: String = row["id"], channel: String = row["channel"], revision: Int = row["revision"]
-                let scheduled: Int64 = row["scheduled_at"]
+                let postID: String = row[0], channel: String = row[1], revision: Int = row[2]
+                let scheduled: Int64 = row[3]
+                var queued = false
                 for h in hooks[channel] ?? [] {
                     let id = Delivery.makeID(post: postID, hook: h.hook, revision: revision)
                     let expires = scheduled + Int64(h.maxLateness)
@@ -173,11 +229,14 @@ extension Store {
                             if notify { try Store.notify(db, "post.expired", post: postID, delivery: id, hook: h.hook, detail: nil, at: nowS) }
                         } else {
                             counts.enqueued += 1
+                            queued = true
                         }
                     }
                 }
-                try Store.settlePost(db, postID, revision: revision, at: nowS)
+                // A post that just got a delivery to make is pending: nothing to settle.
+                if !queued { settle.append((postID, revision, nowS)) }
             }
+            try Store.settlePosts(db, settle)
             return counts
         }
     }
@@ -215,33 +274,66 @@ extension Store {
     public func claim(owner: String, limit: Int, now: Date, lease: TimeInterval, notify: Bool, holdPromotional: Bool = false) throws(StoreError)
         -> (claimed: [ClaimedDelivery], expired: Int) {
         try writeImmediate { db in
-            let nowS = Store.secs(now)
-            // Expire what is too late.
-            let late = try Row.fetchAll(db, sql: PublishSQL.expireLate, arguments: [nowS, nowS, nowS])
-            for row in late {
-                if notify { try Store.notify(db, "post.expired", post: row["post_id"], delivery: row["id"], hook: row["hook"], detail: nil, at: nowS) }
-                try Store.settlePost(db, row["post_id"], revision: row["revision"], at: nowS)
-            }
-            let rows = try Row.fetchAll(db, sql: PublishSQL.claim, arguments: [owner, nowS + Int64(lease.rounded(.up)), nowS, nowS, holdPromotional, limit])
-            var out: [ClaimedDelivery] = []
-            for row in rows {
-                let d = Store.delivery(row)
-                try db.executeCached(sql: """
-                    INSERT INTO attempt (delivery_id, number, hook, lease_owner, started_at) VALUES (?, ?, ?, ?, ?)
-                    """, arguments: [d.id, d.attempts, d.hook, owner, nowS])
-                guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM post WHERE id = ?"), arguments: [d.post]) else { continue }
-                let post = try PostRecord(row: row).post
-                out.append(ClaimedDelivery(delivery: d, post: post))
-            }
-            return (out.sorted { ($0.delivery.nextAttemptAt, $0.delivery.id) < ($1.delivery.nextAttemptAt, $1.delivery.id) }, late.count)
+            try Store.claim(db, owner: owner, limit: limit, now: now, lease: lease, notify: notify, holdPromotional: holdPromotional)
         }
     }
 
-    /// Marks that a hook which cannot drop repeats is about to be called (so a crash after this is `unknown`).
-    public func markCalling(_ delivery: String, attempt: Int, owner: String, at now: Date) throws(StoreError) {
+    /// `finish` for a batch just sent and `claim` of the next in one transaction: one commit between two sends instead
+    /// of two. Each part keeps its guarantees: the results are durable before the next claim is, and the claim is
+    /// durable before its deliveries are sent. A `limit` of 0 only finishes.
+    public func finishAndClaim(_ results: [(delivery: Delivery, result: DeliveryResult, endedAt: Date)], owner: String, notify: Bool,
+                               limit: Int, now: @Sendable () -> Date, lease: TimeInterval, holdPromotional: Bool = false) throws(StoreError)
+        -> (counts: RunCounts, claimed: [ClaimedDelivery], expired: Int) {
+        try writeImmediate { db in
+            let counts = try Store.finish(db, results, owner: owner, notify: notify)
+            guard limit > 0 else { return (counts, [], 0) }
+            let next = try Store.claim(db, owner: owner, limit: limit, now: now(), lease: lease, notify: notify, holdPromotional: holdPromotional)
+            return (counts, next.claimed, next.expired)
+        }
+    }
+
+    /// `claim` inside a transaction.
+    static func claim(_ db: Database, owner: String, limit: Int, now: Date, lease: TimeInterval, notify: Bool, holdPromotional: Bool) throws
+        -> (claimed: [ClaimedDelivery], expired: Int) {
+        let nowS = Store.secs(now)
+        // Expire what is too late.
+        let late = try Row.fetchAll(db, sql: PublishSQL.expireLate, arguments: [nowS, nowS, nowS])
+        for row in late where notify {
+            try Store.notify(db, "post.expired", post: row["post_id"], delivery: row["id"], hook: row["hook"], detail: nil, at: nowS)
+        }
+        try Store.settlePosts(db, late.map { ($0["post_id"], $0["revision"], nowS) })
+        let rows = try Row.fetchAll(db, sql: PublishSQL.claim, arguments: [owner, nowS + Int64(lease.rounded(.up)), nowS, nowS, holdPromotional, limit])
+        guard !rows.isEmpty else { return ([], late.count) }
+        // In claim order: RETURNING does not keep the subquery's.
+        let claimed = rows.map { (Store.delivery(claimed: $0), $0[15] as Int64) }.sorted { ($0.0.nextAttemptAt, $0.1) < ($1.0.nextAttemptAt, $1.1) }
+            .map(\.0)
+        try db.executeCached(sql: PublishSQL.startAttempts, arguments: [owner, nowS, SQLJSON.strings(claimed.map(\.id))])
+        var posts: [String: Post] = [:]
+        posts.reserveCapacity(claimed.count)
+        let cursor = try Row.fetchCursor(db.cachedStatement(sql: PublishSQL.postsByID), arguments: [SQLJSON.strings(claimed.map(\.post))])
+        while let row = try cursor.next() {
+            let post = PostRecord(ordered: row).post
+            posts[post.id] = post
+        }
+        return (claimed.compactMap { d in posts[d.post].map { ClaimedDelivery(delivery: d, post: $0) } }, late.count)
+    }
+
+    /// A delivery from the columns `PublishSQL.claim` returns, by position.
+    static func delivery(claimed row: Row) -> Delivery {
+        Delivery(id: row[0], post: row[1], hook: row[2], revision: row[3], state: DeliveryState(rawValue: row[4]) ?? .scheduled,
+                 dueAt: date(row[5]), nextAttemptAt: date(row[6]), attempts: row[7], maxAttempts: row[8], leaseOwner: row[9],
+                 leaseExpiresAt: (row[10] as Int64?).map(date), lastError: row[11], remoteURL: row[12], remoteID: row[13],
+                 publishedAt: (row[14] as Int64?).map(date))
+    }
+
+    /// Marks that a hook which cannot drop repeats is about to be called for these deliveries (each with its attempt
+    /// number), in one transaction, so a crash after this is `unknown`.
+    public func markCalling(_ deliveries: [(id: String, attempt: Int)], owner: String, at now: Date) throws(StoreError) {
         try write { db in
-            try db.executeCached(sql: "UPDATE attempt SET called_at = ? WHERE delivery_id = ? AND number = ? AND lease_owner = ?",
-                           arguments: [Store.secs(now), delivery, attempt, owner])
+            for (id, attempt) in deliveries {
+                try db.executeCached(sql: "UPDATE attempt SET called_at = ? WHERE delivery_id = ? AND number = ? AND lease_owner = ?",
+                                     arguments: [Store.secs(now), id, attempt, owner])
+            }
         }
     }
 
@@ -249,89 +341,105 @@ extension Store {
     /// delivery whose lease was taken back meanwhile is left as the rescuer set it. Returns the counts.
     public func finish(_ results: [(delivery: Delivery, result: DeliveryResult, endedAt: Date)], owner: String,
                        notify: Bool) throws(StoreError) -> RunCounts {
-        try writeImmediate { db in
-            var counts = RunCounts()
-            for (d, result, endedAt) in results {
-                let endS = Store.secs(endedAt)
-                var state: DeliveryState
-                var next = endS
-                var error: String?, url: String?, remoteID: String?
-                var status: Int?, exit: Int?, excerpt: String?
-                var outcome: AttemptOutcome
-                switch result {
-                case .published(let u, let rid, let s, let e, let x):
-                    state = .published; url = u; remoteID = rid; status = s; exit = e; excerpt = x; outcome = .published
-                case .retry(let notBefore, let err, let s, let e, let x):
-                    error = err; status = s; exit = e; excerpt = x; outcome = .retry
-                    next = Store.secs(notBefore)
-                    let expires = try Int64.fetchOne(db.cachedStatement(sql: "SELECT expires_at FROM delivery WHERE id = ?"), arguments: [d.id])
-                        ?? Int64.max
-                    if d.attempts >= d.maxAttempts {
-                        state = .failed
-                        error = "\(err) (gave up after \(d.attempts) attempt\(d.attempts == 1 ? "" : "s"))"
-                    } else if next > expires {
-                        state = .expired
-                        error = "\(err); the next try would be too late (after the channel's max_lateness)"
-                    } else {
-                        state = .retrying
-                    }
-                case .failed(let err, let s, let e, let x, let disable):
-                    state = .failed; error = err; status = s; exit = e; excerpt = x; outcome = .failed
-                    if disable {
-                        try db.executeCached(sql: """
-                            INSERT INTO hook_state (hook, disabled_at, reason) VALUES (?, ?, ?)
-                            ON CONFLICT(hook) DO UPDATE SET disabled_at = excluded.disabled_at, reason = excluded.reason
-                            """, arguments: [d.hook, endS, err])
-                        if notify { try Store.notify(db, "hook.disabled", post: d.post, delivery: d.id, hook: d.hook, detail: err, at: endS) }
-                    }
-                case .unknown(let err):
-                    state = .unknown; error = err; outcome = .unknown
+        try writeImmediate { db in try Store.finish(db, results, owner: owner, notify: notify) }
+    }
+
+    /// A finished delivery's new row values.
+    struct Ended {
+        var delivery: Delivery
+        var state: DeliveryState
+        var next: Int64
+        var end: Int64
+        var error: String?, url: String?, remoteID: String?, excerpt: String?
+        var status: Int?, exit: Int?
+        var outcome: AttemptOutcome
+    }
+
+    /// `finish` inside a transaction: the new states worked out here, then three statements for the whole batch
+    /// (deliveries, attempts, posts) instead of four per delivery.
+    static func finish(_ db: Database, _ results: [(delivery: Delivery, result: DeliveryResult, endedAt: Date)], owner: String,
+                       notify: Bool) throws -> RunCounts {
+        var ended: [Ended] = []
+        ended.reserveCapacity(results.count)
+        for (d, result, endedAt) in results {
+            let endS = Store.secs(endedAt)
+            var e = Ended(delivery: d, state: .published, next: endS, end: endS, outcome: .published)
+            switch result {
+            case .published(let u, let rid, let s, let x, let ex):
+                e.url = u; e.remoteID = rid; e.status = s; e.exit = x; e.excerpt = ex
+            case .retry(let notBefore, let err, let s, let x, let ex):
+                e.error = err; e.status = s; e.exit = x; e.excerpt = ex; e.outcome = .retry
+                e.next = Store.secs(notBefore)
+                let expires = try Int64.fetchOne(db.cachedStatement(sql: "SELECT expires_at FROM delivery WHERE id = ?"), arguments: [d.id])
+                    ?? Int64.max
+                if d.attempts >= d.maxAttempts {
+                    e.state = .failed
+                    e.error = "\(err) (gave up after \(d.attempts) attempt\(d.attempts == 1 ? "" : "s"))"
+                } else if e.next > expires {
+                    e.state = .expired
+                    e.error = "\(err); the next try would be too late (after the channel's max_lateness)"
+                } else {
+                    e.state = .retrying
                 }
-                try db.executeCached(sql: """
-                    UPDATE delivery SET state = ?, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = ?, updated_at = ?,
-                           last_error = ?, remote_url = COALESCE(?, remote_url), remote_id = COALESCE(?, remote_id),
-                           published_at = CASE WHEN ? = 'published' THEN ? ELSE published_at END
-                    WHERE id = ? AND state = 'publishing' AND lease_owner = ? AND attempts = ?
-                    """, arguments: [state.rawValue, next, endS, error, url, remoteID, state.rawValue, endS, d.id, owner, d.attempts])
-                guard db.changesCount > 0 else { continue }
-                try db.executeCached(sql: """
-                    UPDATE attempt SET ended_at = ?, outcome = ?, http_status = ?, exit_code = ?, error = ?, response_excerpt = ?
-                    WHERE delivery_id = ? AND number = ? AND lease_owner = ?
-                    """, arguments: [endS, state == .expired ? AttemptOutcome.expired.rawValue : outcome.rawValue, status, exit, error,
-                                     excerpt, d.id, d.attempts, owner])
-                switch state {
-                case .published: counts.published += 1
-                case .retrying: counts.retrying += 1
-                case .failed: counts.failed += 1
-                case .unknown: counts.unknown += 1
-                case .expired: counts.expired += 1
-                default: break
+            case .failed(let err, let s, let x, let ex, let disable):
+                e.state = .failed; e.error = err; e.status = s; e.exit = x; e.excerpt = ex; e.outcome = .failed
+                if disable {
+                    try db.executeCached(sql: """
+                        INSERT INTO hook_state (hook, disabled_at, reason) VALUES (?, ?, ?)
+                        ON CONFLICT(hook) DO UPDATE SET disabled_at = excluded.disabled_at, reason = excluded.reason
+                        """, arguments: [d.hook, endS, err])
+                    if notify { try Store.notify(db, "hook.disabled", post: d.post, delivery: d.id, hook: d.hook, detail: err, at: endS) }
                 }
-                if notify, state != .retrying {
-                    try Store.notify(db, "post.\(state.rawValue)", post: d.post, delivery: d.id, hook: d.hook, detail: error, at: endS)
-                }
-                try Store.settlePost(db, d.post, revision: d.revision, at: endS)
+            case .unknown(let err):
+                e.state = .unknown; e.error = err; e.outcome = .unknown
             }
-            return counts
+            if e.state == .expired { e.outcome = .expired }
+            ended.append(e)
         }
+        guard !ended.isEmpty else { return RunCounts() }
+        // Only deliveries still held by this owner at this attempt change (the others were taken back meanwhile).
+        let held = Set(try String.fetchAll(db.cachedStatement(sql: PublishSQL.finishDeliveries), arguments: [SQLJSON.rows(ended.map { e in
+            [.text(e.delivery.id), .int(Int64(e.delivery.attempts)), .text(e.state.rawValue), .int(e.next), .int(e.end), .text(e.error),
+             .text(e.url), .text(e.remoteID)]
+        }), owner]))
+        let changed = ended.filter { held.contains($0.delivery.id) }
+        guard !changed.isEmpty else { return RunCounts() }
+        try db.executeCached(sql: PublishSQL.finishAttempts, arguments: [SQLJSON.rows(changed.map { e in
+            [.text(e.delivery.id), .int(Int64(e.delivery.attempts)), .int(e.end), .text(e.outcome.rawValue), .int(e.status.map(Int64.init)),
+             .int(e.exit.map(Int64.init)), .text(e.error), .text(e.excerpt)]
+        }), owner])
+        var counts = RunCounts()
+        for e in changed {
+            switch e.state {
+            case .published: counts.published += 1
+            case .retrying: counts.retrying += 1
+            case .failed: counts.failed += 1
+            case .unknown: counts.unknown += 1
+            case .expired: counts.expired += 1
+            default: break
+            }
+            if notify, e.state != .retrying {
+                try Store.notify(db, "post.\(e.state.rawValue)", post: e.delivery.post, delivery: e.delivery.id, hook: e.delivery.hook,
+                                 detail: e.error, at: e.end)
+            }
+        }
+        try settlePosts(db, changed.map { ($0.delivery.post, $0.delivery.revision, $0.end) })
+        return counts
     }
 
     /// Gives a post its final status once none of its deliveries (at its revision) is pending.
     static func settlePost(_ db: Database, _ post: String, revision: Int, at now: Int64) throws {
-        let states = try String.fetchAll(db.cachedStatement(sql: "SELECT state FROM delivery WHERE post_id = ? AND revision = ?"),
-                                         arguments: [post, revision])
-            .compactMap(DeliveryState.init(rawValue:))
-        guard !states.isEmpty, !states.contains(where: { [.scheduled, .retrying, .publishing, .unknown].contains($0) }) else { return }
-        let status: PostStatus
-        if states.contains(.failed) { status = .failed }
-        else if states.allSatisfy({ $0 == .expired }) { status = .expired }
-        else if states.contains(.published) { status = .published }
-        else { return }
-        // A post paused by a crisis while its delivery was in flight did go out: it is published.
-        try db.executeCached(sql: """
-            UPDATE post SET status = ?, updated_at = ? WHERE id = ? AND (status = 'approved' OR (status = 'paused' AND ? = 'published'))
-            AND (revision = ? OR status = 'paused')
-            """, arguments: [status.rawValue, now, post, status.rawValue, revision])
+        try settlePosts(db, [(post, revision, now)])
+    }
+
+    /// `settlePost` for many posts in one statement (`PublishSQL.settlePosts`).
+    static func settlePosts(_ db: Database, _ posts: [(post: String, revision: Int, at: Int64)]) throws {
+        guard !posts.isEmpty else { return }
+        var seen = Set<String>()
+        let unique = posts.reversed().filter { seen.insert("\($0.post)\u{0}\($0.revision)").inserted }
+        try db.executeCached(sql: PublishSQL.settlePosts, arguments: [SQLJSON.rows(unique.map {
+            [.text($0.post), .int(Int64($0.revision)), .int($0.at)]
+        })])
     }
 
     static func notify(_ db: Database, _ event: String, post: String?, delivery: String?, hook: String?, detail: String?, at: Int64) throws {
@@ -391,12 +499,12 @@ extension Store {
             if let post { sql += " AND post_id = ?"; args.append(post) }
             sql += " ORDER BY next_attempt_at, id"
             if let limit { sql += " LIMIT \(limit)" }
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(Store.delivery)
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { Store.delivery($0) }
         }
     }
 
     public func delivery(_ id: String) throws(StoreError) -> Delivery {
-        let d = try read { db in try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [id]).map(Store.delivery) }
+        let d = try read { db in try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [id]).map { Store.delivery($0) } }
         guard let d else { throw .notFound(what: "delivery", id: id) }
         return d
     }
@@ -561,5 +669,63 @@ extension Database {
     /// every delivery, and compiling them each time costs more than running them.
     func executeCached(sql: String, arguments: StatementArguments = StatementArguments()) throws {
         try cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+}
+
+/// Values for `json_each(?)`: a whole batch bound as one JSON text, so one statement handles every row.
+enum SQLJSON {
+    enum Value {
+        case text(String?)
+        case int(Int64?)
+    }
+
+    /// `["a","b",…]`
+    static func strings(_ values: [String]) -> String {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(values.count * 24)
+        for (i, v) in values.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            string(v, into: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `[[…],[…],…]`, each inner array one row's values in order.
+    static func rows(_ rows: [[Value]]) -> String {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(rows.count * 96)
+        for (i, row) in rows.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "["))
+            for (k, v) in row.enumerated() {
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                switch v {
+                case .text(let t?): string(t, into: &out)
+                case .int(let n?): out.append(contentsOf: String(n).utf8)
+                case .text(nil), .int(nil): out.append(contentsOf: "null".utf8)
+                }
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    static func string(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                out.append(UInt8(ascii: "\\")); out.append(b)
+            case 0..<0x20:
+                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 15)]])
+            default:
+                out.append(b)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 }

@@ -114,6 +114,76 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
     }
 }
 
+/// The queue's batch statements: a whole batch claimed, finished and settled per statement.
+@Suite struct BatchQueueTests {
+    func claimedFixture(posts: Int) throws -> (PublishFixture, Store, [ClaimedDelivery]) {
+        let f = try PublishFixture(hooksYAML: "  - {id: box, type: outbox, dir: out}", channelHooks: ["box"])
+        // Out of time order on purpose: the claim must hand them back oldest first.
+        try f.approvedPosts(at: (0..<posts).reversed().map { t0.addingTimeInterval(Double($0 / 2) * 60) })
+        let hooks = ["fb": [DueHook(hook: "box", maxAttempts: 3, maxLateness: 6 * 3600)]]
+        let store = try f.store()
+        _ = try store.refreshQueue(now: t0.addingTimeInterval(3600), hooks: hooks, notify: false)
+        let claimed = try store.claim(owner: "me", limit: posts, now: t0.addingTimeInterval(3600), lease: 60, notify: false).claimed
+        return (f, store, claimed)
+    }
+
+    @Test func aClaimComesOldestFirstWithItsPosts() throws {
+        let (_, _, claimed) = try claimedFixture(posts: 9)
+        #expect(claimed.count == 9)
+        let times = claimed.map(\.delivery.nextAttemptAt)
+        #expect(times == times.sorted())
+        #expect(claimed.allSatisfy { $0.post.id == $0.delivery.post && $0.post.status == .approved && $0.delivery.state == .publishing })
+    }
+
+    /// Errors and answers go into one JSON text per batch: quotes, backslashes, line breaks, control characters and
+    /// any script must come back exactly.
+    @Test func finishingKeepsEveryCharacterAndSettlesThePosts() throws {
+        let (f, store, claimed) = try claimedFixture(posts: 3)
+        let odd = "He said \"no\" \\ C:\\path\n\ttab \u{01}\u{1F} zażółć — Ёлка ☕ 🙂"
+        let end = t0.addingTimeInterval(3700)
+        let results: [(delivery: Delivery, result: DeliveryResult, endedAt: Date)] = [
+            (claimed[0].delivery, .published(url: "https://x.example/p?a=1&b=\"2\"", remoteID: odd, httpStatus: 201, exitCode: nil, excerpt: odd), end),
+            (claimed[1].delivery, .failed(error: odd, httpStatus: 422, exitCode: nil, excerpt: "[1,2]", disableHook: false), end),
+            (claimed[2].delivery, .retry(notBefore: end.addingTimeInterval(60), error: odd, httpStatus: nil, exitCode: 75, excerpt: nil), end),
+        ]
+        let counts = try store.finish(results, owner: "me", notify: false)
+        #expect(counts.published == 1 && counts.failed == 1 && counts.retrying == 1)
+        let byID = Dictionary(uniqueKeysWithValues: try f.deliveries().map { ($0.id, $0) })
+        let published = try #require(byID[claimed[0].delivery.id])
+        #expect(published.state == .published && published.remoteID == odd && published.remoteURL == "https://x.example/p?a=1&b=\"2\"")
+        #expect(published.publishedAt == end)
+        #expect(try store.attempts(delivery: published.id).last?.responseExcerpt == odd)
+        let failed = try #require(byID[claimed[1].delivery.id])
+        #expect(failed.state == .failed && failed.lastError == odd)
+        let attempt = try #require(try store.attempts(delivery: failed.id).last)
+        #expect(attempt.error == odd && attempt.httpStatus == 422 && attempt.responseExcerpt == "[1,2]" && attempt.outcome == .failed)
+        let retrying = try #require(byID[claimed[2].delivery.id])
+        #expect(retrying.state == .retrying && retrying.nextAttemptAt == end.addingTimeInterval(60) && retrying.lastError == odd)
+        #expect(try store.attempts(delivery: retrying.id).last?.exitCode == 75)
+        // Each post settles by its own deliveries: published, failed, still pending.
+        #expect(try store.post(claimed[0].post.id).status == .published)
+        #expect(try store.post(claimed[1].post.id).status == .failed)
+        #expect(try store.post(claimed[2].post.id).status == .approved)
+    }
+
+    /// A delivery whose lease was taken back (another owner, or another attempt) is left alone, and so is its post.
+    @Test func finishingSomeoneElsesClaimChangesNothing() throws {
+        let (f, store, claimed) = try claimedFixture(posts: 2)
+        let before = try f.deliveries()
+        let end = t0.addingTimeInterval(3700)
+        var stale = claimed[1].delivery
+        stale.attempts += 1
+        let counts = try store.finish([(claimed[0].delivery, .published(url: nil, remoteID: nil, httpStatus: 200, exitCode: nil, excerpt: nil), end)],
+                                      owner: "someone-else", notify: false)
+        let counts2 = try store.finish([(stale, .published(url: nil, remoteID: nil, httpStatus: 200, exitCode: nil, excerpt: nil), end)],
+                                       owner: "me", notify: false)
+        #expect(counts.published == 0 && counts2.published == 0)
+        #expect(try f.deliveries() == before)
+        #expect(try claimed.allSatisfy { try store.post($0.post.id).status == .approved })
+        #expect(try claimed.allSatisfy { try store.attempts(delivery: $0.delivery.id).last?.endedAt == nil })
+    }
+}
+
 @Suite(.serialized) struct RetryTests {
     @Test func fiveHundredThenTwoHundredRespectsBackoffAndSignsBoth() throws {
         let f = try PublishFixture(hooksYAML: "", channelHooks: ["api"])
