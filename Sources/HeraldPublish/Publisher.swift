@@ -93,27 +93,37 @@ public struct Publisher: Sendable {
         let refreshed = try store.refreshQueue(now: now(), hooks: dueHooks, notify: notifying)
         report.counts.enqueued = refreshed.enqueued
         report.counts.expired += refreshed.expired
-        let lease = (hooks.values.map(\.timeout).max() ?? 15) * Double((settings.batchSize + settings.concurrency - 1) / settings.concurrency)
-            + settings.leaseMargin
-        // Claim a batch, send it, then record its results and claim the next in one transaction (one commit per batch).
+        // A batch is sent while the one before has its results committed and the one after is claimed, so a claim can
+        // wait for a whole batch to be sent before its own is: the lease covers two batches' rounds of calls.
+        let rounds = Double((settings.batchSize + settings.concurrency - 1) / settings.concurrency)
+        let lease = (hooks.values.map(\.timeout).max() ?? 15) * 2 * rounds + settings.leaseMargin
+        // Claim a batch; then, while it is sent, commit the previous batch's results together with the claim of the next
+        // (one synced commit per batch). Each claim is durable before its batch is sent, each result after it was.
         var next: (claimed: [ClaimedDelivery], expired: Int) = shouldStop() ? ([], 0)
             : try store.claim(owner: settings.owner, limit: settings.batchSize, now: now(), lease: lease, notify: notifying,
                               holdPromotional: settings.holdPromotional)
+        var sent: [(delivery: Delivery, result: DeliveryResult, endedAt: Date)] = []
+        func count(_ c: RunCounts) {
+            report.counts.published += c.published; report.counts.retrying += c.retrying; report.counts.failed += c.failed
+            report.counts.unknown += c.unknown; report.counts.expired += c.expired
+        }
         while true {
             report.counts.expired += next.expired
             let claimed = next.claimed
             guard !claimed.isEmpty else { break }
             report.counts.claimed += claimed.count
             Failpoint.afterClaim.hit(environment)
-            let results = await deliver(claimed, now: now, unreachable: &report.unreachable)
-            Failpoint.afterSend.hit(environment)
-            let done = try store.finishAndClaim(results, owner: settings.owner, notify: notifying, limit: shouldStop() ? 0 : settings.batchSize,
+            async let sending = deliver(claimed, now: now)
+            let done = try store.finishAndClaim(sent, owner: settings.owner, notify: notifying, limit: shouldStop() ? 0 : settings.batchSize,
                                                 now: now, lease: lease, holdPromotional: settings.holdPromotional)
-            let c = done.counts
-            report.counts.published += c.published; report.counts.retrying += c.retrying; report.counts.failed += c.failed
-            report.counts.unknown += c.unknown; report.counts.expired += c.expired
+            count(done.counts)
+            let batch = await sending
+            report.unreachable.formUnion(batch.unreachable)
+            Failpoint.afterSend.hit(environment)
+            sent = batch.results
             next = (done.claimed, done.expired)
         }
+        if !sent.isEmpty { count(try store.finish(sent, owner: settings.owner, notify: notifying)) }
         report.notificationsSent = try await sendNotifications(now: now)
         return report
     }
@@ -121,8 +131,8 @@ public struct Publisher: Sendable {
     /// Calls the hooks of a claimed batch. Deliveries to a hook that takes batches (a webhook at an `http://` address) go
     /// out together over kept connections, at most `concurrency` in flight per hook; the rest are called one by one, at
     /// most `concurrency` at once.
-    func deliver(_ batch: [ClaimedDelivery], now: @escaping @Sendable () -> Date, unreachable: inout Set<String>)
-        async -> [(delivery: Delivery, result: DeliveryResult, endedAt: Date)] {
+    func deliver(_ batch: [ClaimedDelivery], now: @escaping @Sendable () -> Date)
+        async -> (results: [(delivery: Delivery, result: DeliveryResult, endedAt: Date)], unreachable: Set<String>) {
         var results: [Finished] = []
         var byHook: [String: [ClaimedDelivery]] = [:]
         var single: [ClaimedDelivery] = []
@@ -151,8 +161,8 @@ public struct Publisher: Sendable {
                 if !batched { start() }
             }
         }
-        unreachable.formUnion(results.filter(\.unreachable).map(\.delivery.hook))
-        return results.map { (delivery: $0.delivery, result: $0.result, endedAt: $0.endedAt) }
+        return (results.map { (delivery: $0.delivery, result: $0.result, endedAt: $0.endedAt) },
+                Set(results.filter(\.unreachable).map(\.delivery.hook)))
     }
 
     /// One delivery's result, the time it ended, and whether its hook was unreachable.
