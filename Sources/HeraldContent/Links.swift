@@ -20,7 +20,7 @@ public enum UTM {
             add.append("\(k)=\(escape(v))")
         }
         guard !add.isEmpty else { return link }
-        let joiner = base.contains("?") ? (base.hasSuffix("?") || base.hasSuffix("&") ? "" : "&") : "?"
+        let joiner = base.utf8.contains(UInt8(ascii: "?")) ? (base.hasSuffix("?") || base.hasSuffix("&") ? "" : "&") : "?"
         return base + joiner + add.joined(separator: "&") + fragment
     }
 

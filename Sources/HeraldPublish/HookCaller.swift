@@ -157,7 +157,8 @@ public final class HookCaller: Sendable {
         switch status {
         case 200..<300:
             var url: String?, rid: String?
-            if let json = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] {
+            // An answer of `{}` or less names nothing: skip the parser.
+            if text.utf8.count > 2, let json = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] {
                 url = json["url"] as? String
                 rid = (json["id"] as? String) ?? (json["id"] as? Int).map(String.init)
             }

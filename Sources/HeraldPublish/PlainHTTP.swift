@@ -270,7 +270,7 @@ private struct WireLoop {
         var k = index
         while k < list.count {
             let address = list[k]
-            let family = address.withUnsafeBytes { $0.load(as: sockaddr.self).sa_family }
+            let family = address.withUnsafeBytes { $0.loadUnaligned(as: sockaddr.self).sa_family }
             #if os(Linux)
             let fd = socket(Int32(family), Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
             #else

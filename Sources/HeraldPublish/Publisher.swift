@@ -128,16 +128,16 @@ public struct Publisher: Sendable {
         return report
     }
 
-    /// Calls the hooks of a claimed batch. Deliveries to a hook that takes batches (a webhook at an `http://` address) go
-    /// out together over kept connections, at most `concurrency` in flight per hook; the rest are called one by one, at
-    /// most `concurrency` at once.
+    /// Calls the hooks of a claimed batch. Deliveries to a hook that takes batches (a webhook at an `http://` address that
+    /// drops repeats) go out together over kept connections, at most `concurrency` in flight per hook; the rest are called
+    /// one by one, at most `concurrency` at once.
     func deliver(_ batch: [ClaimedDelivery], now: @escaping @Sendable () -> Date)
         async -> (results: [(delivery: Delivery, result: DeliveryResult, endedAt: Date)], unreachable: Set<String>) {
         var results: [Finished] = []
         var byHook: [String: [ClaimedDelivery]] = [:]
         var single: [ClaimedDelivery] = []
         for item in batch {
-            if let hook = hooks[item.delivery.hook], caller.sendsInBatches(hook) {
+            if let hook = hooks[item.delivery.hook], hook.idempotent, caller.sendsInBatches(hook) {
                 byHook[hook.id, default: []].append(item)
             } else {
                 single.append(item)
@@ -180,14 +180,9 @@ public struct Publisher: Sendable {
                         timestamp: started, day: String(d.dueAt.isoUTC.prefix(10)), text: item.post.body)
     }
 
+    /// Sends a batch to a hook that drops repeats (only those are batched: a hook that cannot has each call recorded
+    /// just before it is made, so a crash leaves as few deliveries `unknown` as possible).
     func deliverBatch(_ hook: ResolvedHook, _ items: [ClaimedDelivery], now: @Sendable () -> Date) async -> [Finished] {
-        if !hook.idempotent {
-            do { try store.markCalling(items.map { ($0.delivery.id, $0.delivery.attempts) }, owner: settings.owner, at: now()) } catch {
-                return items.map { Finished(delivery: $0.delivery, result: .retry(notBefore: now(), error: "could not record the call: \(error)",
-                                                                                  httpStatus: nil, exitCode: nil, excerpt: nil),
-                                            endedAt: now(), unreachable: false) }
-            }
-        }
         let started = now()
         let calls = items.map { hookCall($0, at: started) }
         let outcomes = await caller.callBatch(hook, calls, concurrency: settings.concurrency)

@@ -19,24 +19,8 @@ final class RawReceiver: @unchecked Sendable {
 
     init(_ dir: TemporaryDirectory, _ script: [[String: Any]]) throws {
         log = dir.file("raw.jsonl")
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let scriptJSON = String(decoding: try JSONSerialization.data(withJSONObject: script), as: UTF8.self)
-        process.arguments = ["python3", Repo.path("Tests/HeraldPublishTests/raw_receiver.py"), log, scriptJSON]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = readSome(out.fileHandleForReading.fileDescriptor)
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self)
-        guard let p = text.split(separator: " ").last.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else {
-            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "raw receiver did not start: \(text)"])
-        }
-        port = p
+        port = try startListener(process, script: "raw_receiver.py", [log, scriptJSON]).port
     }
 
     var requests: [Request] {

@@ -26,27 +26,9 @@ final class Receiver: @unchecked Sendable {
     init(_ dir: TemporaryDirectory, script: [[String: Any]] = [["status": 200, "json": ["url": "https://social.example/p/1", "id": "r1"]]],
          port: Int = 0, name: String = "receiver", announce: Bool = false) throws {
         log = dir.file("\(name).jsonl")
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let scriptJSON = String(decoding: try JSONSerialization.data(withJSONObject: script), as: UTF8.self)
-        process.arguments = ["python3", Repo.path("Tests/HeraldPublishTests/receiver.py"), log, "--script", scriptJSON, "--port", String(port)]
-            + (announce ? ["--announce"] : [])
-        let out = Pipe()
-        output = out.fileHandleForReading
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // The first line says which port it listens on.
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = readSome(out.fileHandleForReading.fileDescriptor)
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self)
-        guard let p = text.split(separator: " ").last.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else {
-            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "receiver did not start: \(text)"])
-        }
-        self.port = p
+        (self.port, output) = try startListener(process, script: "receiver.py",
+                                                [log, "--script", scriptJSON, "--port", String(port)] + (announce ? ["--announce"] : []))
     }
 
     var url: String { "http://127.0.0.1:\(port)/hook" }
@@ -88,6 +70,28 @@ final class Receiver: @unchecked Sendable {
     }
 
     deinit { stop() }
+}
+
+/// Starts one of the Python listeners of Tests/HeraldPublishTests; returns the port it says (its first line, "PORT <n>")
+/// and its output, for what it prints next.
+func startListener(_ process: Process, script: String, _ arguments: [String]) throws -> (port: Int, output: FileHandle) {
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", Repo.path("Tests/HeraldPublishTests/\(script)")] + arguments
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    var line = Data()
+    while !line.contains(UInt8(ascii: "\n")) {
+        let chunk = readSome(out.fileHandleForReading.fileDescriptor)
+        if chunk.isEmpty { break }
+        line.append(chunk)
+    }
+    let text = String(decoding: line, as: UTF8.self)
+    guard let port = text.split(separator: " ").last.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else {
+        throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "\(script) did not start: \(text)"])
+    }
+    return (port, out.fileHandleForReading)
 }
 
 let testSecret = "whsec_" + Data((0..<32).map { UInt8($0 * 7 % 256) }).base64EncodedString()

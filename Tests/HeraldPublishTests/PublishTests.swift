@@ -50,6 +50,21 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         #expect(try f.integrity() == "ok")
     }
 
+    /// A webhook declared `idempotent: false` is not batched: each call is recorded just before it is made, so a crash
+    /// after the calls leaves exactly the called deliveries `unknown`, never resent.
+    @Test func aWebhookThatCannotDropRepeatsIsLeftUnknownWhenTheProcessDiesAfterCalling() throws {
+        let f = try PublishFixture(hooksYAML: "", channelHooks: ["api"])
+        let r = try Receiver(f.dir)
+        f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")! + webhookYAML("api", r.url, extra: "idempotent: false") + "\n")
+        try f.approvedPosts(at: [t0, t0.addingTimeInterval(60), t0.addingTimeInterval(120)])
+        #expect(try f.publish(now: "2027-03-01T09:05:00Z", env: ["HERALD_FAILPOINT": "after-send"]).status == 9)
+        #expect(r.requests.count == 3)
+        #expect(try f.publish(now: "2027-03-01T09:30:00Z").status == 0)
+        #expect(r.requests.count == 3)
+        #expect(try f.deliveries().map(\.state) == [.unknown, .unknown, .unknown])
+        #expect(try f.integrity() == "ok")
+    }
+
     @Test func aCommandThatCannotDropRepeatsIsLeftUnknownWhenTheProcessDiesMidCall() throws {
         let f = try PublishFixture(hooksYAML: "", channelHooks: ["cmd"])
         let script = f.dir.write("post.sh", "#!/bin/sh\ncat > \"$0.$HERALD_DELIVERY_ID.json\"\necho '{\"url\": \"https://masto.example/1\"}'\n")
