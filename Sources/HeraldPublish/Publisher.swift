@@ -129,8 +129,8 @@ public struct Publisher: Sendable {
     }
 
     /// Calls the hooks of a claimed batch. Deliveries to a hook that takes batches (a webhook at an `http://` address that
-    /// drops repeats) go out together over kept connections, at most `concurrency` in flight per hook; the rest are called
-    /// one by one, at most `concurrency` at once.
+    /// drops repeats) go out together over kept connections, at most `concurrency` connections across those hooks; the
+    /// rest are called one by one, at most `concurrency` at once.
     func deliver(_ batch: [ClaimedDelivery], now: @escaping @Sendable () -> Date)
         async -> (results: [(delivery: Delivery, result: DeliveryResult, endedAt: Date)], unreachable: Set<String>) {
         var results: [Finished] = []
@@ -143,11 +143,19 @@ public struct Publisher: Sendable {
                 single.append(item)
             }
         }
+        // The batched hooks share the connection budget: with many hooks each gets fewer connections, and at most
+        // `concurrency` of them send at once.
+        let batches = byHook.sorted { $0.key < $1.key }.compactMap { id, items in hooks[id].map { (hook: $0, items: items) } }
+        let connections = max(1, settings.concurrency / max(1, batches.count))
         await withTaskGroup(of: (batched: Bool, done: [Finished]).self) { group in
-            for (id, items) in byHook.sorted(by: { $0.key < $1.key }) {
-                guard let hook = hooks[id] else { continue }
-                group.addTask { (true, await self.deliverBatch(hook, items, now: now)) }
+            var nextBatch = 0
+            func startBatch() {
+                guard nextBatch < batches.count else { return }
+                let (hook, items) = batches[nextBatch]
+                nextBatch += 1
+                group.addTask { (true, await self.deliverBatch(hook, items, connections: connections, now: now)) }
             }
+            for _ in 0..<min(settings.concurrency, batches.count) { startBatch() }
             var next = 0
             func start() {
                 guard next < single.count else { return }
@@ -158,7 +166,7 @@ public struct Publisher: Sendable {
             for _ in 0..<min(settings.concurrency, single.count) { start() }
             for await (batched, done) in group {
                 results.append(contentsOf: done)
-                if !batched { start() }
+                if batched { startBatch() } else { start() }
             }
         }
         return (results.map { (delivery: $0.delivery, result: $0.result, endedAt: $0.endedAt) },
@@ -182,10 +190,10 @@ public struct Publisher: Sendable {
 
     /// Sends a batch to a hook that drops repeats (only those are batched: a hook that cannot has each call recorded
     /// just before it is made, so a crash leaves as few deliveries `unknown` as possible).
-    func deliverBatch(_ hook: ResolvedHook, _ items: [ClaimedDelivery], now: @Sendable () -> Date) async -> [Finished] {
+    func deliverBatch(_ hook: ResolvedHook, _ items: [ClaimedDelivery], connections: Int, now: @Sendable () -> Date) async -> [Finished] {
         let started = now()
         let calls = items.map { hookCall($0, at: started) }
-        let outcomes = await caller.callBatch(hook, calls, concurrency: settings.concurrency)
+        let outcomes = await caller.callBatch(hook, calls, concurrency: connections)
         let ended = now()
         return zip(items, outcomes).map { finished($0.delivery, $1, ended: ended) }
     }

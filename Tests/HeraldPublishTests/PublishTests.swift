@@ -100,6 +100,23 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         #expect(try f.deliveries().allSatisfy { $0.state == .published })
     }
 
+    /// Forty webhook hooks on one receiver share the 32 connections a pass may hold, and reuse them.
+    @Test func manyWebhooksShareTheConnectionBudget() throws {
+        let dir = TemporaryDirectory()
+        let receiver = try RawReceiver(dir, [["raw": "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"]])
+        let ids = (0..<40).map { "api\($0)" }
+        let f = try PublishFixture(hooksYAML: ids.map { webhookYAML($0, "http://127.0.0.1:\(receiver.port)/\($0)") }.joined(separator: "\n"),
+                                   channelHooks: ids)
+        try f.approvedPosts(at: [t0, t0.addingTimeInterval(60), t0.addingTimeInterval(120)])
+        let run = try f.publish(now: "2027-03-01T09:05:00Z")
+        #expect(run.status == 0, "\(run.stderr)")
+        let requests = receiver.requests
+        #expect(requests.count == 120)
+        #expect(Set(requests.map { $0.head.split(separator: " ")[1] }).count == 40)
+        #expect(Set(requests.map(\.connection)).count <= 32)
+        #expect(try f.deliveries().allSatisfy { $0.state == .published })
+    }
+
     @Test func twoStoresNeverClaimTheSameDelivery() async throws {
         // The claim itself, without the file lock: two connections claiming concurrently.
         let f = try PublishFixture(hooksYAML: "  - {id: box, type: outbox, dir: out}", channelHooks: ["box"])
