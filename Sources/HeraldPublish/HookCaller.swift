@@ -102,10 +102,12 @@ public final class HookCaller: Sendable {
     }
 
     /// Calls one hook for many deliveries at once, at most `concurrency` in flight; the outcomes in the calls' order.
-    /// Webhooks at `http://` addresses share kept connections; any other hook is called one by one.
-    public func callBatch(_ hook: ResolvedHook, _ calls: [HookCall], concurrency: Int) async -> [CallOutcome] {
+    /// Webhooks at `http://` addresses share kept connections, each request signed with `clock`'s time as it goes out;
+    /// any other hook is called one by one.
+    public func callBatch(_ hook: ResolvedHook, _ calls: [HookCall], concurrency: Int,
+                          clock: @escaping @Sendable () -> Date = { Date() }) async -> [CallOutcome] {
         if case .webhook(let url, let signer) = hook.target, let plain = plain.client(for: url) {
-            return await Self.onThread { [self] in plainBatch(plain, url, signer, hook, calls, concurrency: concurrency) }
+            return await Self.onThread { [self] in plainBatch(plain, url, signer, hook, calls, concurrency: concurrency, clock: clock) }
         }
         var out: [CallOutcome] = []
         for call in calls { out.append(await self.call(hook, call)) }
@@ -121,11 +123,12 @@ public final class HookCaller: Sendable {
     }
 
     func plainBatch(_ client: PlainHTTPClient, _ url: URL, _ signer: WebhookSigner, _ hook: ResolvedHook, _ calls: [HookCall],
-                    concurrency: Int) -> [CallOutcome] {
+                    concurrency: Int, clock: (@Sendable () -> Date)? = nil) -> [CallOutcome] {
         let target = WebhookTarget(url)
         let requests = calls.map { call -> WireRequest in
-            let ts = Int(call.timestamp.timeIntervalSince1970)
-            return target.request(call, timestamp: ts, signature: signer.signature(id: call.id, timestamp: ts, body: call.body))
+            var remake: (@Sendable () -> [UInt8])?
+            if let clock { remake = { target.request(call, at: clock(), signer: signer) } }
+            return WireRequest(bytes: target.request(call, at: call.timestamp, signer: signer), remake: remake)
         }
         let results = client.send(requests, timeout: hook.timeout, maxConnections: concurrency, resendOnStale: hook.idempotent)
         return zip(calls, results).map { call, result in
@@ -225,17 +228,29 @@ struct WebhookTarget {
         host = bare
         var authority = bare.contains(":") && !bare.hasPrefix("[") ? "[\(bare)]" : bare
         if let port = url.port, port != 80 { authority += ":\(port)" }
-        prefix = Array("POST \(path) HTTP/1.1\r\nHost: \(authority)\r\nContent-Type: application/json\r\nUser-Agent: \(HookCaller.userAgent)\r\n".utf8)
+        var head = "POST \(path) HTTP/1.1\r\nHost: \(authority)\r\nContent-Type: application/json\r\nUser-Agent: \(HookCaller.userAgent)\r\n"
+        // Credentials in the address (http://user:password@host/…) go as basic authentication, as a browser sends them.
+        if let user = url.user, !user.isEmpty {
+            func decoded(_ s: String) -> String { s.removingPercentEncoding ?? s }
+            head += "Authorization: Basic \(Data("\(decoded(user)):\(decoded(url.password ?? ""))".utf8).base64EncodedString())\r\n"
+        }
+        prefix = Array(head.utf8)
+    }
+
+    /// The request's bytes, signed for the given time.
+    func request(_ call: HookCall, at time: Date, signer: WebhookSigner) -> [UInt8] {
+        let ts = Int(time.timeIntervalSince1970)
+        return request(call, timestamp: ts, signature: signer.signature(id: call.id, timestamp: ts, body: call.body))
     }
 
     /// The request's bytes: the webhook headers of Standard Webhooks, `Idempotency-Key`, and the body.
-    func request(_ call: HookCall, timestamp: Int, signature: String) -> WireRequest {
+    func request(_ call: HookCall, timestamp: Int, signature: String) -> [UInt8] {
         var b = prefix
         b.reserveCapacity(prefix.count + 256 + call.body.count)
         b.append(contentsOf: "webhook-id: \(call.id)\r\nwebhook-timestamp: \(timestamp)\r\nwebhook-signature: \(signature)\r\n".utf8)
         b.append(contentsOf: "Idempotency-Key: \(call.id)\r\nContent-Length: \(call.body.count)\r\n\r\n".utf8)
         b.append(contentsOf: call.body)
-        return WireRequest(bytes: b)
+        return b
     }
 }
 

@@ -5,9 +5,18 @@ import Darwin
 #endif
 import Foundation
 
-/// A request as it goes on the wire: request line, headers and body, already serialized.
+/// A request as it goes on the wire: request line, headers and body. A request that waited in its batch longer than
+/// `freshFor` seconds is made again when it is put on a connection (a signed timestamp stays close to the time it is sent).
 struct WireRequest: Sendable {
-    var bytes: [UInt8]
+    let bytes: [UInt8]
+    let remake: (@Sendable () -> [UInt8])?
+
+    init(bytes: [UInt8], remake: (@Sendable () -> [UInt8])? = nil) {
+        self.bytes = bytes
+        self.remake = remake
+    }
+
+    static let freshFor: Double = 30
 }
 
 /// A receiver's answer.
@@ -172,6 +181,9 @@ private struct WireLoop {
     let resendOnStale: Bool
 
     var results: [Result<WireResponse, WireError>?]
+    /// Each request's bytes, taken (or made again) when it is first put on a connection.
+    var wire: [[UInt8]]
+    let started = monotonic()
     /// Requests not yet on a connection, last one next.
     var queue: [Int]
     var resent: Set<Int> = []
@@ -186,6 +198,7 @@ private struct WireLoop {
         self.client = client; self.requests = requests; self.timeout = timeout; self.connectTimeout = connectTimeout
         self.maxConnections = maxConnections; self.resendOnStale = resendOnStale
         results = Array(repeating: nil, count: requests.count)
+        wire = Array(repeating: [], count: requests.count)
         queue = Array((0..<requests.count).reversed())
     }
 
@@ -198,7 +211,7 @@ private struct WireLoop {
             fds.removeAll(keepingCapacity: true); polled.removeAll(keepingCapacity: true)
             var soonest = Double.infinity
             for (i, c) in connections.enumerated() where c.request != nil {
-                let writing = c.connecting || c.written < requests[c.request!].bytes.count
+                let writing = c.connecting || c.written < wire[c.request!].count
                 fds.append(pollfd(fd: c.fd, events: Int16(writing ? POLLOUT : POLLIN), revents: 0))
                 polled.append(i)
                 soonest = min(soonest, c.deadline)
@@ -248,6 +261,10 @@ private struct WireLoop {
             }
             guard let i = slot else { return }
             queue.removeLast()
+            if wire[next].isEmpty {
+                let r = requests[next]
+                wire[next] = r.remake != nil && monotonic() - started > WireRequest.freshFor ? r.remake!() : r.bytes
+            }
             connections[i].request = next
             connections[i].written = 0
             connections[i].received.removeAll(keepingCapacity: true)
@@ -315,7 +332,7 @@ private struct WireLoop {
             write(i)
             return
         }
-        if connections[i].written < requests[r].bytes.count {
+        if connections[i].written < wire[r].count {
             write(i)
         } else {
             read(i)
@@ -329,7 +346,7 @@ private struct WireLoop {
         if let c = open(from: connections[i].address + 1, lastError: code) {
             connections[i] = c
             connections[i].request = r
-            connections[i].deadline = monotonic() + min(timeout, connectTimeout)
+            connections[i].deadline = monotonic() + (c.connecting ? min(timeout, connectTimeout) : timeout)
             if !c.connecting { write(i) }
             return
         }
@@ -341,7 +358,7 @@ private struct WireLoop {
     mutating func write(_ i: Int) {
         let r = connections[i].request!
         let fd = connections[i].fd
-        let n = requests[r].bytes.withUnsafeBytes { raw -> Int in
+        let n = wire[r].withUnsafeBytes { raw -> Int in
             let from = connections[i].written
             #if os(Linux)
             return Glibc.send(fd, raw.baseAddress! + from, raw.count - from, Int32(MSG_NOSIGNAL))
@@ -479,6 +496,7 @@ enum ResponseParser {
             }
             if let lengthText = values("content-length").first {
                 guard let length = Int(lengthText), length >= 0 else { return .invalid("the Content-Length '\(lengthText)' is not a number") }
+                guard length <= PlainHTTPClient.responseLimit else { return .invalid("the answer is larger than 16 MB") }
                 guard b.count >= bodyStart + length else { return .incomplete }
                 response.body = Array(b[bodyStart..<bodyStart + min(length, PlainHTTPClient.bodyLimit)])
                 return .complete(response, used: bodyStart + length)
@@ -500,6 +518,7 @@ enum ResponseParser {
                 $0.trimmingCharacters(in: .whitespaces)
             } ?? ""
             guard let size = Int(sizeText, radix: 16), size >= 0 else { return .invalid("a chunk size '\(sizeText.prefix(20))' that is not hexadecimal") }
+            guard size <= PlainHTTPClient.responseLimit else { return .invalid("the answer is larger than 16 MB") }
             p = lineEnd + 2
             if size == 0 {
                 // Trailers, then an empty line.

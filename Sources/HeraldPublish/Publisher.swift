@@ -107,20 +107,39 @@ public struct Publisher: Sendable {
             report.counts.published += c.published; report.counts.retrying += c.retrying; report.counts.failed += c.failed
             report.counts.unknown += c.unknown; report.counts.expired += c.expired
         }
+        // Hooks a receiver disabled (HTTP 410) during this pass: the batch claimed meanwhile holds theirs back.
+        var disabled = Set<String>()
         while true {
             report.counts.expired += next.expired
             let claimed = next.claimed
             guard !claimed.isEmpty else { break }
             report.counts.claimed += claimed.count
             Failpoint.afterClaim.hit(environment)
-            async let sending = deliver(claimed, now: now)
-            let done = try store.finishAndClaim(sent, owner: settings.owner, notify: notifying, limit: shouldStop() ? 0 : settings.batchSize,
+            let held = claimed.filter { disabled.contains($0.delivery.hook) }
+            let toSend = held.isEmpty ? claimed : claimed.filter { !disabled.contains($0.delivery.hook) }
+            async let sending = deliver(toSend, now: now)
+            let done: (counts: RunCounts, claimed: [ClaimedDelivery], expired: Int)
+            do {
+                done = try store.finishAndClaim(sent, owner: settings.owner, notify: notifying, limit: shouldStop() ? 0 : settings.batchSize,
                                                 now: now, lease: lease, holdPromotional: settings.holdPromotional)
+            } catch {
+                // Keep what is known: this batch is being sent; record both batches' results if the database lets us.
+                let batch = await sending
+                _ = try? store.finish(sent + batch.results, owner: settings.owner, notify: notifying)
+                throw error
+            }
             count(done.counts)
             let batch = await sending
             report.unreachable.formUnion(batch.unreachable)
             Failpoint.afterSend.hit(environment)
-            sent = batch.results
+            for r in batch.results {
+                if case .failed(_, _, _, _, true) = r.result { disabled.insert(r.delivery.hook) }
+            }
+            let at = now()
+            sent = batch.results + held.map { item in
+                (item.delivery, .retry(notBefore: at, error: "not sent: the receiver disabled the hook (HTTP 410) while this delivery waited; "
+                                       + "it goes out after `herald hooks enable \(item.delivery.hook)`", httpStatus: nil, exitCode: nil, excerpt: nil), at)
+            }
             next = (done.claimed, done.expired)
         }
         if !sent.isEmpty { count(try store.finish(sent, owner: settings.owner, notify: notifying)) }
@@ -143,30 +162,40 @@ public struct Publisher: Sendable {
                 single.append(item)
             }
         }
-        // The batched hooks share the connection budget: with many hooks each gets fewer connections, and at most
-        // `concurrency` of them send at once.
+        // The batched hooks share the connection budget in proportion to their deliveries (so each needs about as many
+        // rounds of calls as the batch would on `concurrency` connections, which the lease is sized for); a hook starts
+        // when its connections fit in what the others leave.
         let batches = byHook.sorted { $0.key < $1.key }.compactMap { id, items in hooks[id].map { (hook: $0, items: items) } }
-        let connections = max(1, settings.concurrency / max(1, batches.count))
-        await withTaskGroup(of: (batched: Bool, done: [Finished]).self) { group in
-            var nextBatch = 0
-            func startBatch() {
-                guard nextBatch < batches.count else { return }
-                let (hook, items) = batches[nextBatch]
-                nextBatch += 1
-                group.addTask { (true, await self.deliverBatch(hook, items, connections: connections, now: now)) }
+        let batchedItems = max(1, batches.reduce(0) { $0 + $1.items.count })
+        let share = batches.map { max(1, settings.concurrency * $0.items.count / batchedItems) }
+        await withTaskGroup(of: (connections: Int, done: [Finished]).self) { group in
+            var nextBatch = 0, inUse = 0
+            func startBatches() {
+                while nextBatch < batches.count, inUse == 0 || inUse + share[nextBatch] <= settings.concurrency {
+                    let (hook, items) = batches[nextBatch]
+                    let connections = share[nextBatch]
+                    nextBatch += 1
+                    inUse += connections
+                    group.addTask { (connections, await self.deliverBatch(hook, items, connections: connections, now: now)) }
+                }
             }
-            for _ in 0..<min(settings.concurrency, batches.count) { startBatch() }
+            startBatches()
             var next = 0
             func start() {
                 guard next < single.count else { return }
                 let item = single[next]
                 next += 1
-                group.addTask { (false, [await self.deliverOne(item, now: now)]) }
+                group.addTask { (0, [await self.deliverOne(item, now: now)]) }
             }
             for _ in 0..<min(settings.concurrency, single.count) { start() }
-            for await (batched, done) in group {
+            for await (connections, done) in group {
                 results.append(contentsOf: done)
-                if batched { startBatch() } else { start() }
+                if connections > 0 {
+                    inUse -= connections
+                    startBatches()
+                } else {
+                    start()
+                }
             }
         }
         return (results.map { (delivery: $0.delivery, result: $0.result, endedAt: $0.endedAt) },
@@ -190,10 +219,10 @@ public struct Publisher: Sendable {
 
     /// Sends a batch to a hook that drops repeats (only those are batched: a hook that cannot has each call recorded
     /// just before it is made, so a crash leaves as few deliveries `unknown` as possible).
-    func deliverBatch(_ hook: ResolvedHook, _ items: [ClaimedDelivery], connections: Int, now: @Sendable () -> Date) async -> [Finished] {
+    func deliverBatch(_ hook: ResolvedHook, _ items: [ClaimedDelivery], connections: Int, now: @escaping @Sendable () -> Date) async -> [Finished] {
         let started = now()
         let calls = items.map { hookCall($0, at: started) }
-        let outcomes = await caller.callBatch(hook, calls, concurrency: connections)
+        let outcomes = await caller.callBatch(hook, calls, concurrency: connections, clock: now)
         let ended = now()
         return zip(items, outcomes).map { finished($0.delivery, $1, ended: ended) }
     }
@@ -205,7 +234,13 @@ public struct Publisher: Sendable {
                                                          excerpt: nil, disableHook: false), endedAt: now(), unreachable: false)
         }
         if !hook.idempotent {
-            do { try store.markCalling([(d.id, d.attempts)], owner: settings.owner, at: now()) } catch {
+            do {
+                // Only while this publisher still holds the delivery: once its lease ran out another one may call.
+                guard try store.markCalling([(d.id, d.attempts)], owner: settings.owner, at: now()).contains(d.id) else {
+                    return Finished(delivery: d, result: .retry(notBefore: now(), error: "not called: this publisher's lease ran out first",
+                                                                httpStatus: nil, exitCode: nil, excerpt: nil), endedAt: now(), unreachable: false)
+                }
+            } catch {
                 return Finished(delivery: d, result: .retry(notBefore: now(), error: "could not record the call: \(error)", httpStatus: nil,
                                                             exitCode: nil, excerpt: nil), endedAt: now(), unreachable: false)
             }

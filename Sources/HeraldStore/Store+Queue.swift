@@ -327,13 +327,20 @@ extension Store {
     }
 
     /// Marks that a hook which cannot drop repeats is about to be called for these deliveries (each with its attempt
-    /// number), in one transaction, so a crash after this is `unknown`.
-    public func markCalling(_ deliveries: [(id: String, attempt: Int)], owner: String, at now: Date) throws(StoreError) {
+    /// number), in one transaction, so a crash after this is `unknown`. Only deliveries this owner still holds at that
+    /// attempt, with the lease not run out, are marked; returns their ids (the others must not be called).
+    public func markCalling(_ deliveries: [(id: String, attempt: Int)], owner: String, at now: Date) throws(StoreError) -> Set<String> {
         try write { db in
+            var marked = Set<String>()
             for (id, attempt) in deliveries {
-                try db.executeCached(sql: "UPDATE attempt SET called_at = ? WHERE delivery_id = ? AND number = ? AND lease_owner = ?",
-                                     arguments: [Store.secs(now), id, attempt, owner])
+                try db.executeCached(sql: """
+                    UPDATE attempt SET called_at = ?1 WHERE delivery_id = ?2 AND number = ?3 AND lease_owner = ?4
+                    AND EXISTS (SELECT 1 FROM delivery WHERE id = ?2 AND state = 'publishing' AND lease_owner = ?4 AND attempts = ?3
+                                AND lease_expires_at > ?1)
+                    """, arguments: [Store.secs(now), id, attempt, owner])
+                if db.changesCount > 0 { marked.insert(id) }
             }
+            return marked
         }
     }
 

@@ -199,6 +199,15 @@ private let ok = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-L
         #expect(r.body.isEmpty)
     }
 
+    /// Sizes no answer can have are refused before any arithmetic on them.
+    @Test func absurdSizesAreRefused() {
+        for text in ["HTTP/1.1 200 OK\r\nContent-Length: 9223372036854775807\r\n\r\n{}",
+                     "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7fffffffffffffff\r\n{}\r\n0\r\n\r\n",
+                     "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\n{}"] {
+            guard case .invalid = parse(text) else { Issue.record("\(text.prefix(60)) should be refused"); continue }
+        }
+    }
+
     @Test func aLargeBodyIsReadButOnlyItsStartKept() throws {
         let big = String(repeating: "x", count: PlainHTTPClient.bodyLimit + 10)
         let text = "HTTP/1.1 200 OK\r\nContent-Length: \(big.utf8.count)\r\n\r\n\(big)"

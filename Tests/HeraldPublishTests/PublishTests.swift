@@ -159,6 +159,18 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         return (f, store, claimed)
     }
 
+    /// A call to a hook that cannot drop repeats is recorded only while this publisher holds the delivery.
+    @Test func aCallIsRecordedOnlyUnderALiveLease() throws {
+        let (_, store, claimed) = try claimedFixture(posts: 1)
+        let d = claimed[0].delivery
+        let soon = t0.addingTimeInterval(3630), late = t0.addingTimeInterval(3700)  // claimed at 3600 with a 60 s lease
+        #expect(try store.markCalling([(d.id, d.attempts)], owner: "someone-else", at: soon).isEmpty)
+        #expect(try store.markCalling([(d.id, d.attempts + 1)], owner: "me", at: soon).isEmpty)
+        #expect(try store.markCalling([(d.id, d.attempts)], owner: "me", at: late).isEmpty)
+        #expect(try store.attempts(delivery: d.id).last?.endedAt == nil)
+        #expect(try store.markCalling([(d.id, d.attempts)], owner: "me", at: soon) == [d.id])
+    }
+
     @Test func aClaimComesOldestFirstWithItsPosts() throws {
         let (_, _, claimed) = try claimedFixture(posts: 9)
         #expect(claimed.count == 9)
@@ -293,6 +305,43 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         let status = try herald(["status", "--now", "2027-03-01T09:02:00Z"], directory: f.dir.path)
         #expect(status.stdout.contains("hook api is disabled"))
         #expect(try herald(["hooks", "enable", "api"], directory: f.dir.path).status == 0)
+    }
+
+    /// A batch claimed while the one before was sent holds back the deliveries of a hook that batch got 410 from: they
+    /// wait (retrying) until the hook is enabled, they are not sent into the 410.
+    @Test func aHookDisabledMidPassHoldsTheBatchClaimedMeanwhile() throws {
+        let f = try PublishFixture(hooksYAML: "", channelHooks: ["api"])
+        let r = try Receiver(f.dir, script: [["status": 410], ["status": 200]])
+        f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")! + webhookYAML("api", r.url) + "\n")
+        try f.approvedPosts(at: (0..<6).map { t0.addingTimeInterval(Double($0)) })
+        let run = try f.publish(now: "2027-03-01T09:01:00Z", env: ["HERALD_BATCH_SIZE": "2"])
+        #expect(run.status == 75, "\(run.stderr)")
+        #expect(r.requests.count == 2)
+        let states = try f.deliveries().map(\.state)
+        #expect(states.filter { $0 == .failed }.count == 1 && states.filter { $0 == .published }.count == 1)
+        let held = try f.deliveries().filter { $0.state == .retrying }
+        #expect(held.count == 2)
+        #expect(held.allSatisfy { $0.lastError?.contains("herald hooks enable api") == true })
+        #expect(states.filter { $0 == .scheduled }.count == 2)
+        // Enabled again, everything left goes out.
+        #expect(try herald(["hooks", "enable", "api"], directory: f.dir.path).status == 0)
+        #expect(try f.publish(now: "2027-03-01T09:10:00Z").status == 0)
+        #expect(r.requests.count == 6)
+        #expect(try f.deliveries().filter { $0.state == .published }.count == 5)
+    }
+
+    /// Credentials in a webhook's address go as basic authentication.
+    @Test func credentialsInTheAddressAreSentAsBasicAuthentication() throws {
+        let dir = TemporaryDirectory()
+        let receiver = try RawReceiver(dir, [["raw": "HTTP/1.1 204 No Content\r\n\r\n"]])
+        let f = try PublishFixture(hooksYAML: webhookYAML("api", "http://herald:p%40ss@127.0.0.1:\(receiver.port)/in?x=1"), channelHooks: ["api"])
+        try f.approvedPosts(at: [t0])
+        #expect(try f.publish(now: "2027-03-01T09:01:00Z").status == 0)
+        let head = try #require(receiver.requests.first?.head)
+        #expect(head.hasPrefix("POST /in?x=1 HTTP/1.1\r\n"))
+        #expect(head.contains("\r\nHost: 127.0.0.1:\(receiver.port)\r\n"))
+        #expect(head.contains("\r\nAuthorization: Basic \(Data("herald:p@ss".utf8).base64EncodedString())\r\n"))
+        #expect(head.contains("\r\nwebhook-timestamp: \(Int(Date(iso: "2027-03-01T09:01:00Z")!.timeIntervalSince1970))"))
     }
 
     @Test func tooManyRequestsWaitsAtLeastRetryAfter() throws {
