@@ -78,11 +78,12 @@ final class PlainHTTPClient: @unchecked Sendable {
     }
 
     /// Sends every request and waits for every answer (or error), in the requests' order. Blocks the calling thread.
+    /// A request put on a connection more than `freshFor` seconds after the call is made again (`WireRequest.remake`).
     func send(_ requests: [WireRequest], timeout: TimeInterval, connectTimeout: TimeInterval = 10, maxConnections: Int,
-              resendOnStale: Bool) -> [Result<WireResponse, WireError>] {
+              resendOnStale: Bool, freshFor: TimeInterval = WireRequest.freshFor) -> [Result<WireResponse, WireError>] {
         guard !requests.isEmpty else { return [] }
         var loop = WireLoop(client: self, requests: requests, timeout: timeout, connectTimeout: connectTimeout,
-                            maxConnections: max(1, maxConnections), resendOnStale: resendOnStale)
+                            maxConnections: max(1, maxConnections), resendOnStale: resendOnStale, freshFor: freshFor)
         return loop.run()
     }
 
@@ -178,6 +179,7 @@ private struct WireLoop {
     let timeout: Double
     let connectTimeout: Double
     let maxConnections: Int
+    let freshFor: Double
     let resendOnStale: Bool
 
     var results: [Result<WireResponse, WireError>?]
@@ -194,9 +196,9 @@ private struct WireLoop {
     var scratch = [UInt8](repeating: 0, count: 65_536)
 
     init(client: PlainHTTPClient, requests: [WireRequest], timeout: Double, connectTimeout: Double, maxConnections: Int,
-         resendOnStale: Bool) {
+         resendOnStale: Bool, freshFor: Double) {
         self.client = client; self.requests = requests; self.timeout = timeout; self.connectTimeout = connectTimeout
-        self.maxConnections = maxConnections; self.resendOnStale = resendOnStale
+        self.maxConnections = maxConnections; self.resendOnStale = resendOnStale; self.freshFor = freshFor
         results = Array(repeating: nil, count: requests.count)
         wire = Array(repeating: [], count: requests.count)
         queue = Array((0..<requests.count).reversed())
@@ -263,7 +265,7 @@ private struct WireLoop {
             queue.removeLast()
             if wire[next].isEmpty {
                 let r = requests[next]
-                wire[next] = r.remake != nil && monotonic() - started > WireRequest.freshFor ? r.remake!() : r.bytes
+                wire[next] = r.remake != nil && monotonic() - started > freshFor ? r.remake!() : r.bytes
             }
             connections[i].request = next
             connections[i].written = 0

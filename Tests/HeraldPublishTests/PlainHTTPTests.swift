@@ -139,6 +139,21 @@ private let ok = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-L
         #expect(throws: WireError.malformed("a chunk size 'zz' that is not hexadecimal")) { try one().get() }
     }
 
+    /// A request that waited past its freshness goes out made again (signed anew); a fresh one as it was made.
+    @Test func aRequestThatWaitedTooLongIsMadeAgain() throws {
+        let dir = TemporaryDirectory()
+        let receiver = try RawReceiver(dir, [["raw": ok]])
+        let client = PlainHTTPClient(host: "127.0.0.1", port: receiver.port)
+        func request(_ tag: String) -> WireRequest {
+            let old = Array("POST /old HTTP/1.1\r\nContent-Length: \(tag.utf8.count)\r\n\r\n\(tag)".utf8)
+            let new = Array("POST /new HTTP/1.1\r\nContent-Length: \(tag.utf8.count)\r\n\r\n\(tag)".utf8)
+            return WireRequest(bytes: old, remake: { new })
+        }
+        _ = client.send([request("a")], timeout: 10, maxConnections: 1, resendOnStale: true)
+        _ = client.send([request("b")], timeout: 10, maxConnections: 1, resendOnStale: true, freshFor: 0)
+        #expect(receiver.requests.map { String($0.head.prefix(9)) } == ["POST /old", "POST /new"])
+    }
+
     @Test func aReceiverThatNeverAnswersTimesOut() throws {
         let dir = TemporaryDirectory()
         let receiver = try RawReceiver(dir, [["hang": true]])
