@@ -97,7 +97,7 @@ public final class HookCaller: Sendable {
 
     /// Whether calls to this hook go out as batches over kept connections (`callBatch`): webhooks at `http://` addresses.
     public func sendsInBatches(_ hook: ResolvedHook) -> Bool {
-        if case .webhook(let url, _) = hook.target { return plain.client(for: url) != nil }
+        if case .webhook(let url, _) = hook.target { return PlainHTTPClients.serves(url) }
         return false
     }
 
@@ -196,9 +196,12 @@ final class PlainHTTPClients: @unchecked Sendable {
     private let lock = NSLock()
     private var clients: [String: PlainHTTPClient] = [:]
 
+    /// Whether an address is one these clients take: `http://` with a host.
+    static func serves(_ url: URL) -> Bool { url.scheme?.lowercased() == "http" && !(url.host ?? "").isEmpty }
+
     /// The client for an `http://` address; nil for any other scheme.
     func client(for url: URL) -> PlainHTTPClient? {
-        guard url.scheme?.lowercased() == "http", let host = url.host, !host.isEmpty else { return nil }
+        guard Self.serves(url), let host = url.host else { return nil }
         let port = url.port ?? 80
         let key = "\(host.lowercased()):\(port)"
         lock.lock(); defer { lock.unlock() }

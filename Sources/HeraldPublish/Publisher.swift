@@ -155,8 +155,10 @@ public struct Publisher: Sendable {
         var results: [Finished] = []
         var byHook: [String: [ClaimedDelivery]] = [:]
         var single: [ClaimedDelivery] = []
+        // Which hooks take batches, worked out once per hook rather than per delivery.
+        let batchable = Set(hooks.values.filter { $0.idempotent && caller.sendsInBatches($0) }.map(\.id))
         for item in batch {
-            if let hook = hooks[item.delivery.hook], hook.idempotent, caller.sendsInBatches(hook) {
+            if let hook = hooks[item.delivery.hook], batchable.contains(hook.id) {
                 byHook[hook.id, default: []].append(item)
             } else {
                 single.append(item)
