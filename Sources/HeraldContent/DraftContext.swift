@@ -32,6 +32,19 @@ public struct DraftContext: Sendable {
     /// The post's link with UTM tags, or nil when neither the post, its campaign nor the brand has one.
     public func link(for post: Post) -> String? { link(for: post, campaign: campaign(of: post)) }
 
+    /// `link(for:)` remembering each result: a publish pass asks for thousands of posts' links, which come from a few
+    /// (link, campaign, network) combinations.
+    public func rememberingLinks() -> @Sendable (Post) -> String? {
+        let memo = LinkMemo()
+        return { post in
+            let key = LinkMemo.Key(link: post.link, campaign: post.campaign, network: post.network, kind: post.kind)
+            if let known = memo.lookup(key) { return known }
+            let link = self.link(for: post)
+            memo.store(key, link)
+            return link
+        }
+    }
+
     func link(for post: Post, campaign: Campaign?) -> String? {
         guard let base = post.link ?? campaign?.link ?? strategy.brand.link else { return nil }
         return UTM.tag(base, source: post.network.rawValue, campaign: post.campaign ?? post.kind.rawValue)
@@ -74,5 +87,23 @@ public struct DraftContext: Sendable {
     public static func templateName(for post: Post) -> String {
         if let step = post.step, post.kind.isPromotional { return "\(post.kind.rawValue)-\(step.rawValue)" }
         return post.kind.rawValue
+    }
+}
+
+/// The links `DraftContext.rememberingLinks` worked out, by everything a link depends on.
+final class LinkMemo: @unchecked Sendable {
+    struct Key: Hashable {
+        var link: String?, campaign: String?
+        var network: Network
+        var kind: ContentKind
+    }
+
+    private let lock = NSLock()
+    private var links: [Key: String?] = [:]
+
+    func lookup(_ key: Key) -> String?? { lock.withLock { links[key] } }
+
+    func store(_ key: Key, _ link: String?) {
+        lock.withLock { if links.count < 10_000 { links[key] = link } }
     }
 }

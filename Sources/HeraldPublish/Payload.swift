@@ -56,7 +56,7 @@ public enum Payload {
             if let s { JSONBytes.string(s, into: &o) } else { o.append(contentsOf: "null".utf8) }
         }
         o.append(contentsOf: "{\"post\":{".utf8)
-        key("attempt", first: true); o.append(contentsOf: String(delivery.attempts).utf8)
+        key("attempt", first: true); JSONText.appendInt(Int64(delivery.attempts), to: &o)
         key("body"); text(p.body ?? "")
         key("campaign"); text(p.campaign)
         key("channel"); text(p.channel)
@@ -96,7 +96,7 @@ enum JSONBytes {
         case let b as Bool:
             out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
         case let i as Int:
-            out.append(contentsOf: String(i).utf8)
+            JSONText.appendInt(Int64(i), to: &out)
         case is NSNull:
             out.append(contentsOf: "null".utf8)
         case let list as [String]:
@@ -133,25 +133,6 @@ enum JSONBytes {
         return true
     }
 
-    static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-
-    /// A JSON string as Foundation writes it: quote, backslash and control characters escaped, the rest as UTF-8.
-    static func string(_ s: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x08: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x0C: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20:
-                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 0xF)]])
-            default: out.append(b)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
-    }
+    /// A JSON string as Foundation writes it (`JSONText`).
+    static func string(_ s: String, into out: inout [UInt8]) { JSONText.appendString(s, to: &out) }
 }

@@ -3,22 +3,24 @@ import Foundation
 
 /// Signs webhook requests per the Standard Webhooks specification: `webhook-signature: v1,<base64 HMAC-SHA256 of
 /// "id.timestamp.body">`, with the key decoded from a `whsec_<base64>` secret.
-public struct WebhookSigner: Sendable {
-    let keyBytes: Data
-    var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+public struct WebhookSigner: @unchecked Sendable {
+    /// The HMAC with the key already mixed in, copied for each signature (copy on write: this one is never changed, so
+    /// signers on several threads each work on their own copy). `SymmetricKey` is not `Sendable`, hence `@unchecked`.
+    let keyed: HMAC<SHA256>
 
     /// Accepts `whsec_` followed by the base64 of 24 to 64 bytes.
     public init?(secret: String) {
         guard secret.hasPrefix("whsec_"), let bytes = Data(base64Encoded: String(secret.dropFirst(6))),
               (24...64).contains(bytes.count) else { return nil }
-        keyBytes = bytes
+        keyed = HMAC<SHA256>(key: SymmetricKey(data: bytes))
     }
 
     public func signature(id: String, timestamp: Int, body: Data) -> String {
-        var content = Data("\(id).\(timestamp).".utf8)
-        content.append(body)
-        let mac = HMAC<SHA256>.authenticationCode(for: content, using: key)
-        return "v1," + Data(mac).base64EncodedString()
+        // Signed in two parts, so the body is not copied.
+        var mac = keyed
+        mac.update(data: Array("\(id).\(timestamp).".utf8))
+        mac.update(data: body)
+        return "v1," + Data(mac.finalize()).base64EncodedString()
     }
 
     /// Checks a `webhook-signature` header (which may list several space-separated signatures).

@@ -70,6 +70,20 @@ enum PublishSQL {
         """
     /// Approved posts whose time has come.
     static let duePosts = "SELECT id, channel, revision, scheduled_at FROM post WHERE status = 'approved' AND scheduled_at <= ?"
+    /// Makes the deliveries in the JSON rows `[id, post, hook, revision, state, due_at, expires_at, max_attempts]` at ?2,
+    /// leaving any that exist; returns the ones made.
+    static let enqueue = """
+        INSERT INTO delivery (id, post_id, hook, revision, state, due_at, expires_at, next_attempt_at, max_attempts, last_error,
+                              created_at, updated_at)
+        SELECT r.id, r.post, r.hook, r.revision, r.state, r.due, r.expires, r.due, r.max,
+               CASE WHEN r.state = 'expired' THEN 'too late: more than the channel''s max_lateness after its time' END, ?2, ?2
+        FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS post, json_extract(value, '$[2]') AS hook,
+                     json_extract(value, '$[3]') AS revision, json_extract(value, '$[4]') AS state, json_extract(value, '$[5]') AS due,
+                     json_extract(value, '$[6]') AS expires, json_extract(value, '$[7]') AS max FROM json_each(?1)) AS r
+        WHERE true
+        ON CONFLICT DO NOTHING
+        RETURNING id, post_id, hook, state
+        """
     /// Leases that ran out (their publisher died).
     static let expiredLeases = """
         SELECT d.id, d.hook, d.post_id, d.revision, d.attempts, a.called_at FROM delivery d
@@ -206,36 +220,36 @@ extension Store {
             let nowS = Store.secs(now)
             // Void deliveries whose post is no longer approved at that revision.
             try db.executeCached(sql: PublishSQL.voidChanged, arguments: [nowS])
-            let due = try Row.fetchAll(db, sql: PublishSQL.duePosts, arguments: [nowS])
-            var settle: [(post: String, revision: Int, at: Int64)] = []
-            for row in due {
+            // The deliveries to make, one per (due post, hook), inserted by one statement; those already queued are kept.
+            var rows: [[SQLJSON.Value]] = []
+            var posts: [(post: String, revision: Int)] = []
+            let cursor = try Row.fetchCursor(db.cachedStatement(sql: PublishSQL.duePosts), arguments: [nowS])
+            while let row = try cursor.next() {
                 let postID: String = row[0], channel: String = row[1], revision: Int = row[2]
                 let scheduled: Int64 = row[3]
-                var queued = false
+                posts.append((postID, revision))
                 for h in hooks[channel] ?? [] {
-                    let id = Delivery.makeID(post: postID, hook: h.hook, revision: revision)
                     let expires = scheduled + Int64(h.maxLateness)
-                    let state: DeliveryState = nowS > expires ? .expired : .scheduled
-                    try db.executeCached(sql: """
-                        INSERT INTO delivery (id, post_id, hook, revision, state, due_at, expires_at, next_attempt_at, max_attempts,
-                                              last_error, created_at, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                        """, arguments: [id, postID, h.hook, revision, state.rawValue, scheduled, expires, scheduled, h.maxAttempts,
-                                         state == .expired ? "too late: more than the channel's max_lateness after its time" : nil,
-                                         nowS, nowS])
-                    if db.changesCount > 0 {
-                        if state == .expired {
-                            counts.expired += 1
-                            if notify { try Store.notify(db, "post.expired", post: postID, delivery: id, hook: h.hook, detail: nil, at: nowS) }
-                        } else {
-                            counts.enqueued += 1
-                            queued = true
-                        }
+                    rows.append([.text(Delivery.makeID(post: postID, hook: h.hook, revision: revision)), .text(postID), .text(h.hook),
+                                 .int(Int64(revision)), .text(nowS > expires ? "expired" : "scheduled"), .int(scheduled), .int(expires),
+                                 .int(Int64(h.maxAttempts))])
+                }
+            }
+            var queued = Set<String>()
+            if !rows.isEmpty {
+                for row in try Row.fetchAll(db.cachedStatement(sql: PublishSQL.enqueue), arguments: [SQLJSON.rows(rows), nowS]) {
+                    let id: String = row[0], post: String = row[1], hook: String = row[2], state: String = row[3]
+                    if state == DeliveryState.expired.rawValue {
+                        counts.expired += 1
+                        if notify { try Store.notify(db, "post.expired", post: post, delivery: id, hook: hook, detail: nil, at: nowS) }
+                    } else {
+                        counts.enqueued += 1
+                        queued.insert(post)
                     }
                 }
-                // A post that just got a delivery to make is pending: nothing to settle.
-                if !queued { settle.append((postID, revision, nowS)) }
             }
+            // A post that just got a delivery to make is pending: nothing to settle.
+            let settle = posts.filter { !queued.contains($0.post) }.map { ($0.post, $0.revision, nowS) }
             try Store.settlePosts(db, settle)
             return counts
         }
@@ -709,7 +723,7 @@ enum SQLJSON {
                 if k > 0 { out.append(UInt8(ascii: ",")) }
                 switch v {
                 case .text(let t?): string(t, into: &out)
-                case .int(let n?): out.append(contentsOf: String(n).utf8)
+                case .int(let n?): JSONText.appendInt(n, to: &out)
                 case .text(nil), .int(nil): out.append(contentsOf: "null".utf8)
                 }
             }
@@ -719,20 +733,5 @@ enum SQLJSON {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-
-    static func string(_ s: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                out.append(UInt8(ascii: "\\")); out.append(b)
-            case 0..<0x20:
-                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 15)]])
-            default:
-                out.append(b)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
-    }
+    static func string(_ s: String, into out: inout [UInt8]) { JSONText.appendString(s, to: &out) }
 }

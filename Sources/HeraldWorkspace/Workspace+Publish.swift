@@ -17,10 +17,8 @@ extension Workspace {
     public func publisher(environment: [String: String], settings: PublisherSettings = PublisherSettings(),
                           caller: HookCaller) throws -> Publisher {
         let hooks = try resolvedHooks(environment: environment)
-        let context = DraftContext(strategy: strategy)
-        return Publisher(store: store, strategy: strategy, hooks: hooks, caller: caller, settings: settings, environment: environment) { post in
-            context.link(for: post)
-        }
+        let link = DraftContext(strategy: strategy).rememberingLinks()
+        return Publisher(store: store, strategy: strategy, hooks: hooks, caller: caller, settings: settings, environment: environment, link: link)
     }
 
     /// Each channel's hooks with their attempts and lateness, for a queue refresh without secrets.

@@ -87,6 +87,28 @@ let crisisValues: [String: TemplateValue] = ["crisis": .group([
         #expect(LocaleFormat.percent(15, locale: "de") == "15\u{00A0}%")
     }
 
+    /// A publish pass asks for thousands of links; the remembering form gives each post what `link(for:)` gives it.
+    @Test func rememberedLinksAreTheLinksOfEachPost() {
+        let s = strategy(network: .facebook, locale: "en")
+        let context = DraftContext(strategy: s)
+        let link = context.rememberingLinks()
+        var posts: [Post] = []
+        for network in [Network.facebook, .linkedin, .x] {
+            for campaign in [nil, "spring-blend", "latte-art", "not-in-the-strategy"] {
+                for own in [nil, "https://a.example/own?ref=1", "https://a.example/other#x"] {
+                    var p = Post(id: "p", channel: "c", network: network, kind: campaign == nil ? .informational : .discount,
+                                 step: campaign == nil ? nil : .launch, campaign: campaign, goal: "sales", owner: nil,
+                                 scheduledAt: Date(iso: "2027-03-08T08:00:00Z")!)
+                    p.link = own
+                    posts.append(p)
+                }
+            }
+        }
+        // Twice over: the second time every link comes from memory.
+        for p in posts + posts { #expect(link(p) == context.link(for: p), "\(p.network) \(p.campaign ?? "-") \(p.link ?? "-")") }
+        #expect(Set(posts.map { link($0) }).count > 10)
+    }
+
     @Test func campaignValuesAreLocalised() throws {
         let s = strategy(network: .facebook, locale: "pl")
         let post = Post(id: "p", channel: "c", network: .facebook, kind: .discount, step: .launch, campaign: "spring-blend",

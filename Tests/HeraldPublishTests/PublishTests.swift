@@ -148,6 +148,41 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
 
 /// The queue's batch statements: a whole batch claimed, finished and settled per statement.
 @Suite struct BatchQueueTests {
+    /// Queueing is one statement for every due post and hook: each (post, hook) gets one delivery, a late one is made
+    /// expired (with its notification), a second refresh adds nothing, and a post whose every delivery expired is settled.
+    @Test func refreshingTheQueueMakesEachDeliveryOnce() throws {
+        let f = try PublishFixture(hooksYAML: "  - {id: box, type: outbox, dir: out}", channelHooks: ["box"])
+        _ = try f.approvedPosts(at: [t0, t0.addingTimeInterval(3 * 3600), t0.addingTimeInterval(4 * 3600)])
+        let hooks = ["fb": [DueHook(hook: "box", maxAttempts: 3, maxLateness: 2 * 3600), DueHook(hook: "other", maxAttempts: 5, maxLateness: 9 * 3600)]]
+        let store = try f.store()
+        let now = t0.addingTimeInterval(4 * 3600)
+        let first = try store.refreshQueue(now: now, hooks: hooks, notify: true)
+        #expect(first.enqueued == 5)
+        #expect(first.expired == 1)
+        let all = try store.deliveries()
+        #expect(all.count == 6)
+        #expect(Set(all.map { "\($0.post)/\($0.hook)" }).count == 6)
+        let late = try #require(all.first { $0.state == .expired })
+        #expect(late.post == "p-0" && late.hook == "box")
+        #expect(late.lastError?.contains("max_lateness") == true)
+        #expect(all.filter { $0.hook == "other" }.allSatisfy { $0.maxAttempts == 5 && $0.state == .scheduled })
+        #expect(all.first { $0.post == "p-1" && $0.hook == "box" }?.id == Delivery.makeID(post: "p-1", hook: "box", revision: 1))
+        let notes = try store.pendingNotifications(limit: 10, maxAttempts: 5)
+        #expect(notes.map(\.event) == ["post.expired"])
+        #expect(notes.first?.delivery == late.id)
+        // p-0 still has a delivery to make to the other hook: not settled.
+        #expect(try store.post("p-0").status == .approved)
+        let again = try store.refreshQueue(now: now, hooks: hooks, notify: true)
+        #expect(again.enqueued == 0 && again.expired == 0)
+        #expect(try store.deliveries().count == 6)
+        #expect(try store.pendingNotifications(limit: 10, maxAttempts: 5).count == 1)
+        // A post whose only delivery is too late when queued is expired at once.
+        let only = ["fb": [DueHook(hook: "box", maxAttempts: 3, maxLateness: 60)]]
+        _ = try f.approvedPosts(at: [t0.addingTimeInterval(5 * 3600)], prefix: "q")
+        #expect(try store.refreshQueue(now: t0.addingTimeInterval(6 * 3600), hooks: only, notify: false).expired == 1)
+        #expect(try store.post("q-0").status == .expired)
+    }
+
     func claimedFixture(posts: Int) throws -> (PublishFixture, Store, [ClaimedDelivery]) {
         let f = try PublishFixture(hooksYAML: "  - {id: box, type: outbox, dir: out}", channelHooks: ["box"])
         // Out of time order on purpose: the claim must hand them back oldest first.
