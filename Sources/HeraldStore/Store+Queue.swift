@@ -61,6 +61,8 @@ public struct PendingNotification: Sendable {
 
 /// The queries every publish pass runs, even when nothing is due. On a database of millions of posts each must be an
 /// index search that reads only what is due (`Store.publishQueryPlans` shows how SQLite runs them; a test checks it).
+/// Batch statements read their JSON rows with `->>`: in SQLite 3.40 that is half the cost of `json_extract`, which for
+/// rows of eight fields cost more than writing the rows.
 enum PublishSQL {
     /// Voids deliveries whose post is no longer approved at that revision.
     static let voidChanged = """
@@ -77,9 +79,9 @@ enum PublishSQL {
                               created_at, updated_at)
         SELECT r.id, r.post, r.hook, r.revision, r.state, r.due, r.expires, r.due, r.max,
                CASE WHEN r.state = 'expired' THEN 'too late: more than the channel''s max_lateness after its time' END, ?2, ?2
-        FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS post, json_extract(value, '$[2]') AS hook,
-                     json_extract(value, '$[3]') AS revision, json_extract(value, '$[4]') AS state, json_extract(value, '$[5]') AS due,
-                     json_extract(value, '$[6]') AS expires, json_extract(value, '$[7]') AS max FROM json_each(?1)) AS r
+        FROM (SELECT value ->> 0 AS id, value ->> 1 AS post, value ->> 2 AS hook,
+                     value ->> 3 AS revision, value ->> 4 AS state, value ->> 5 AS due,
+                     value ->> 6 AS expires, value ->> 7 AS max FROM json_each(?1)) AS r
         WHERE true
         ON CONFLICT DO NOTHING
         RETURNING id, post_id, hook, state
@@ -117,9 +119,9 @@ enum PublishSQL {
         UPDATE delivery SET state = r.state, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = r.next, updated_at = r.ended,
                last_error = r.error, remote_url = COALESCE(r.url, delivery.remote_url), remote_id = COALESCE(r.rid, delivery.remote_id),
                published_at = CASE WHEN r.state = 'published' THEN r.ended ELSE delivery.published_at END
-        FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS attempt, json_extract(value, '$[2]') AS state,
-                     json_extract(value, '$[3]') AS next, json_extract(value, '$[4]') AS ended, json_extract(value, '$[5]') AS error,
-                     json_extract(value, '$[6]') AS url, json_extract(value, '$[7]') AS rid FROM json_each(?1)) AS r
+        FROM (SELECT value ->> 0 AS id, value ->> 1 AS attempt, value ->> 2 AS state,
+                     value ->> 3 AS next, value ->> 4 AS ended, value ->> 5 AS error,
+                     value ->> 6 AS url, value ->> 7 AS rid FROM json_each(?1)) AS r
         WHERE delivery.id = r.id AND +delivery.state = 'publishing' AND +delivery.lease_owner = ?2 AND +delivery.attempts = r.attempt
         RETURNING delivery.id
         """
@@ -127,9 +129,9 @@ enum PublishSQL {
     static let finishAttempts = """
         UPDATE attempt SET ended_at = r.ended, outcome = r.outcome, http_status = r.status, exit_code = r.exit, error = r.error,
                response_excerpt = r.excerpt
-        FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS number, json_extract(value, '$[2]') AS ended,
-                     json_extract(value, '$[3]') AS outcome, json_extract(value, '$[4]') AS status, json_extract(value, '$[5]') AS exit,
-                     json_extract(value, '$[6]') AS error, json_extract(value, '$[7]') AS excerpt FROM json_each(?1)) AS r
+        FROM (SELECT value ->> 0 AS id, value ->> 1 AS number, value ->> 2 AS ended,
+                     value ->> 3 AS outcome, value ->> 4 AS status, value ->> 5 AS exit,
+                     value ->> 6 AS error, value ->> 7 AS excerpt FROM json_each(?1)) AS r
         WHERE attempt.delivery_id = r.id AND attempt.number = r.number AND +attempt.lease_owner = ?2
         """
     /// Gives each post in the JSON rows `[post id, revision, at]` its final status once none of its deliveries at that
@@ -143,7 +145,7 @@ enum PublishSQL {
                                 WHEN sum(d.state = 'expired') = count(*) THEN 'expired'
                                 WHEN sum(d.state = 'published') > 0 THEN 'published' END
                     FROM delivery d WHERE d.post_id = k.post AND d.revision = k.revision) AS status
-            FROM (SELECT json_extract(value, '$[0]') AS post, json_extract(value, '$[1]') AS revision, json_extract(value, '$[2]') AS at
+            FROM (SELECT value ->> 0 AS post, value ->> 1 AS revision, value ->> 2 AS at
                   FROM json_each(?1)) AS k)
         UPDATE post SET status = s.status, updated_at = s.at FROM s
         WHERE post.id = s.id AND s.status IS NOT NULL
