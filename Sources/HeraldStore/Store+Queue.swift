@@ -224,6 +224,7 @@ extension Store {
             try db.executeCached(sql: PublishSQL.voidChanged, arguments: [nowS])
             // The deliveries to make, one per (due post, hook), inserted by one statement; those already queued are kept.
             var rows: [[SQLJSON.Value]] = []
+            var ids: [String] = []
             var posts: [(post: String, revision: Int)] = []
             let cursor = try Row.fetchCursor(db.cachedStatement(sql: PublishSQL.duePosts), arguments: [nowS])
             while let row = try cursor.next() {
@@ -232,22 +233,32 @@ extension Store {
                 posts.append((postID, revision))
                 for h in hooks[channel] ?? [] {
                     let expires = scheduled + Int64(h.maxLateness)
-                    rows.append([.text(Delivery.makeID(post: postID, hook: h.hook, revision: revision)), .text(postID), .text(h.hook),
+                    let id = Delivery.makeID(post: postID, hook: h.hook, revision: revision)
+                    ids.append(id)
+                    rows.append([.text(id), .text(postID), .text(h.hook),
                                  .int(Int64(revision)), .text(nowS > expires ? "expired" : "scheduled"), .int(scheduled), .int(expires),
                                  .int(Int64(h.maxAttempts))])
                 }
             }
             var queued = Set<String>()
+            var expired: [(id: String, post: String, hook: String)] = []
             if !rows.isEmpty {
                 for row in try Row.fetchAll(db.cachedStatement(sql: PublishSQL.enqueue), arguments: [SQLJSON.rows(rows), nowS]) {
                     let id: String = row[0], post: String = row[1], hook: String = row[2], state: String = row[3]
                     if state == DeliveryState.expired.rawValue {
-                        counts.expired += 1
-                        if notify { try Store.notify(db, "post.expired", post: post, delivery: id, hook: hook, detail: nil, at: nowS) }
+                        expired.append((id, post, hook))
                     } else {
                         counts.enqueued += 1
                         queued.insert(post)
                     }
+                }
+            }
+            counts.expired = expired.count
+            if notify, !expired.isEmpty {
+                // In queue order (RETURNING's order is SQLite's to choose), as one statement per delivery used to write them.
+                let order = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+                for e in expired.sorted(by: { order[$0.id, default: 0] < order[$1.id, default: 0] }) {
+                    try Store.notify(db, "post.expired", post: e.post, delivery: e.id, hook: e.hook, detail: nil, at: nowS)
                 }
             }
             // A post that just got a delivery to make is pending: nothing to settle.

@@ -89,24 +89,33 @@ let crisisValues: [String: TemplateValue] = ["crisis": .group([
 
     /// A publish pass asks for thousands of links; the remembering form gives each post what `link(for:)` gives it.
     @Test func rememberedLinksAreTheLinksOfEachPost() {
-        let s = strategy(network: .facebook, locale: "en")
-        let context = DraftContext(strategy: s)
-        let link = context.rememberingLinks()
-        var posts: [Post] = []
-        for network in [Network.facebook, .linkedin, .x] {
-            for campaign in [nil, "spring-blend", "latte-art", "not-in-the-strategy"] {
-                for own in [nil, "https://a.example/own?ref=1", "https://a.example/other#x"] {
-                    var p = Post(id: "p", channel: "c", network: network, kind: campaign == nil ? .informational : .discount,
-                                 step: campaign == nil ? nil : .launch, campaign: campaign, goal: "sales", owner: nil,
-                                 scheduledAt: Date(iso: "2027-03-08T08:00:00Z")!)
-                    p.link = own
-                    posts.append(p)
+        var noBrandLink = strategy(network: .facebook, locale: "en")
+        noBrandLink.brand.link = nil
+        for s in [strategy(network: .facebook, locale: "en"), noBrandLink] {
+            let context = DraftContext(strategy: s)
+            let link = context.rememberingLinks()
+            var posts: [Post] = []
+            for network in [Network.facebook, .linkedin, .x] {
+                for (kind, campaign) in [(ContentKind.informational, nil), (.engagement, nil), (.socialProof, nil), (.discount, "spring-blend"),
+                                         (.contest, "latte-art"), (.discount, "not-in-the-strategy")] as [(ContentKind, String?)] {
+                    for own in [nil, "https://a.example/own?ref=1", "https://a.example/other#x"] {
+                        var p = Post(id: "p", channel: "c", network: network, kind: kind, step: campaign == nil ? nil : .launch,
+                                     campaign: campaign, goal: "sales", owner: nil, scheduledAt: Date(iso: "2027-03-08T08:00:00Z")!)
+                        p.link = own
+                        posts.append(p)
+                    }
                 }
             }
+            // Twice over: the second time every link comes from memory (a post without any link too).
+            for p in posts + posts {
+                #expect(link(p) == context.link(for: p), "\(p.network) \(p.kind) \(p.campaign ?? "-") \(p.link ?? "-")")
+            }
+            #expect(Set(posts.map { link($0) }).count > 20)
         }
-        // Twice over: the second time every link comes from memory.
-        for p in posts + posts { #expect(link(p) == context.link(for: p), "\(p.network) \(p.campaign ?? "-") \(p.link ?? "-")") }
-        #expect(Set(posts.map { link($0) }).count > 10)
+        // Without a brand link, a post with neither its own nor a campaign's has none.
+        let bare = Post(id: "p", channel: "c", network: .x, kind: .engagement, goal: "sales", owner: nil, scheduledAt: Date(iso: "2027-03-08T08:00:00Z")!)
+        let remembering = DraftContext(strategy: noBrandLink).rememberingLinks()
+        #expect(remembering(bare) == nil && remembering(bare) == nil)
     }
 
     @Test func campaignValuesAreLocalised() throws {

@@ -164,7 +164,9 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         #expect(Set(all.map { "\($0.post)/\($0.hook)" }).count == 6)
         let late = try #require(all.first { $0.state == .expired })
         #expect(late.post == "p-0" && late.hook == "box")
-        #expect(late.lastError?.contains("max_lateness") == true)
+        #expect(late.lastError == "too late: more than the channel's max_lateness after its time")
+        #expect(all.allSatisfy { $0.nextAttemptAt == $0.dueAt && $0.attempts == 0 })
+        #expect(all.filter { $0.post == "p-1" }.allSatisfy { $0.dueAt == t0.addingTimeInterval(3 * 3600) && $0.lastError == nil })
         #expect(all.filter { $0.hook == "other" }.allSatisfy { $0.maxAttempts == 5 && $0.state == .scheduled })
         #expect(all.first { $0.post == "p-1" && $0.hook == "box" }?.id == Delivery.makeID(post: "p-1", hook: "box", revision: 1))
         let notes = try store.pendingNotifications(limit: 10, maxAttempts: 5)
@@ -176,6 +178,13 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         #expect(again.enqueued == 0 && again.expired == 0)
         #expect(try store.deliveries().count == 6)
         #expect(try store.pendingNotifications(limit: 10, maxAttempts: 5).count == 1)
+        // A hook added to the channel later: only its deliveries are made.
+        var more = hooks
+        more["fb"]!.append(DueHook(hook: "third", maxAttempts: 2, maxLateness: 9 * 3600))
+        let added = try store.refreshQueue(now: now, hooks: more, notify: true)
+        #expect(added.enqueued == 3 && added.expired == 0)
+        #expect(try store.deliveries().count == 9)
+        #expect(try store.deliveries().filter { $0.hook == "third" }.map(\.post).sorted() == ["p-0", "p-1", "p-2"])
         // A post whose only delivery is too late when queued is expired at once.
         let only = ["fb": [DueHook(hook: "box", maxAttempts: 3, maxLateness: 60)]]
         _ = try f.approvedPosts(at: [t0.addingTimeInterval(5 * 3600)], prefix: "q")
