@@ -40,12 +40,14 @@ public final class HookCaller: Sendable {
     /// Environment added to commands' (beyond HERALD_DELIVERY_ID and HERALD_POST_ID).
     let baseEnvironment: [String: String]
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// - Parameter concurrency: the most connections kept to one `https://` receiver (the publisher's calls in flight).
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment,
+                concurrency: Int = PublisherSettings.defaultConcurrency) {
         var config = HTTPClient.Configuration(redirectConfiguration: .disallow,
                                               timeout: .init(connect: .seconds(10)))
         config.httpVersion = .http1Only
         // As many connections to one receiver as the publisher has calls in flight (AsyncHTTPClient's default is 8).
-        config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = PublisherSettings.defaultConcurrency
+        config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, concurrency)
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
         baseEnvironment = environment
     }

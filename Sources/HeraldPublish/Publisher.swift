@@ -58,7 +58,7 @@ public struct Publisher: Sendable {
     public let strategy: Strategy
     public let hooks: [String: ResolvedHook]
     public let caller: HookCaller
-    public let settings: PublisherSettings
+    public var settings: PublisherSettings
     /// The post's tagged link for the payload.
     public let link: @Sendable (Post) -> String?
     public let environment: [String: String]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeraldCrisis
 import HeraldModel
 import HeraldPublish
 import HeraldStore
@@ -27,6 +28,52 @@ func runningClock(from start: Date) -> @Sendable () -> Date {
     let began = ContinuousClock.now
     return { start.addingTimeInterval(Double((ContinuousClock.now - began).components.seconds)
         + Double((ContinuousClock.now - began).components.attoseconds) / 1e18) }
+}
+
+/// Publisher settings from the environment: HERALD_BATCH_SIZE (deliveries claimed per commit) and HERALD_CONCURRENCY
+/// (hook calls in flight). A value that is not a positive whole number is reported and the default kept.
+func publisherSettings(_ env: [String: String]) -> PublisherSettings {
+    var settings = PublisherSettings()
+    func read(_ name: String, default value: Int) -> Int {
+        guard let raw = env[name] else { return value }
+        if let n = Int(raw.trimmingCharacters(in: .whitespaces)), n > 0, n <= 100_000 { return n }
+        Console.error("warning: \(name)='\(raw)' is not a whole number from 1 to 100000; using \(value).")
+        return value
+    }
+    settings.batchSize = read("HERALD_BATCH_SIZE", default: settings.batchSize)
+    settings.concurrency = read("HERALD_CONCURRENCY", default: settings.concurrency)
+    return settings
+}
+
+/// What `publish` and `run` print while a crisis alert nobody has handled holds contest and discount posts.
+func heldWarning(_ alert: CrisisAlertState) -> String {
+    "warning: \(alert.metric) is \(formatNumber(alert.value)) on \(alert.date) (alert above \(formatNumber(alert.above))): promotional posts are held until someone opens a crisis (herald crisis open \"…\") or dismisses the alert (herald crisis dismiss)."
+}
+
+/// `herald run`'s check before each pass: whether an unhandled crisis alert holds promotional posts. The warning is
+/// printed once per raised alert (again when a newer reading raises it again), not every pass. When the alert cannot be
+/// read (the database is busy), promotion is held for that pass: a late promotion is better than one during a crisis.
+final class AlertHold: @unchecked Sendable {
+    private let desk: CrisisDesk
+    private let lock = NSLock()
+    private var warnedFor: Date?
+
+    init(desk: CrisisDesk) { self.desk = desk }
+
+    @Sendable func check() -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        do {
+            guard let alert = try desk.alert(), !alert.handled else { warnedFor = nil; return false }
+            if warnedFor != alert.recordedAt {
+                warnedFor = alert.recordedAt
+                Console.error(heldWarning(alert))
+            }
+            return true
+        } catch {
+            Console.error("warning: cannot read the crisis alert (\(error)); promotional posts are held this pass.")
+            return true
+        }
+    }
 }
 
 func summary(_ r: PassReport) -> String {
@@ -87,14 +134,12 @@ extension Herald {
                 if idle.done { return }
                 let ws = try openForPublishing(location, store: idle.store)
                 let env = ProcessInfo.processInfo.environment
-                let caller = HookCaller(environment: env)
+                var settings = publisherSettings(env)
+                let caller = HookCaller(environment: env, concurrency: settings.concurrency)
                 defer { Task { await caller.shutdown() } }
-                var settings = PublisherSettings()
-                if let n = env["HERALD_BATCH_SIZE"].flatMap(Int.init), n > 0 { settings.batchSize = n }
-                if let n = env["HERALD_CONCURRENCY"].flatMap(Int.init), n > 0 { settings.concurrency = n }
                 if let alert = try ws.crisisDesk().alert(), !alert.handled {
                     settings.holdPromotional = true
-                    Console.error("warning: \(alert.metric) is \(formatNumber(alert.value)) on \(alert.date) (alert above \(formatNumber(alert.above))): promotional posts are held until someone opens a crisis (herald crisis open \"…\") or dismisses the alert (herald crisis dismiss).")
+                    Console.error(heldWarning(alert))
                 }
                 let publisher = try ws.publisher(environment: env, settings: settings, caller: caller)
                 guard let lock = try FileLock(path: ws.publishLockPath, wait: wait) else {
@@ -129,7 +174,12 @@ extension Herald {
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Publish continuously as a service; stops cleanly on SIGTERM or SIGINT.",
-            discussion: "It wakes when the next post is due (at least every --interval). See README for a systemd unit. Example: herald run")
+            discussion: """
+            It wakes when the next post is due (at least every --interval). Before every pass it checks the crisis \
+            alert: while one is raised and nobody has handled it, contest and discount posts are held. \
+            HERALD_BATCH_SIZE and HERALD_CONCURRENCY tune it as they do publish. See README for a systemd unit.
+            Example: herald run
+            """)
 
         @Option(help: "Longest pause between passes, in seconds.") var interval: Int = 30
         @OptionGroup var location: LocationOptions
@@ -143,14 +193,17 @@ extension Herald {
             try await withExitCodes {
                 let ws = try openForPublishing(location)
                 let env = ProcessInfo.processInfo.environment
-                let caller = HookCaller(environment: env)
-                let publisher = try ws.publisher(environment: env, caller: caller)
+                let settings = publisherSettings(env)
+                let caller = HookCaller(environment: env, concurrency: settings.concurrency)
+                let publisher = try ws.publisher(environment: env, settings: settings, caller: caller)
+                let holds = AlertHold(desk: try ws.crisisDesk())
                 var logger = Logger(label: "herald")
                 logger.logLevel = env["HERALD_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
                 let now = runningClock(from: clockOptions.now)
                 let store = ws.store
                 let owner = publisher.settings.owner
-                let service = PublisherService(publisher: publisher, lockPath: ws.publishLockPath, interval: .seconds(interval), now: now) { report in
+                let service = PublisherService(publisher: publisher, lockPath: ws.publishLockPath, interval: .seconds(interval), now: now,
+                                               holdsPromotional: holds.check) { report in
                     if let id = try? store.startRun(owner: owner, mode: "run", startedAt: Date(), clockAt: now()) {
                         try? store.endRun(id, counts: report.counts, exitCode: report.exitCode, note: nil, at: Date())
                     }

@@ -224,6 +224,41 @@ final class CrisisFixture: @unchecked Sendable {
         #expect(!(try f.run(["publish"], now: "2027-02-03T08:20:00Z").stderr.contains("held")))
     }
 
+    /// `herald run` holds promotion like `publish` does: the long-running service checks the alert before every pass.
+    @Test func theServiceHoldsPromotionWhileTheAlertIsRaised() throws {
+        let f = try CrisisFixture(alert: true)
+        #expect(try f.run(["metrics", "record", "complaints-per-day", "14", "--date", "2027-01-31"], now: "2027-01-31T20:00:00Z").status == 0)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Repo.heraldBinary)
+        p.arguments = ["run", "--now", "2027-02-01T07:31:00Z", "--interval", "60"]
+        p.currentDirectoryURL = URL(fileURLWithPath: f.dir.path)
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in f.environment { env[k] = v }
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        // Read until the first pass has reported what it did.
+        var text = ""
+        while !text.contains("published ") {
+            let chunk = readSome(out.fileHandleForReading.fileDescriptor)
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        kill(p.processIdentifier, SIGTERM)
+        let stderr = String(decoding: readAll(err.fileHandleForReading.fileDescriptor), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(stderr)")
+        #expect(stderr.contains("complaints-per-day is 14"))
+        #expect(stderr.components(separatedBy: "promotional posts are held").count == 2, "warned once: \(stderr)")
+        let announce = try #require(try f.posts().first { $0.campaign == "latte-art" && $0.step == .announce && $0.channel == "facebook" })
+        #expect(try f.store().post(announce.id).status == .approved)
+        #expect(!(try f.deliveredPostIDs()).contains(announce.id))
+        // The pass did run: January's posts, long past their lateness, expired in it.
+        #expect(text.contains("published 0, 42 expired"), "\(text)")
+    }
+
     @Test func badCrisisCommandsChangeNothing() throws {
         let f = try CrisisFixture()
         let before = try f.posts()

@@ -374,6 +374,17 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         #expect(try f.deliveries().filter { $0.state == .published }.count == 5)
     }
 
+    /// A batch size or concurrency that is not a positive whole number is reported; the pass runs with the defaults.
+    @Test func badTuningVariablesAreReportedAndTheDefaultsKept() throws {
+        let f = try PublishFixture(hooksYAML: "  - {id: box, type: outbox, dir: out}", channelHooks: ["box"])
+        try f.approvedPosts(at: [t0])
+        let run = try f.publish(now: "2027-03-01T09:05:00Z", env: ["HERALD_CONCURRENCY": "lots", "HERALD_BATCH_SIZE": "0"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("warning: HERALD_CONCURRENCY='lots' is not a whole number from 1 to 100000; using 32."))
+        #expect(run.stderr.contains("warning: HERALD_BATCH_SIZE='0' is not a whole number from 1 to 100000; using 256."))
+        #expect(try f.store().post("p-0").status == .published)
+    }
+
     /// Credentials in a webhook's address go as basic authentication.
     @Test func credentialsInTheAddressAreSentAsBasicAuthentication() throws {
         let dir = TemporaryDirectory()
