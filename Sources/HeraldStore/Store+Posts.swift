@@ -47,13 +47,20 @@ extension Store {
     /// Posts written per statement by `applyPlan`.
     static let upsertBatch = 1000
 
-    /// `INSERT … ON CONFLICT DO UPDATE … RETURNING` (the id of a replaced post, NULL for a new one) for `rows` posts (23 values each).
-    static func upsertPostsSQL(rows: Int) -> String {
+    /// `INSERT` of `rows` new posts at revision 1 (23 values each, bound by `bindPlanRows`).
+    static func insertPostsSQL(rows: Int) -> String {
         let tuple = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)"
         return """
             INSERT INTO post (id, channel, network, kind, step, campaign, goal, owner, scheduled_at, status, body, topic, variant,
                               locked, source, link, media, crisis, revision, template, approved_by, approved_at, created_at, updated_at)
             VALUES \(Array(repeating: tuple, count: rows).joined(separator: ", "))
+            """
+    }
+
+    /// `insertPostsSQL` + `ON CONFLICT DO UPDATE … RETURNING` (the id of a replaced post, NULL for a new one).
+    static func upsertPostsSQL(rows: Int) -> String {
+        insertPostsSQL(rows: rows) + """
+
             ON CONFLICT(id) DO UPDATE SET
                 channel = excluded.channel, network = excluded.network, kind = excluded.kind, step = excluded.step,
                 campaign = excluded.campaign, goal = excluded.goal, owner = excluded.owner, scheduled_at = excluded.scheduled_at,
@@ -134,25 +141,31 @@ extension Store {
             // existing one is replaced (keeping its creation time, revision + 1) only while it is still `planned` and
             // unlocked. RETURNING names the rows written (an id it leaves out was left alone). One statement per thousand
             // rows saves SQLite a statement execution per row.
+            // A first plan has no post to replace, and a plain INSERT costs SQLite a quarter less than the upsert, so
+            // batches go in as plain inserts until one meets an id that exists: SQLite undoes that statement alone, the
+            // batch is upserted, and so is every batch after it.
+            var plainInsert = true
             let dropTasks = try db.cachedStatement(sql: "DELETE FROM share_task WHERE post_id = ?")
-            // The statement text of a full batch, built once (the statement cache is looked up by it).
+            // The statement texts of a full batch, built once (the statement cache is looked up by them).
+            let fullInsertSQL = Store.insertPostsSQL(rows: Store.upsertBatch)
             let fullBatchSQL = Store.upsertPostsSQL(rows: Store.upsertBatch)
             var start = 0
             while start < posts.count {
                 let batch = posts[start..<min(posts.count, start + Store.upsertBatch)]
                 start += batch.count
-                let upsert = try db.cachedStatement(sql: batch.count == Store.upsertBatch ? fullBatchSQL : Store.upsertPostsSQL(rows: batch.count))
-                var bind = BulkBinder(upsert)
-                for post in batch {
-                    bind.text(post.id); bind.text(post.channel); bind.text(post.network.rawValue); bind.text(post.kind.rawValue)
-                    bind.text(post.step?.rawValue); bind.text(post.campaign); bind.text(post.goal); bind.text(post.owner)
-                    bind.int(Int64(post.scheduledAt.timeIntervalSince1970)); bind.text(post.status.rawValue); bind.text(post.body)
-                    bind.text(post.topic); bind.int(post.variant); bind.bool(post.locked); bind.text(post.source.rawValue)
-                    bind.text(post.link); bind.text(PostRecord.encode(post.media)); bind.text(post.crisis); bind.text(post.template)
-                    bind.text(post.approvedBy); bind.int(post.approvedAt.map { Int64($0.timeIntervalSince1970) })
-                    bind.int(nowSecs); bind.int(nowSecs)
+                if plainInsert {
+                    let insert = try db.cachedStatement(sql: batch.count == Store.upsertBatch ? fullInsertSQL : Store.insertPostsSQL(rows: batch.count))
+                    try Store.bindPlanRows(batch, to: insert, now: nowSecs)
+                    do {
+                        try insert.execute()
+                        write.inserted += batch.count
+                        continue
+                    } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+                        plainInsert = false
+                    }
                 }
-                try bind.finish()
+                let upsert = try db.cachedStatement(sql: batch.count == Store.upsertBatch ? fullBatchSQL : Store.upsertPostsSQL(rows: batch.count))
+                try Store.bindPlanRows(batch, to: upsert, now: nowSecs)
                 // RETURNING gives a row per post written: NULL for a new one (no share task can point at it yet), the id of a
                 // planned post it replaced, whose share tasks go.
                 var replaced: [String] = []
@@ -181,6 +194,21 @@ extension Store {
             }
             return write
         }
+    }
+
+    /// Binds `posts` to a statement of `insertPostsSQL`'s or `upsertPostsSQL`'s shape, created and updated at `now`.
+    static func bindPlanRows(_ posts: ArraySlice<Post>, to statement: Statement, now: Int64) throws {
+        var bind = BulkBinder(statement)
+        for post in posts {
+            bind.text(post.id); bind.text(post.channel); bind.text(post.network.rawValue); bind.text(post.kind.rawValue)
+            bind.text(post.step?.rawValue); bind.text(post.campaign); bind.text(post.goal); bind.text(post.owner)
+            bind.int(Int64(post.scheduledAt.timeIntervalSince1970)); bind.text(post.status.rawValue); bind.text(post.body)
+            bind.text(post.topic); bind.int(post.variant); bind.bool(post.locked); bind.text(post.source.rawValue)
+            bind.text(post.link); bind.text(PostRecord.encode(post.media)); bind.text(post.crisis); bind.text(post.template)
+            bind.text(post.approvedBy); bind.int(post.approvedAt.map { Int64($0.timeIntervalSince1970) })
+            bind.int(now); bind.int(now)
+        }
+        try bind.finish()
     }
 
     /// Inserts one post (manual or imported) and its share tasks.

@@ -87,15 +87,21 @@ struct PlanPrinter {
 
     func printSummary(periodName: String?, dryRun: Bool) {
         let s = workspace.strategy
-        let all = (plan.kept + plan.posts).filter { $0.status != .cancelled }
         let name = periodName.map { "\($0.uppercased()) (\(plan.period.start) – \(plan.period.end))" } ?? "\(plan.period.start) – \(plan.period.end)"
-        let campaignPosts = all.filter { $0.campaign != nil }.count
-        Console.out(Console.bold("\(dryRun ? "Would plan" : "Planned") \(name) for \(s.brand.name):")
-                    + " \(all.count) posts on \(s.channels.count) channels (\(campaignPosts) campaign posts), \(plan.shareTasks.count) share tasks.")
-        var t = Table("channel", "posts", "mix")
-        // Counted in one pass: a large strategy has hundreds of channels and a hundred thousand posts.
+        // Counted in one pass over the stored lists, without copying them: a large strategy has hundreds of channels and
+        // a hundred thousand posts, and a copy of a post retains each of its texts.
         var counts: [String: [ContentKind: Int]] = [:]
-        for p in all { counts[p.channel, default: [:]][p.kind, default: 0] += 1 }
+        var total = 0, campaignPosts = 0
+        for list in [plan.kept, plan.posts] {
+            for p in list where p.status != .cancelled {
+                total += 1
+                if p.campaign != nil { campaignPosts += 1 }
+                counts[p.channel, default: [:]][p.kind, default: 0] += 1
+            }
+        }
+        Console.out(Console.bold("\(dryRun ? "Would plan" : "Planned") \(name) for \(s.brand.name):")
+                    + " \(total) posts on \(s.channels.count) channels (\(campaignPosts) campaign posts), \(plan.shareTasks.count) share tasks.")
+        var t = Table("channel", "posts", "mix")
         for c in s.channels {
             let mine = counts[c.id] ?? [:]
             let mix = ContentKind.allCases.compactMap { k -> String? in

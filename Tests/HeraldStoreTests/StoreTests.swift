@@ -176,4 +176,36 @@ import Testing
         #expect(try store.revision(of: "p-1") == 2)
         #expect(try store.shareTasks().isEmpty)
     }
+
+    /// A first plan goes in as plain inserts; the batch that meets a post already stored (one moved by hand out of the
+    /// planned window keeps its id) is upserted instead, as is every batch after it: nothing is lost, duplicated or
+    /// overwritten that a plan must leave alone.
+    @Test func aBatchMeetingAStoredPostIsUpserted() throws {
+        let dir = TemporaryDirectory()
+        let store = try Store(path: dir.file("herald.sqlite"))
+        let at = Date(iso: "2027-01-04T09:00:00Z")!
+        let posts = (0..<2_500).map { n in
+            Post(id: "p-\(n)", channel: "fb", network: .facebook, kind: .informational, owner: "ola",
+                 scheduledAt: at.addingTimeInterval(Double(n) * 3_600), topic: "plan \(n)")
+        }
+        // Stored before: a planned post the plan replaces, a locked one and a drafted one it must leave alone.
+        var replaced = posts[1_500]; replaced.topic = "old"; replaced.scheduledAt = at.addingTimeInterval(-86_400 * 200)
+        var locked = posts[1_700]; locked.topic = "mine"; locked.locked = true
+        var drafted = posts[2_400]; drafted.topic = "written"; drafted.status = .drafted; drafted.body = "Hello"
+        let oldTask = ShareTask(id: "t-old", post: replaced.id, participant: "ola", network: .facebook, due: replaced.scheduledAt)
+        try store.insert(replaced, tasks: [oldTask], at: at)
+        try store.insert([locked, drafted], at: at)
+        let newTask = ShareTask(id: "t-new", post: replaced.id, participant: "ola", network: .facebook, due: posts[1_500].scheduledAt)
+        let write = try store.applyPlan(posts: posts, removed: [], tasks: [newTask], at: at)
+        #expect(write.inserted == 2_497 && write.updated == 1 && write.tasks == 1)
+        let stored = try store.posts()
+        #expect(stored.count == 2_500)
+        #expect(Set(stored.map(\.id)).count == 2_500)
+        #expect(try store.post(replaced.id) == posts[1_500])
+        #expect(try store.revision(of: replaced.id) == 2)
+        #expect(try store.post(locked.id) == locked)
+        #expect(try store.post(drafted.id) == drafted)
+        #expect(try store.shareTasks() == [newTask])
+        #expect(try store.post("p-0") == posts[0] && store.post("p-2499") == posts[2_499])
+    }
 }
