@@ -33,6 +33,23 @@ import Testing
         #expect(Set(expected).count == 64)
     }
 
+    /// A header may list several signatures (key rotation); one that matches is enough. Anything else is refused:
+    /// another body, a signature of another key, another scheme, text that is not base64, a truncated code.
+    @Test func verifyingFindsTheMatchingSignatureAmongSeveral() {
+        let body = Data("{\"test\": 2432232314}".utf8), id = "msg_p5jXN8AQM9LWM0D4loKWxJek", ts = 1_614_265_330
+        let good = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+        let other = WebhookSigner(secret: "whsec_" + Data(repeating: 7, count: 32).base64EncodedString())!.signature(id: id, timestamp: ts, body: body)
+        #expect(signer.verify(id: id, timestamp: ts, body: body, header: good))
+        #expect(signer.verify(id: id, timestamp: ts, body: body, header: "\(other) \(good)"))
+        #expect(!signer.verify(id: id, timestamp: ts, body: body, header: other))
+        #expect(!signer.verify(id: id, timestamp: ts, body: Data("{\"test\": 2432232315}".utf8), header: good))
+        #expect(!signer.verify(id: id, timestamp: ts + 1, body: body, header: good))
+        #expect(!signer.verify(id: id, timestamp: ts, body: body, header: "v2," + good.dropFirst(3)))
+        #expect(!signer.verify(id: id, timestamp: ts, body: body, header: "v1,not base64!"))
+        #expect(!signer.verify(id: id, timestamp: ts, body: body, header: String(good.dropLast(8)) + "="))
+        #expect(!signer.verify(id: id, timestamp: ts, body: body, header: ""))
+    }
+
     @Test func secretsThatAreNotStandardWebhooksSecretsAreRefused() {
         #expect(WebhookSigner(secret: "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") == nil)
         #expect(WebhookSigner(secret: "whsec_c2hvcnQ=") == nil)
