@@ -133,6 +133,8 @@ struct StepPlacer {
         var chosen: [Slot?] = Array(repeating: nil, count: candidates.count)
         var budget = 50_000
         let keptPerWeek = keptByWeek.mapValues(\.count)
+        // Each check changes the steps of one week: the other weeks' runs come from here.
+        var memo: [WeekKey: WeekRuns] = [:]
         func ok() -> Bool {
             let picked = chosen.compactMap { $0 }
             guard Set(picked).count == picked.count else { return false }
@@ -141,7 +143,7 @@ struct StepPlacer {
             for (week, n) in perWeek {
                 if n + (keptPerWeek[week] ?? 0) > channel.postsPerWeek { return false }
             }
-            return longestPromoRun(steps: picked) <= maxInARow
+            return longestPromoRun(steps: picked, memo: &memo) <= maxInARow
         }
         func step(_ i: Int) -> Bool {
             if i == candidates.count { return true }
@@ -159,32 +161,67 @@ struct StepPlacer {
 
     /// The longest run of promotional posts in the channel's sequence, with the given step slots in place.
     func longestPromoRun(steps: [Slot]) -> Int {
-        let stepSet = Set(steps)
+        var memo: [WeekKey: WeekRuns] = [:]
+        return longestPromoRun(steps: steps, memo: &memo)
+    }
+
+    /// `longestPromoRun(steps:)`, with each week's runs remembered in `memo` by the week and its steps.
+    func longestPromoRun(steps: [Slot], memo: inout [WeekKey: WeekRuns]) -> Int {
         var weeks = keptPromotionalWeeks
         for s in steps { weeks.insert(s.date.startOfWeek) }
         // Look at the weeks touched and their neighbours: runs cannot cross a week with a regular post. Every post of a
-        // week comes before every post of the next, so the weeks are walked in order, each sorted on its own.
+        // week comes before every post of the next, so the weeks are walked in order, each summarised on its own.
         var touched = Set<LocalDate>()
         for w in weeks { touched.insert(w.adding(days: -7)); touched.insert(w); touched.insert(w.adding(days: 7)) }
         let stepsByWeek = Dictionary(grouping: steps, by: { $0.date.startOfWeek })
         var best = 0, run = 0
-        var seq: [(Date, Bool)] = []
         for week in touched.sorted() {
-            let stepsHere = stepsByWeek[week] ?? [], keptHere = keptByWeek[week] ?? []
-            let regular = WeekLayout.regularSlots(cadence: cadence[week] ?? [], steps: stepsHere,
-                                                  keptInstants: keptHere.map(\.instant), budget: channel.postsPerWeek)
-            seq.removeAll(keepingCapacity: true)
-            for s in regular where !stepSet.contains(s) { seq.append((s.instant, false)) }
-            for s in stepsHere { seq.append((s.instant, true)) }
-            for k in keptHere where k.active { seq.append((k.instant, k.promotional)) }
-            seq.sort { $0.0 < $1.0 }
-            for (_, promo) in seq {
-                run = promo ? run + 1 : 0
-                best = max(best, run)
-            }
+            let key = WeekKey(week: week, steps: (stepsByWeek[week] ?? []).sorted())
+            let here: WeekRuns
+            if let known = memo[key] { here = known } else { here = weekRuns(key); memo[key] = here }
+            best = max(best, here.longest, run + here.leading)
+            run = here.leading == here.count ? run + here.count : here.trailing
         }
         return best
     }
+
+    /// One week's posts in time order — its regular slots left by the steps and kept posts, the steps, the kept posts
+    /// that go out — summarised as runs of promotional posts. A cadence slot and a step on it share their week.
+    func weekRuns(_ key: WeekKey) -> WeekRuns {
+        let keptHere = keptByWeek[key.week] ?? []
+        let regular = WeekLayout.regularSlots(cadence: cadence[key.week] ?? [], steps: key.steps,
+                                              keptInstants: keptHere.map(\.instant), budget: channel.postsPerWeek)
+        var seq: [(Date, Bool)] = []
+        for s in regular where !key.steps.contains(s) { seq.append((s.instant, false)) }
+        for s in key.steps { seq.append((s.instant, true)) }
+        for k in keptHere where k.active { seq.append((k.instant, k.promotional)) }
+        seq.sort { $0.0 < $1.0 }
+        var leading = 0
+        while leading < seq.count, seq[leading].1 { leading += 1 }
+        var trailing = 0
+        while trailing < seq.count, seq[seq.count - 1 - trailing].1 { trailing += 1 }
+        var longest = 0, run = 0
+        for (_, promo) in seq {
+            run = promo ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        return WeekRuns(count: seq.count, leading: leading, trailing: trailing, longest: longest)
+    }
+}
+
+/// A week with the campaign steps placed in it (in time order).
+struct WeekKey: Hashable {
+    let week: LocalDate
+    let steps: [Slot]
+}
+
+/// A week's promotional runs, so weeks chain: a run carried into the week grows by `leading` (by `count` when every
+/// post of the week is promotional); `trailing` is carried out; `longest` is the longest run inside the week alone.
+struct WeekRuns {
+    let count: Int
+    let leading: Int
+    let trailing: Int
+    let longest: Int
 }
 
 /// A kept post as the placement sees it.

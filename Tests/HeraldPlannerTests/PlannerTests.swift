@@ -421,3 +421,78 @@ import Testing
         #expect(first.shareTasks.count > 0)
     }
 }
+
+/// The campaign search checks the promotional-run limit at every step, with each week's runs remembered: the answer
+/// must be the one worked out from scratch, week by week, for any steps and kept posts.
+@Suite struct PromoRunTests {
+    /// The check as it was before the weeks were remembered: every touched week laid out and walked in one sequence.
+    func reference(_ p: StepPlacer, steps: [Slot]) -> Int {
+        let stepSet = Set(steps)
+        var weeks = p.keptPromotionalWeeks
+        for s in steps { weeks.insert(s.date.startOfWeek) }
+        var touched = Set<LocalDate>()
+        for w in weeks { touched.insert(w.adding(days: -7)); touched.insert(w); touched.insert(w.adding(days: 7)) }
+        let stepsByWeek = Dictionary(grouping: steps, by: { $0.date.startOfWeek })
+        var best = 0, run = 0
+        for week in touched.sorted() {
+            let stepsHere = stepsByWeek[week] ?? [], keptHere = p.keptByWeek[week] ?? []
+            let regular = WeekLayout.regularSlots(cadence: p.cadence[week] ?? [], steps: stepsHere,
+                                                  keptInstants: keptHere.map(\.instant), budget: p.channel.postsPerWeek)
+            var seq: [(Date, Bool)] = []
+            for s in regular where !stepSet.contains(s) { seq.append((s.instant, false)) }
+            for s in stepsHere { seq.append((s.instant, true)) }
+            for k in keptHere where k.active { seq.append((k.instant, k.promotional)) }
+            seq.sort { $0.0 < $1.0 }
+            for (_, promo) in seq {
+                run = promo ? run + 1 : 0
+                best = max(best, run)
+            }
+        }
+        return best
+    }
+
+    @Test func rememberedWeeksGiveTheRunsWorkedOutFromScratch() throws {
+        let s = try strategy()
+        var random = SeededRandom(seed: 42)
+        var compared = 0, nonZero = 0
+        for channel in s.channels {
+            let maker = SlotMaker(channel: channel, clock: s.clock)
+            let range = DateRange(start: LocalDate(iso: "2027-01-04")!, end: LocalDate(iso: "2027-03-28")!)
+            let (slots, _) = maker.slots(in: range, calendar: CalendarDays())
+            let cadence = Dictionary(grouping: slots, by: { $0.date.startOfWeek })
+            let weeks = cadence.keys.sorted()
+            for round in 0..<40 {
+                // Kept posts: some on cadence slots, some between them; promotional or not; some no longer going out.
+                var kept: [KeptMark] = []
+                for _ in 0..<Int.random(in: 0...6, using: &random) {
+                    let week = weeks.randomElement(using: &random)!
+                    let grid = maker.gridSlots(weekStart: week)
+                    let at = grid.randomElement(using: &random)!.instant.addingTimeInterval(Bool.random(using: &random) ? 0 : 1_800)
+                    guard !kept.contains(where: { $0.instant == at }) else { continue }
+                    kept.append(KeptMark(instant: at, promotional: Bool.random(using: &random), week: week,
+                                         active: Int.random(in: 0..<5, using: &random) > 0))
+                }
+                let placer = StepPlacer(channel: channel, maker: maker, calendar: CalendarDays(), maxInARow: 1,
+                                        cadence: cadence, kept: kept)
+                // One memo across many step sets, as in a search, and a fresh one each time.
+                var memo: [WeekKey: WeekRuns] = [:]
+                for _ in 0..<25 {
+                    var steps: [Slot] = []
+                    for _ in 0..<Int.random(in: 0...(round % 2 == 0 ? 4 : 12), using: &random) {
+                        let week = weeks.randomElement(using: &random)!
+                        let slot = maker.gridSlots(weekStart: week).randomElement(using: &random)!
+                        if !steps.contains(slot), !kept.contains(where: { $0.instant == slot.instant }) { steps.append(slot) }
+                    }
+                    let expected = reference(placer, steps: steps)
+                    #expect(placer.longestPromoRun(steps: steps, memo: &memo) == expected, "\(channel.id) round \(round): \(steps)")
+                    #expect(placer.longestPromoRun(steps: steps.reversed()) == expected)
+                    compared += 1
+                    if expected > 1 { nonZero += 1 }
+                }
+            }
+        }
+        #expect(compared == 2 * 40 * 25)
+        // The inputs reach runs longer than one, where chaining weeks matters.
+        #expect(nonZero > 100)
+    }
+}
