@@ -36,14 +36,13 @@ final class NodeReader {
                 error(key, path, "a key must be a plain word, got \(describe(key)).")
                 continue
             }
-            let childPath = join(path, name)
             if let first = entries[name] {
-                error(key, childPath, "appears twice (first on line \(first.key.mark?.line ?? 0)); keep one.")
+                error(key, join(path, name), "appears twice (first on line \(first.key.mark?.line ?? 0)); keep one.")
                 continue
             }
             if !known.contains(name) {
                 let hint = Suggest.hint(for: name, in: known)
-                error(key, childPath, "unknown key '\(name)'.\(hint) Known keys here: \(known.joined(separator: ", ")).")
+                error(key, join(path, name), "unknown key '\(name)'.\(hint) Known keys here: \(known.joined(separator: ", ")).")
                 continue
             }
             entries[name] = (key, value)
