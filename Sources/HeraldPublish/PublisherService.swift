@@ -37,18 +37,19 @@ public struct PublisherService: Service {
                 withExtendedLifetime(lock) {}
                 onPass(report)
             }
-            // Wake early when the next delivery is due sooner than the interval.
-            var wait = interval
-            if let next = try? publisher.store.deliveries(states: DeliveryState.claimable, limit: 1).first?.nextAttemptAt {
-                let seconds = max(1, min(next.timeIntervalSince(now()), Double(interval.components.seconds)))
-                wait = .seconds(seconds)
-            }
-            if let due = try? publisher.store.nextDue(after: now(), limit: 1).first?.scheduledAt {
-                let seconds = max(1, min(due.timeIntervalSince(now()) + 1, Double(wait.components.seconds)))
-                wait = .seconds(seconds)
-            }
-            let pause = wait
+            let at = now()
+            let pause = Self.pause(now: at, nextAttempt: (try? publisher.store.nextAttempt(after: at)) ?? nil,
+                                   nextPost: (try? publisher.store.nextDue(after: at, limit: 1))?.first?.scheduledAt, interval: interval)
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
         }
+    }
+
+    /// How long to sleep after a pass: `interval`, or less when a delivery is to be retried sooner (`nextAttempt`) or an
+    /// approved post comes due sooner (`nextPost`, woken a second after its time); never less than a second.
+    public static func pause(now: Date, nextAttempt: Date?, nextPost: Date?, interval: Duration) -> Duration {
+        var seconds = Double(interval.components.seconds)
+        if let nextAttempt { seconds = min(seconds, nextAttempt.timeIntervalSince(now)) }
+        if let nextPost { seconds = min(seconds, nextPost.timeIntervalSince(now) + 1) }
+        return .seconds(max(1, seconds))
     }
 }

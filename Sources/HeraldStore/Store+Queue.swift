@@ -566,6 +566,18 @@ extension Store {
     }
 
     /// The next approved posts to go out after `now`.
+    /// The next time a pending delivery is to be tried that is after `now` (what `herald run` sleeps until). Pending
+    /// deliveries already due are left out: after a pass those are the ones it had to leave (contest and discount
+    /// posts held by a crisis alert, a disabled hook), and waking for them would only find them held again.
+    public func nextAttempt(after now: Date) throws(StoreError) -> Date? {
+        try read { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT next_attempt_at FROM delivery WHERE state IN ('scheduled', 'retrying') AND next_attempt_at > ?
+                ORDER BY next_attempt_at LIMIT 1
+                """, arguments: [Store.secs(now)]).map(Store.date)
+        }
+    }
+
     public func nextDue(after now: Date, limit: Int) throws(StoreError) -> [Post] {
         try read { db in
             try PostRecord.filter(sql: "status = 'approved' AND scheduled_at > ?", arguments: [Store.secs(now)])

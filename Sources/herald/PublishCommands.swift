@@ -52,25 +52,32 @@ func heldWarning(_ alert: CrisisAlertState) -> String {
 
 /// `herald run`'s check before each pass: whether an unhandled crisis alert holds promotional posts. The warning is
 /// printed once per raised alert (again when a newer reading raises it again), not every pass. When the alert cannot be
-/// read (the database is busy), promotion is held for that pass: a late promotion is better than one during a crisis.
+/// read (the database is busy), promotion is held for that pass, a late promotion being better than one during a
+/// crisis; that is reported once until the alert can be read again.
 final class AlertHold: @unchecked Sendable {
     private let desk: CrisisDesk
     private let lock = NSLock()
     private var warnedFor: Date?
+    private var unreadable = false
 
     init(desk: CrisisDesk) { self.desk = desk }
 
     @Sendable func check() -> Bool {
         lock.lock(); defer { lock.unlock() }
         do {
-            guard let alert = try desk.alert(), !alert.handled else { warnedFor = nil; return false }
+            let alert = try desk.alert()
+            unreadable = false
+            guard let alert, !alert.handled else { warnedFor = nil; return false }
             if warnedFor != alert.recordedAt {
                 warnedFor = alert.recordedAt
                 Console.error(heldWarning(alert))
             }
             return true
         } catch {
-            Console.error("warning: cannot read the crisis alert (\(error)); promotional posts are held this pass.")
+            if !unreadable {
+                unreadable = true
+                Console.error("warning: could not check the crisis alert, so contest and discount posts wait until it can be checked (\(error))")
+            }
             return true
         }
     }

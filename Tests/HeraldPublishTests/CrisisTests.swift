@@ -224,13 +224,15 @@ final class CrisisFixture: @unchecked Sendable {
         #expect(!(try f.run(["publish"], now: "2027-02-03T08:20:00Z").stderr.contains("held")))
     }
 
-    /// `herald run` holds promotion like `publish` does: the long-running service checks the alert before every pass.
-    @Test func theServiceHoldsPromotionWhileTheAlertIsRaised() throws {
+    /// `herald run` holds promotion like `publish` does, and checks the alert before every pass: dismissed while the
+    /// service runs, the held post goes out on a following pass. The warning is printed once.
+    @Test func theServiceHoldsPromotionUntilTheAlertIsDismissedWhileItRuns() throws {
         let f = try CrisisFixture(alert: true)
         #expect(try f.run(["metrics", "record", "complaints-per-day", "14", "--date", "2027-01-31"], now: "2027-01-31T20:00:00Z").status == 0)
+        let announce = try #require(try f.posts().first { $0.campaign == "latte-art" && $0.step == .announce && $0.channel == "facebook" })
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Repo.heraldBinary)
-        p.arguments = ["run", "--now", "2027-02-01T07:31:00Z", "--interval", "60"]
+        p.arguments = ["run", "--now", "2027-02-01T07:31:00Z", "--interval", "1"]
         p.currentDirectoryURL = URL(fileURLWithPath: f.dir.path)
         var env = ProcessInfo.processInfo.environment
         for (k, v) in f.environment { env[k] = v }
@@ -239,24 +241,33 @@ final class CrisisFixture: @unchecked Sendable {
         p.standardOutput = out
         p.standardError = err
         try p.run()
-        // Read until the first pass has reported what it did.
-        var text = ""
-        while !text.contains("published ") {
-            let chunk = readSome(out.fileHandleForReading.fileDescriptor)
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
+        // Whatever happens, the service is stopped within a minute, so the reads below end.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+        func read(until marker: String, in text: inout String) {
+            while !text.contains(marker) {
+                let chunk = readSome(out.fileHandleForReading.fileDescriptor)
+                if chunk.isEmpty { return }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
         }
+        // The first pass: January's posts, long past their lateness, expire; the contest post is held.
+        var text = ""
+        read(until: "published 0, 42 expired", in: &text)
+        #expect(text.contains("published 0, 42 expired"), "\(text)")
+        #expect(try f.store().post(announce.id).status == .approved)
+        #expect(!(try f.deliveredPostIDs()).contains(announce.id))
+        // Dismissed while the service runs: a following pass sends it.
+        #expect(try f.run(["crisis", "dismiss", "--as", "Anna"], now: "2027-02-01T07:32:00Z").status == 0)
+        read(until: "published 1", in: &text)
         kill(p.processIdentifier, SIGTERM)
         let stderr = String(decoding: readAll(err.fileHandleForReading.fileDescriptor), as: UTF8.self)
         p.waitUntilExit()
         #expect(p.terminationStatus == 0, "\(stderr)")
+        #expect(text.contains("published 1"), "\(text)")
+        #expect(try f.store().post(announce.id).status == .published)
+        #expect(try f.deliveredPostIDs().contains(announce.id))
         #expect(stderr.contains("complaints-per-day is 14"))
         #expect(stderr.components(separatedBy: "promotional posts are held").count == 2, "warned once: \(stderr)")
-        let announce = try #require(try f.posts().first { $0.campaign == "latte-art" && $0.step == .announce && $0.channel == "facebook" })
-        #expect(try f.store().post(announce.id).status == .approved)
-        #expect(!(try f.deliveredPostIDs()).contains(announce.id))
-        // The pass did run: January's posts, long past their lateness, expired in it.
-        #expect(text.contains("published 0, 42 expired"), "\(text)")
     }
 
     @Test func badCrisisCommandsChangeNothing() throws {

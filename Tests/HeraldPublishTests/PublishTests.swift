@@ -150,6 +150,28 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
 @Suite struct BatchQueueTests {
     /// Queueing is one statement for every due post and hook: each (post, hook) gets one delivery, a late one is made
     /// expired (with its notification), a second refresh adds nothing, and a post whose every delivery expired is settled.
+    /// `herald run` sleeps until the next attempt that is still ahead: deliveries already due after a pass are the ones
+    /// it had to leave (held promotion, a disabled hook), and waking for them every second would only hold them again.
+    @Test func theServiceSleepsUntilTheNextAttemptStillAhead() throws {
+        let f = try PublishFixture(hooksYAML: "  - {id: box, type: outbox, dir: out}", channelHooks: ["box"])
+        _ = try f.approvedPosts(at: [t0, t0.addingTimeInterval(3_600)])
+        let store = try f.store()
+        _ = try store.refreshQueue(now: t0.addingTimeInterval(3_600), hooks: ["fb": [DueHook(hook: "box", maxAttempts: 3, maxLateness: 6 * 3_600)]], notify: false)
+        #expect(try store.nextAttempt(after: t0.addingTimeInterval(-60)) == t0)
+        #expect(try store.nextAttempt(after: t0) == t0.addingTimeInterval(3_600))
+        #expect(try store.nextAttempt(after: t0.addingTimeInterval(3_600)) == nil)
+        let now = t0.addingTimeInterval(600)
+        func pause(_ attempt: Double?, _ post: Double?) -> Duration {
+            PublisherService.pause(now: now, nextAttempt: attempt.map { now.addingTimeInterval($0) },
+                                   nextPost: post.map { now.addingTimeInterval($0) }, interval: .seconds(30))
+        }
+        #expect(pause(nil, nil) == .seconds(30))
+        #expect(pause(5, nil) == .seconds(5))
+        #expect(pause(5, 3) == .seconds(4))
+        #expect(pause(90, 120) == .seconds(30))
+        #expect(pause(0.2, nil) == .seconds(1))
+    }
+
     @Test func refreshingTheQueueMakesEachDeliveryOnce() throws {
         let f = try PublishFixture(hooksYAML: "  - {id: box, type: outbox, dir: out}", channelHooks: ["box"])
         _ = try f.approvedPosts(at: [t0, t0.addingTimeInterval(3 * 3600), t0.addingTimeInterval(4 * 3600)])
