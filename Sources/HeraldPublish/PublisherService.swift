@@ -15,24 +15,23 @@ public struct PublisherService: Service {
     public let lockPath: String
     public let interval: Duration
     public let now: @Sendable () -> Date
-    /// Asked before every pass whether contest and discount posts are held this pass (a crisis alert nobody has
-    /// handled yet): an alert can be raised, dismissed or handled while the service runs.
-    public let holdsPromotional: @Sendable () -> Bool
+    /// Asked before every pass for the publisher to run it with, when given: things change while a service runs (the
+    /// strategy file is edited, a crisis alert is raised or handled). `publisher` is used when nil.
+    public let publisherForPass: (@Sendable () -> Publisher)?
     /// Called after every pass (for printing).
     public let onPass: @Sendable (PassReport) -> Void
 
     public init(publisher: Publisher, lockPath: String, interval: Duration = PublisherService.defaultInterval,
-                now: @escaping @Sendable () -> Date, holdsPromotional: @escaping @Sendable () -> Bool = { false },
+                now: @escaping @Sendable () -> Date, publisherForPass: (@Sendable () -> Publisher)? = nil,
                 onPass: @escaping @Sendable (PassReport) -> Void) {
         self.publisher = publisher; self.lockPath = lockPath; self.interval = interval; self.now = now
-        self.holdsPromotional = holdsPromotional; self.onPass = onPass
+        self.publisherForPass = publisherForPass; self.onPass = onPass
     }
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             if let lock = try FileLock(path: lockPath, wait: false) {
-                var publisher = self.publisher
-                publisher.settings.holdPromotional = holdsPromotional()
+                let publisher = publisherForPass?() ?? self.publisher
                 let report = try await publisher.runOnce(now: now, shouldStop: { Task.isShuttingDownGracefully })
                 withExtendedLifetime(lock) {}
                 onPass(report)

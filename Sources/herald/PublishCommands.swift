@@ -50,6 +50,64 @@ func heldWarning(_ alert: CrisisAlertState) -> String {
     "warning: \(alert.metric) is \(formatNumber(alert.value)) on \(alert.date) (alert above \(formatNumber(alert.above))): promotional posts are held until someone opens a crisis (herald crisis open \"…\") or dismisses the alert (herald crisis dismiss)."
 }
 
+/// `herald run`'s preparation of each pass. The strategy file is read again when its text changed, so an edited
+/// strategy (a new channel, another hook address) is used from the next pass on, as cron's `publish` would; a version
+/// that cannot be used (errors, a missing secret) is reported once and the previous one kept. Then the crisis alert
+/// decides whether promotion is held.
+final class ServicePasses: @unchecked Sendable {
+    private let location: LocationOptions
+    private let store: Store
+    private let environment: [String: String]
+    private let settings: PublisherSettings
+    private let caller: HookCaller
+    private let lock = NSLock()
+    private var contentHash: String
+    private var publisher: Publisher
+    private var hold: AlertHold
+    /// The text last reported as unusable (its hash), so it is reported once.
+    private var refused: String?
+
+    init(location: LocationOptions, workspace: Workspace, publisher: Publisher, environment: [String: String],
+         settings: PublisherSettings, caller: HookCaller) throws {
+        self.location = location; store = workspace.store; self.environment = environment; self.settings = settings
+        self.caller = caller; self.publisher = publisher
+        contentHash = workspace.loaded.contentHash
+        hold = AlertHold(desk: try workspace.crisisDesk())
+    }
+
+    @Sendable func next() -> Publisher {
+        lock.lock(); defer { lock.unlock() }
+        reloadIfChanged()
+        var p = publisher
+        p.settings.holdPromotional = hold.check()
+        return p
+    }
+
+    private func reloadIfChanged() {
+        let file = location.strategyPath
+        guard let data = FileManager.default.contents(atPath: file) else {
+            if refused != "" {
+                refused = ""
+                Console.error("herald run: cannot read \(file); publishing with the version read before until it is back.")
+            }
+            return
+        }
+        let hash = StableHash.hex(String(decoding: data, as: UTF8.self))
+        guard hash != contentHash else { refused = nil; return }
+        guard hash != refused else { return }
+        do {
+            let ws = try location.openWorkspace(printWarnings: false, store: store)
+            let fresh = try ws.publisher(environment: environment, settings: settings, caller: caller)
+            let freshHold = AlertHold(desk: try ws.crisisDesk())
+            publisher = fresh; hold = freshHold; contentHash = ws.loaded.contentHash; refused = nil
+            Console.out("herald run: \(file) changed; publishing with the new version from this pass on.")
+        } catch {
+            refused = hash
+            Console.error("herald run: \(file) changed but cannot be used; publishing with the version read before until it is fixed:\n\(error)")
+        }
+    }
+}
+
 /// `herald run`'s check before each pass: whether an unhandled crisis alert holds promotional posts. The warning is
 /// printed once per raised alert (again when a newer reading raises it again), not every pass. When the alert cannot be
 /// read (the database is busy), promotion is held for that pass, a late promotion being better than one during a
@@ -182,8 +240,9 @@ extension Herald {
         static let configuration = CommandConfiguration(
             abstract: "Publish continuously as a service; stops cleanly on SIGTERM or SIGINT.",
             discussion: """
-            It wakes when the next post is due (at least every --interval). Before every pass it checks the crisis \
-            alert: while one is raised and nobody has handled it, contest and discount posts are held. \
+            It wakes when the next post is due (at least every --interval). Before every pass it reads the strategy \
+            again if the file changed (a version with errors is reported and the previous one kept), and checks the \
+            crisis alert: while one is raised and nobody has handled it, contest and discount posts are held. \
             HERALD_BATCH_SIZE and HERALD_CONCURRENCY tune it as they do publish. See README for a systemd unit.
             Example: herald run
             """)
@@ -203,14 +262,15 @@ extension Herald {
                 let settings = publisherSettings(env)
                 let caller = HookCaller(environment: env, concurrency: settings.concurrency)
                 let publisher = try ws.publisher(environment: env, settings: settings, caller: caller)
-                let holds = AlertHold(desk: try ws.crisisDesk())
+                let passes = try ServicePasses(location: location, workspace: ws, publisher: publisher, environment: env,
+                                               settings: settings, caller: caller)
                 var logger = Logger(label: "herald")
                 logger.logLevel = env["HERALD_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
                 let now = runningClock(from: clockOptions.now)
                 let store = ws.store
                 let owner = publisher.settings.owner
                 let service = PublisherService(publisher: publisher, lockPath: ws.publishLockPath, interval: .seconds(interval), now: now,
-                                               holdsPromotional: holds.check) { report in
+                                               publisherForPass: passes.next) { report in
                     if let id = try? store.startRun(owner: owner, mode: "run", startedAt: Date(), clockAt: now()) {
                         try? store.endRun(id, counts: report.counts, exitCode: report.exitCode, note: nil, at: Date())
                     }

@@ -669,6 +669,53 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
     }
 }
 
+/// `herald run` works from the strategy file as it is, like cron's `publish`: an edited strategy is used from the next
+/// pass on; a version that cannot be used is reported once and the previous one kept until it is fixed.
+@Suite(.serialized) struct ServiceReloadTests {
+    @Test func theServiceUsesAnEditedStrategyFromTheNextPassAndKeepsTheLastGoodOne() throws {
+        let f = try PublishFixture(hooksYAML: "  - {id: box, type: outbox, dir: out}", channelHooks: ["box"])
+        try f.approvedPosts(at: [t0, t0.addingTimeInterval(2), t0.addingTimeInterval(4)])
+        let good = f.dir.read("strategy.yaml")!
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Repo.heraldBinary)
+        p.arguments = ["run", "--now", "2027-03-01T09:00:00Z", "--interval", "30"]
+        p.currentDirectoryURL = URL(fileURLWithPath: f.dir.path)
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+        var text = ""
+        func read(passes n: Int) {
+            while text.components(separatedBy: "published 1").count - 1 < n {
+                let chunk = readSome(out.fileHandleForReading.fileDescriptor)
+                if chunk.isEmpty { return }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+        }
+        // p-0 goes out with the strategy the service started with.
+        read(passes: 1)
+        // A broken edit (an unknown hook type): reported, and p-1 still goes to the outbox it knew.
+        f.dir.write("strategy.yaml", good.replacingOccurrences(of: "type: outbox, dir: out", with: "type: carrier-pigeon"))
+        read(passes: 2)
+        // Fixed, with another folder: p-2 goes there.
+        f.dir.write("strategy.yaml", good.replacingOccurrences(of: "dir: out", with: "dir: out2"))
+        read(passes: 3)
+        kill(p.processIdentifier, SIGTERM)
+        let stderr = String(decoding: readAll(err.fileHandleForReading.fileDescriptor), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(stderr)")
+        #expect(text.components(separatedBy: "published 1").count - 1 == 3, "\(text)")
+        #expect(stderr.components(separatedBy: "changed but cannot be used").count == 2, "reported once: \(stderr)")
+        #expect(stderr.contains("carrier-pigeon"))
+        #expect(text.components(separatedBy: "changed; publishing with the new version from this pass on").count == 2, "\(text)")
+        let first = try FileManager.default.contentsOfDirectory(atPath: f.dir.file("out")).filter { $0.hasSuffix(".json") }
+        let second = try FileManager.default.contentsOfDirectory(atPath: f.dir.file("out2")).filter { $0.hasSuffix(".json") }
+        #expect(first.count == 2 && second.count == 1, "out: \(first), out2: \(second)")
+        #expect(try f.store().posts().allSatisfy { $0.status == .published })
+    }
+}
+
 /// What cron runs most minutes: a pass with nothing to do.
 @Suite(.serialized) struct IdleTickTests {
     @Test func aPassWithNothingDueSkipsTheStrategyOnlyWhileItIsTheOneLastWorkedFrom() throws {
