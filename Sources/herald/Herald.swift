@@ -18,7 +18,7 @@ struct Herald: AsyncParsableCommand {
     static func main() async {
         bootstrapLogging()
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(NegativeValues.rewrite(Array(CommandLine.arguments.dropFirst())))
             if var async = command as? AsyncParsableCommand {
                 try await async.run()
             } else {

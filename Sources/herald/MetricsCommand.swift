@@ -24,7 +24,7 @@ extension Herald {
         struct Record: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Record one value of a metric.",
-                discussion: "Example: herald metrics record nps 36 --date 2027-02-01")
+                discussion: "Examples: herald metrics record nps 36 --date 2027-02-01 · herald metrics record nps -5 (a negative value as it is)")
 
             @Argument(help: ArgumentHelp("The metric's id (see `herald goals`).", valueName: "metric")) var metric: String
             @Argument(help: ArgumentHelp("The measured value, a number like 36 or 2.5.", valueName: "value")) var value: String

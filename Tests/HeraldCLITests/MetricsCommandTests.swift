@@ -28,6 +28,31 @@ import Testing
         #expect(table.stdout.contains("2027-01-31  reach   9200 people  facebook  manual"))
     }
 
+    /// NPS and net follower changes go below zero: a negative value is taken as it is, before or after the options,
+    /// with a percent sign, or after `--` as before.
+    @Test func negativeValuesAreTakenAsWritten() throws {
+        let ex = try PlannedExample(plan: false)
+        let cases: [([String], String, Double)] = [
+            (["metrics", "record", "nps", "-5", "--date", "2027-01-30"], "2027-01-30", -5),
+            (["metrics", "record", "--date", "2027-01-31", "nps", "-2.5"], "2027-01-31", -2.5),
+            (["metrics", "record", "nps", "--date", "2027-02-01", "-12%"], "2027-02-01", -12),
+            (["metrics", "record", "nps", "--date", "2027-02-02", "--", "-7"], "2027-02-02", -7),
+            (["metrics", "record", "-s", "strategy.yaml", "nps", "-1", "--date=2027-02-03"], "2027-02-03", -1),
+        ]
+        for (args, _, _) in cases {
+            let r = try ex.run(Array(args.prefix(2)) + Self.now + args.dropFirst(2))
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+        }
+        let list = try readings(ex, ["nps"])
+        for (_, date, value) in cases {
+            #expect(list.first { $0["date"] as? String == date }?["value"] as? Double == value, "\(date)")
+        }
+        // Not a number is still refused, and nothing more is stored.
+        let bad = try ex.run(["metrics", "record", "nps", "-x5", "--date", "2027-02-04"] + Self.now)
+        #expect(bad.status == 64)
+        #expect(try readings(ex, ["nps"]).count == cases.count)
+    }
+
     @Test func badReadingsAreRefusedAndNothingIsStored() throws {
         let ex = try PlannedExample(plan: false)
         let cases: [([String], Int32, String)] = [
