@@ -30,6 +30,9 @@ public struct PublisherService: Service {
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            // Deliveries due before the pass began were there for it to claim; the ones it left are held (promotion in
+            // a crisis alert, a disabled hook), so the next wake-up is for what falls due after that.
+            let began = now()
             if let lock = try FileLock(path: lockPath, wait: false) {
                 let publisher = publisherForPass?() ?? self.publisher
                 let report = try await publisher.runOnce(now: now, shouldStop: { Task.isShuttingDownGracefully })
@@ -37,7 +40,7 @@ public struct PublisherService: Service {
                 onPass(report)
             }
             let at = now()
-            let pause = Self.pause(now: at, nextAttempt: (try? publisher.store.nextAttempt(after: at)) ?? nil,
+            let pause = Self.pause(now: at, nextAttempt: (try? publisher.store.nextAttempt(after: began)) ?? nil,
                                    nextPost: (try? publisher.store.nextDue(after: at, limit: 1))?.first?.scheduledAt, interval: interval)
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
         }

@@ -565,7 +565,6 @@ extension Store {
         }
     }
 
-    /// The next approved posts to go out after `now`.
     /// The next time a pending delivery is to be tried that is after `now` (what `herald run` sleeps until). Pending
     /// deliveries already due are left out: after a pass those are the ones it had to leave (contest and discount
     /// posts held by a crisis alert, a disabled hook), and waking for them would only find them held again.
@@ -578,6 +577,7 @@ extension Store {
         }
     }
 
+    /// The next approved posts to go out after `now`.
     public func nextDue(after now: Date, limit: Int) throws(StoreError) -> [Post] {
         try read { db in
             try PostRecord.filter(sql: "status = 'approved' AND scheduled_at > ?", arguments: [Store.secs(now)])

@@ -10,12 +10,12 @@ extension Herald {
         static let configuration = CommandConfiguration(
             abstract: "Record the measured values of the strategy's metrics, so `herald report` shows progress.",
             discussion: """
-            A reading is one value of a metric on a day, for the metric as a whole or for one channel. Recording the same metric, day and channel again replaces the value, so importing a results file twice changes nothing. A negative value goes after `--`. A results file has the columns date,metric,value[,channel].
+            A reading is one value of a metric on a day, for the metric as a whole or for one channel. Recording the same metric, day and channel again replaces the value, so importing a results file twice changes nothing. A negative value is written as it is (-5). A results file has the columns date,metric,value[,channel].
 
             Examples:
               herald metrics record response-time 6.5 --date 2027-01-31
               herald metrics record reach 9200 --date 2027-01-31 --channel facebook
-              herald metrics record nps --date 2027-02-01 -- -5
+              herald metrics record nps -5 --date 2027-02-01
               herald metrics import results.csv
               herald metrics list response-time
             """,

@@ -24,9 +24,9 @@ enum NegativeValues {
         return ["metrics", "record"] + options + ["--"] + positional
     }
 
-    /// `-5`, `-2.5`, `-3%` (not `-s` or `--db`).
+    /// `-5`, `-2.5`, `-.5`, `-3%` (not `-s` or `--db`).
     static func isNegativeNumber(_ s: String) -> Bool {
-        guard s.hasPrefix("-"), let first = s.dropFirst().first, first.isASCII, first.isNumber else { return false }
+        guard s.hasPrefix("-"), let first = s.dropFirst().first, first.isASCII, first.isNumber || first == "." else { return false }
         let body = s.dropFirst()
         return Double(body.hasSuffix("%") ? String(body.dropLast()) : String(body)) != nil
     }

@@ -51,9 +51,10 @@ func heldWarning(_ alert: CrisisAlertState) -> String {
 }
 
 /// `herald run`'s preparation of each pass. The strategy file is read again when its text changed, so an edited
-/// strategy (a new channel, another hook address) is used from the next pass on, as cron's `publish` would; a version
-/// that cannot be used (errors, a missing secret) is reported once and the previous one kept. Then the crisis alert
-/// decides whether promotion is held.
+/// strategy (a new channel, another hook address) is used from a following pass on, as cron's `publish` would. A new
+/// text is taken once it has been seen unchanged on two checks in a row, so a file caught half-written is never used.
+/// A version that cannot be used (errors, a missing secret) is reported (again only when the problem changes) and the
+/// previous one kept; it is tried again at every pass. Then the crisis alert decides whether promotion is held.
 final class ServicePasses: @unchecked Sendable {
     private let location: LocationOptions
     private let store: Store
@@ -64,8 +65,10 @@ final class ServicePasses: @unchecked Sendable {
     private var contentHash: String
     private var publisher: Publisher
     private var hold: AlertHold
-    /// The text last reported as unusable (its hash), so it is reported once.
-    private var refused: String?
+    /// A new text seen on the last check, taken when the next check sees it again.
+    private var pending: String?
+    /// The last problem reported, so it is reported once.
+    private var reported: String?
 
     init(location: LocationOptions, workspace: Workspace, publisher: Publisher, environment: [String: String],
          settings: PublisherSettings, caller: HookCaller) throws {
@@ -83,27 +86,29 @@ final class ServicePasses: @unchecked Sendable {
         return p
     }
 
+    private func report(_ problem: String) {
+        guard problem != reported else { return }
+        reported = problem
+        Console.error(problem)
+    }
+
     private func reloadIfChanged() {
         let file = location.strategyPath
         guard let data = FileManager.default.contents(atPath: file) else {
-            if refused != "" {
-                refused = ""
-                Console.error("herald run: cannot read \(file); publishing with the version read before until it is back.")
-            }
-            return
+            return report("herald run: cannot read \(file); publishing with the version read before until it is back.")
         }
         let hash = StableHash.hex(String(decoding: data, as: UTF8.self))
-        guard hash != contentHash else { refused = nil; return }
-        guard hash != refused else { return }
+        guard hash != contentHash else { pending = nil; reported = nil; return }
+        guard hash == pending else { pending = hash; return }
         do {
             let ws = try location.openWorkspace(printWarnings: false, store: store)
             let fresh = try ws.publisher(environment: environment, settings: settings, caller: caller)
-            let freshHold = AlertHold(desk: try ws.crisisDesk())
-            publisher = fresh; hold = freshHold; contentHash = ws.loaded.contentHash; refused = nil
+            let freshHold = AlertHold(desk: try ws.crisisDesk(), continuing: hold)
+            publisher = fresh; hold = freshHold; contentHash = ws.loaded.contentHash; pending = nil; reported = nil
             Console.out("herald run: \(file) changed; publishing with the new version from this pass on.")
+            for w in ws.loaded.warnings { Console.error(w.description) }
         } catch {
-            refused = hash
-            Console.error("herald run: \(file) changed but cannot be used; publishing with the version read before until it is fixed:\n\(error)")
+            report("herald run: \(file) changed but cannot be used; publishing with the version read before until it is fixed:\n\(error)")
         }
     }
 }
@@ -118,7 +123,15 @@ final class AlertHold: @unchecked Sendable {
     private var warnedFor: Date?
     private var unreadable = false
 
-    init(desk: CrisisDesk) { self.desk = desk }
+    /// - Parameter continuing: the check this one replaces (the strategy was read again): an alert it warned about
+    ///   is not warned about again.
+    init(desk: CrisisDesk, continuing previous: AlertHold? = nil) {
+        self.desk = desk
+        if let previous {
+            previous.lock.lock(); defer { previous.lock.unlock() }
+            warnedFor = previous.warnedFor
+        }
+    }
 
     @Sendable func check() -> Bool {
         lock.lock(); defer { lock.unlock() }
