@@ -20,12 +20,15 @@ public struct PublisherService: Service {
     public let publisherForPass: (@Sendable () -> Publisher)?
     /// Called after every pass (for printing).
     public let onPass: @Sendable (PassReport) -> Void
+    /// Called when a pass failed on the database (busy, or an I/O error); the service goes on with the next pass.
+    public let onFailure: @Sendable (StoreError) -> Void
 
     public init(publisher: Publisher, lockPath: String, interval: Duration = PublisherService.defaultInterval,
                 now: @escaping @Sendable () -> Date, publisherForPass: (@Sendable () -> Publisher)? = nil,
+                onFailure: @escaping @Sendable (StoreError) -> Void = { _ in },
                 onPass: @escaping @Sendable (PassReport) -> Void) {
         self.publisher = publisher; self.lockPath = lockPath; self.interval = interval; self.now = now
-        self.publisherForPass = publisherForPass; self.onPass = onPass
+        self.publisherForPass = publisherForPass; self.onFailure = onFailure; self.onPass = onPass
     }
 
     public func run() async throws {
@@ -35,9 +38,17 @@ public struct PublisherService: Service {
             let began = now()
             if let lock = try FileLock(path: lockPath, wait: false) {
                 let publisher = publisherForPass?() ?? self.publisher
-                let report = try await publisher.runOnce(now: now, shouldStop: { Task.isShuttingDownGracefully })
-                withExtendedLifetime(lock) {}
-                onPass(report)
+                do {
+                    let report = try await publisher.runOnce(now: now, shouldStop: { Task.isShuttingDownGracefully })
+                    withExtendedLifetime(lock) {}
+                    onPass(report)
+                } catch let error as StoreError where error.exitCode == 75 || error.exitCode == 74 {
+                    // The database was busy past the timeout or failed to read or write: what cron's publish exits 75
+                    // or 74 for, to be run again a minute later. The service reports it and tries again; whatever
+                    // the pass had claimed is taken back when its lease runs out, as after a crash.
+                    withExtendedLifetime(lock) {}
+                    onFailure(error)
+                }
             }
             let at = now()
             let pause = Self.pause(now: at, nextAttempt: (try? publisher.store.nextAttempt(after: began)) ?? nil,

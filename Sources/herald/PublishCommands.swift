@@ -69,6 +69,8 @@ final class ServicePasses: @unchecked Sendable {
     private var pending: String?
     /// The last problem reported, so it is reported once.
     private var reported: String?
+    /// The last failed pass's message, until a pass works.
+    private var lastFailure: String?
 
     init(location: LocationOptions, workspace: Workspace, publisher: Publisher, environment: [String: String],
          settings: PublisherSettings, caller: HookCaller) throws {
@@ -84,6 +86,21 @@ final class ServicePasses: @unchecked Sendable {
         var p = publisher
         p.settings.holdPromotional = hold.check()
         return p
+    }
+
+    /// A pass that failed on the database: reported once while the same failure repeats.
+    @Sendable func failed(_ error: StoreError) {
+        lock.lock(); defer { lock.unlock() }
+        let message = "herald run: a pass failed and the next one will try again: \(error)"
+        guard message != lastFailure else { return }
+        lastFailure = message
+        Console.error(message)
+    }
+
+    @Sendable func succeeded() {
+        lock.lock(); defer { lock.unlock() }
+        if lastFailure != nil { Console.error("herald run: passes work again.") }
+        lastFailure = nil
     }
 
     private func report(_ problem: String) {
@@ -283,7 +300,8 @@ extension Herald {
                 let store = ws.store
                 let owner = publisher.settings.owner
                 let service = PublisherService(publisher: publisher, lockPath: ws.publishLockPath, interval: .seconds(interval), now: now,
-                                               publisherForPass: passes.next) { report in
+                                               publisherForPass: passes.next, onFailure: passes.failed) { report in
+                    passes.succeeded()
                     if let id = try? store.startRun(owner: owner, mode: "run", startedAt: Date(), clockAt: now()) {
                         try? store.endRun(id, counts: report.counts, exitCode: report.exitCode, note: nil, at: Date())
                     }

@@ -522,7 +522,9 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         let f = try PublishFixture(hooksYAML: "  - {id: box, type: outbox, dir: out}", channelHooks: ["box"])
         try f.approvedPosts(at: [t0])
         // Another connection holds an exclusive lock while herald runs.
-        let holder = try DatabaseQueue(path: f.dbPath)
+        var config = Configuration()
+        config.allowsUnsafeTransactions = true  // the lock is held across several accesses
+        let holder = try DatabaseQueue(path: f.dbPath, configuration: config)
         let locked = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
         let thread = Thread {
             try? holder.inDatabase { db in
@@ -719,6 +721,56 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         let second = try FileManager.default.contentsOfDirectory(atPath: f.dir.file("out2")).filter { $0.hasSuffix(".json") }
         #expect(first.count == 2 && second.count == 1, "out: \(first), out2: \(second)")
         #expect(try f.store().posts().map(\.status) == [.published, .published, .published])
+    }
+}
+
+/// A pass of `herald run` that finds the database held past the busy timeout fails, is reported, and the service goes
+/// on: the next pass, once the database is free, sends what was due.
+@Suite(.serialized) struct ServiceFailureTests {
+    @Test func aBusyDatabaseFailsAPassAndTheServiceGoesOn() throws {
+        let f = try PublishFixture(hooksYAML: "  - {id: box, type: outbox, dir: out}", channelHooks: ["box"])
+        try f.approvedPosts(at: [t0])
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Repo.heraldBinary)
+        p.arguments = ["run", "--now", "2027-03-01T09:00:30Z", "--interval", "1"]
+        p.currentDirectoryURL = URL(fileURLWithPath: f.dir.path)
+        var env = ProcessInfo.processInfo.environment
+        env["HERALD_BUSY_TIMEOUT"] = "0.2"
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+        var text = ""
+        func read(until done: (String) -> Bool) {
+            while !done(text) {
+                let chunk = readSome(out.fileHandleForReading.fileDescriptor)
+                if chunk.isEmpty { return }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+        }
+        func passes(_ s: String) -> Int { s.components(separatedBy: "published 1").count - 1 }
+        read { passes($0) == 1 }
+        // Another post is approved, then another process holds the database's write lock.
+        try f.approvedPosts(at: [t0], prefix: "q")
+        var config = Configuration()
+        config.allowsUnsafeTransactions = true  // the lock is held across several accesses
+        let holder = try DatabaseQueue(path: f.dbPath, configuration: config)
+        try holder.writeWithoutTransaction { try $0.execute(sql: "BEGIN IMMEDIATE") }
+        read { $0.contains("a pass failed and the next one will try again") }
+        #expect(try f.store().post("q-0").status == .approved)
+        try holder.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") }
+        read { passes($0) == 2 }
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+        text += String(decoding: readAll(out.fileHandleForReading.fileDescriptor), as: UTF8.self)
+        #expect(p.terminationStatus == 0, "\(text)")
+        #expect(text.contains("the database is busy"), "\(text)")
+        #expect(text.components(separatedBy: "a pass failed").count == 2, "reported once: \(text)")
+        #expect(text.contains("herald run: passes work again."))
+        #expect(try f.store().post("q-0").status == .published)
+        #expect(try f.integrity() == "ok")
     }
 }
 
