@@ -236,6 +236,7 @@ final class CrisisFixture: @unchecked Sendable {
         p.currentDirectoryURL = URL(fileURLWithPath: f.dir.path)
         var env = ProcessInfo.processInfo.environment
         for (k, v) in f.environment { env[k] = v }
+        env["HERALD_CONCURRENCY"] = "lots"  // read by run as by publish: reported, the default kept
         p.environment = env
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
@@ -268,6 +269,7 @@ final class CrisisFixture: @unchecked Sendable {
         #expect(try f.deliveredPostIDs().contains(announce.id))
         #expect(stderr.contains("complaints-per-day is 14"))
         #expect(stderr.components(separatedBy: "promotional posts are held").count == 2, "warned once: \(stderr)")
+        #expect(stderr.contains("warning: HERALD_CONCURRENCY='lots' is not a whole number from 1 to 100000; using 32."))
     }
 
     @Test func badCrisisCommandsChangeNothing() throws {
