@@ -84,6 +84,14 @@ struct StepPlacer {
             let usable = grid.filter { !calendar.isNoPromo($0.date) && !keptInstants.contains($0.instant) }
             if usable.isEmpty {
                 let blocked = grid.compactMap { slot in calendar.noPromoName(slot.date).map { "\(slot.date) (\($0))" } }
+                // Only kept posts in the way of a step the plan may give up (a reminder, last call or winners post):
+                // the posts someone approved or locked stand, and the step is left out and reported, as when the
+                // cadence has no room for it. Re-planning a quarter approved in full must not fail over a step the
+                // first plan already left out.
+                if blocked.isEmpty, need.step != .announce, need.step != .launch {
+                    outcome.skipped.append((need, "every \(channel.id) slot between \(need.window.start) and \(need.window.end) is taken by a kept post"))
+                    continue
+                }
                 let why = blocked.isEmpty ? "every slot there is taken by a kept post" : "no promotion on \(Set(blocked).sorted().joined(separator: ", "))"
                 outcome.problems.append(PlanProblem(
                     rule: "campaign dates", channel: channel.id,

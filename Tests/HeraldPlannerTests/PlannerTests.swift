@@ -371,6 +371,28 @@ import Testing
         #expect(second.changes.removed.isEmpty || second.changes.moved.count + second.changes.removed.count <= 2)
     }
 
+    /// A quarter approved in full and planned again: the campaign step the first plan left out (no room) finds every
+    /// slot of its window taken by kept posts; it is left out again, with that reason, and nothing changes.
+    @Test func replanningAQuarterApprovedInFullChangesNothing() throws {
+        let loaded = try StrategyLoader.parse(exampleStrategy, fileExists: { BundledFiles.text($0) != nil })
+        let first = try Planner.plan(PlanRequest(strategy: loaded.strategy, period: quarter()))
+        let leftOut = first.report.channels.flatMap { c in c.skippedSteps.map { (c.channel, $0) } }
+        #expect(!leftOut.isEmpty, "the example leaves a step out, which is what this checks")
+        let approved = first.posts.map { p -> Post in
+            var p = p
+            p.status = .approved
+            return p
+        }
+        let second = try Planner.plan(PlanRequest(strategy: loaded.strategy, period: quarter(), existing: approved,
+                                                  existingTasks: first.shareTasks))
+        #expect(second.posts.isEmpty)
+        #expect(second.kept.count == approved.count)
+        #expect(second.changes.added.isEmpty && second.changes.removed.isEmpty && second.changes.moved.isEmpty)
+        let again = second.report.channels.flatMap { c in c.skippedSteps.map { (c.channel, $0) } }
+        #expect(again.map { "\($0.0)/\($0.1.campaign)/\($0.1.step)" } == leftOut.map { "\($0.0)/\($0.1.campaign)/\($0.1.step)" })
+        #expect(again.allSatisfy { $0.1.reason.contains("is taken by a kept post") }, "\(again)")
+    }
+
     @Test func theExampleStrategyPlansCleanly() throws {
         let loaded = try StrategyLoader.parse(exampleStrategy, fileExists: { BundledFiles.text($0) != nil })
         let request = PlanRequest(strategy: loaded.strategy, period: quarter())
