@@ -230,41 +230,22 @@ final class CrisisFixture: @unchecked Sendable {
         let f = try CrisisFixture(alert: true)
         #expect(try f.run(["metrics", "record", "complaints-per-day", "14", "--date", "2027-01-31"], now: "2027-01-31T20:00:00Z").status == 0)
         let announce = try #require(try f.posts().first { $0.campaign == "latte-art" && $0.step == .announce && $0.channel == "facebook" })
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Repo.heraldBinary)
-        p.arguments = ["run", "--now", "2027-02-01T07:31:00Z", "--interval", "1"]
-        p.currentDirectoryURL = URL(fileURLWithPath: f.dir.path)
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in f.environment { env[k] = v }
-        env["HERALD_CONCURRENCY"] = "lots"  // read by run as by publish: reported, the default kept
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        // Whatever happens, the service is stopped within a minute, so the reads below end.
-        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
-        func read(until marker: String, in text: inout String) {
-            while !text.contains(marker) {
-                let chunk = readSome(out.fileHandleForReading.fileDescriptor)
-                if chunk.isEmpty { return }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
-        }
+        let service = try RunningService(in: f.dir.path, ["--now", "2027-02-01T07:31:00Z", "--interval", "1"],
+                                         // HERALD_CONCURRENCY is read by run as by publish: reported, the default kept.
+                                         environment: f.environment.merging(["HERALD_CONCURRENCY": "lots"]) { $1 },
+                                         separateErrors: true)
+        func read(until marker: String) { service.read { $0.contains(marker) } }
         // The first pass: January's posts, long past their lateness, expire; the contest post is held.
-        var text = ""
-        read(until: "published 0, 42 expired", in: &text)
-        #expect(text.contains("published 0, 42 expired"), "\(text)")
+        read(until: "published 0, 42 expired")
+        #expect(service.text.contains("published 0, 42 expired"), "\(service.text)")
         #expect(try f.store().post(announce.id).status == .approved)
         #expect(!(try f.deliveredPostIDs()).contains(announce.id))
         // Dismissed while the service runs: a following pass sends it.
         #expect(try f.run(["crisis", "dismiss", "--as", "Anna"], now: "2027-02-01T07:32:00Z").status == 0)
-        read(until: "published 1", in: &text)
-        kill(p.processIdentifier, SIGTERM)
-        let stderr = String(decoding: readAll(err.fileHandleForReading.fileDescriptor), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(stderr)")
-        #expect(text.contains("published 1"), "\(text)")
+        read(until: "published 1")
+        let (status, stderr) = service.stop()
+        #expect(status == 0, "\(stderr)")
+        #expect(service.text.contains("published 1"), "\(service.text)")
         #expect(try f.store().post(announce.id).status == .published)
         #expect(try f.deliveredPostIDs().contains(announce.id))
         #expect(stderr.contains("complaints-per-day is 14"))

@@ -168,3 +168,47 @@ let signer = WebhookSigner(secret: testSecret)!
 func signatureIsValid(_ r: Receiver.Request) -> Bool {
     signer.verify(id: r.id, timestamp: r.timestamp, body: Data(r.body.utf8), header: r.headers["webhook-signature"] ?? "")
 }
+
+/// `herald run` started in a folder, its output read as it comes. It is killed after a minute whatever happens, so a
+/// read waiting for a line that never comes ends (and the test's expectations then say what was missing).
+final class RunningService: @unchecked Sendable {
+    let process = Process()
+    private let out = Pipe()
+    private let err: Pipe?
+    /// Standard output so far (with standard error when they are merged).
+    private(set) var text = ""
+
+    /// - Parameter separateErrors: keep standard error apart (read by `stop()`) instead of merging it into `text`.
+    init(in directory: String, _ arguments: [String], environment: [String: String] = [:], separateErrors: Bool = false) throws {
+        process.executableURL = URL(fileURLWithPath: Repo.heraldBinary)
+        process.arguments = ["run"] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        err = separateErrors ? Pipe() : nil
+        process.standardOutput = out
+        process.standardError = err ?? out
+        try process.run()
+        let p = process
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+    }
+
+    /// Reads until `done` holds for the text read so far, or the output ends.
+    func read(until done: (String) -> Bool) {
+        while !done(text) {
+            let chunk = readSome(out.fileHandleForReading.fileDescriptor)
+            if chunk.isEmpty { return }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+    }
+
+    /// Stops it with SIGTERM and reads the rest; returns its exit status and its standard error when kept apart.
+    func stop() -> (status: Int32, stderr: String) {
+        kill(process.processIdentifier, SIGTERM)
+        let stderr = err.map { String(decoding: readAll($0.fileHandleForReading.fileDescriptor), as: UTF8.self) } ?? ""
+        process.waitUntilExit()
+        text += String(decoding: readAll(out.fileHandleForReading.fileDescriptor), as: UTF8.self)
+        return (process.terminationStatus, stderr)
+    }
+}

@@ -647,26 +647,12 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
     @Test func runStopsCleanlyOnSIGTERM() throws {
         let f = try PublishFixture(hooksYAML: "  - {id: box, type: outbox, dir: out}", channelHooks: ["box"])
         try f.approvedPosts(at: [t0])
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Repo.heraldBinary)
-        p.arguments = ["run", "--now", "2027-03-01T09:05:00Z", "--interval", "60"]
-        p.currentDirectoryURL = URL(fileURLWithPath: f.dir.path)
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let service = try RunningService(in: f.dir.path, ["--now", "2027-03-01T09:05:00Z", "--interval", "60"], separateErrors: true)
         // Read until the first pass has published the post.
-        var text = ""
-        while !text.contains("published 1") {
-            let chunk = readSome(out.fileHandleForReading.fileDescriptor)
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
-        kill(p.processIdentifier, SIGTERM)
-        p.waitUntilExit()
-        text += String(decoding: readAll(out.fileHandleForReading.fileDescriptor), as: UTF8.self)
-        #expect(p.terminationStatus == 0)
-        #expect(text.contains("herald run: stopped."))
+        service.read { $0.contains("published 1") }
+        let status = service.stop().status
+        #expect(status == 0)
+        #expect(service.text.contains("herald run: stopped."))
         #expect(try f.store().post("p-0").status == .published)
     }
 }
@@ -679,40 +665,23 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         let f = try PublishFixture(hooksYAML: "  - {id: box, type: outbox, dir: out}", channelHooks: ["box"])
         try f.approvedPosts(at: [t0])
         let good = f.dir.read("strategy.yaml")!
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Repo.heraldBinary)
-        p.arguments = ["run", "--now", "2027-03-01T09:00:30Z", "--interval", "1"]
-        p.currentDirectoryURL = URL(fileURLWithPath: f.dir.path)
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
-        var text = ""
-        func read(until done: (String) -> Bool) {
-            while !done(text) {
-                let chunk = readSome(out.fileHandleForReading.fileDescriptor)
-                if chunk.isEmpty { return }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
-        }
+        let service = try RunningService(in: f.dir.path, ["--now", "2027-03-01T09:00:30Z", "--interval", "1"])
         func passes(_ s: String) -> Int { s.components(separatedBy: "published 1").count - 1 }
         // p-0 goes out with the strategy the service started with.
-        read { passes($0) == 1 }
+        service.read { passes($0) == 1 }
         // A broken edit (an unknown hook type) is reported; a post approved then still goes to the outbox it knew.
         f.dir.write("strategy.yaml", good.replacingOccurrences(of: "type: outbox, dir: out", with: "type: carrier-pigeon"))
-        read { $0.contains("changed but cannot be used") }
+        service.read { $0.contains("changed but cannot be used") }
         try f.approvedPosts(at: [t0], prefix: "q")
-        read { passes($0) == 2 }
+        service.read { passes($0) == 2 }
         // Fixed, with another folder: once the service says it has it, a post approved then goes there.
         f.dir.write("strategy.yaml", good.replacingOccurrences(of: "dir: out", with: "dir: out2"))
-        read { $0.contains("changed; publishing with the new version from this pass on") }
+        service.read { $0.contains("changed; publishing with the new version from this pass on") }
         try f.approvedPosts(at: [t0], prefix: "r")
-        read { passes($0) == 3 }
-        kill(p.processIdentifier, SIGTERM)
-        p.waitUntilExit()
-        text += String(decoding: readAll(out.fileHandleForReading.fileDescriptor), as: UTF8.self)
-        #expect(p.terminationStatus == 0, "\(text)")
+        service.read { passes($0) == 3 }
+        let status = service.stop().status
+        let text = service.text
+        #expect(status == 0, "\(text)")
         #expect(passes(text) == 3, "\(text)")
         #expect(text.components(separatedBy: "changed but cannot be used").count == 2, "reported once: \(text)")
         #expect(text.contains("carrier-pigeon"))
@@ -730,42 +699,23 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
     @Test func aBusyDatabaseFailsAPassAndTheServiceGoesOn() throws {
         let f = try PublishFixture(hooksYAML: "  - {id: box, type: outbox, dir: out}", channelHooks: ["box"])
         try f.approvedPosts(at: [t0])
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Repo.heraldBinary)
-        p.arguments = ["run", "--now", "2027-03-01T09:00:30Z", "--interval", "1"]
-        p.currentDirectoryURL = URL(fileURLWithPath: f.dir.path)
-        var env = ProcessInfo.processInfo.environment
-        env["HERALD_BUSY_TIMEOUT"] = "0.2"
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
-        var text = ""
-        func read(until done: (String) -> Bool) {
-            while !done(text) {
-                let chunk = readSome(out.fileHandleForReading.fileDescriptor)
-                if chunk.isEmpty { return }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
-        }
+        let service = try RunningService(in: f.dir.path, ["--now", "2027-03-01T09:00:30Z", "--interval", "1"],
+                                         environment: ["HERALD_BUSY_TIMEOUT": "0.2"])
         func passes(_ s: String) -> Int { s.components(separatedBy: "published 1").count - 1 }
-        read { passes($0) == 1 }
+        service.read { passes($0) == 1 }
         // Another post is approved, then another process holds the database's write lock.
         try f.approvedPosts(at: [t0], prefix: "q")
         var config = Configuration()
         config.allowsUnsafeTransactions = true  // the lock is held across several accesses
         let holder = try DatabaseQueue(path: f.dbPath, configuration: config)
         try holder.writeWithoutTransaction { try $0.execute(sql: "BEGIN IMMEDIATE") }
-        read { $0.contains("a pass failed and the next one will try again") }
+        service.read { $0.contains("a pass failed and the next one will try again") }
         #expect(try f.store().post("q-0").status == .approved)
         try holder.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") }
-        read { passes($0) == 2 }
-        kill(p.processIdentifier, SIGTERM)
-        p.waitUntilExit()
-        text += String(decoding: readAll(out.fileHandleForReading.fileDescriptor), as: UTF8.self)
-        #expect(p.terminationStatus == 0, "\(text)")
+        service.read { passes($0) == 2 }
+        let status = service.stop().status
+        let text = service.text
+        #expect(status == 0, "\(text)")
         #expect(text.contains("the database is busy"), "\(text)")
         #expect(text.components(separatedBy: "a pass failed").count == 2, "reported once: \(text)")
         #expect(text.contains("herald run: passes work again."))
