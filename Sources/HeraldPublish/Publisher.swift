@@ -63,6 +63,9 @@ public struct Publisher: Sendable {
     public let link: @Sendable (Post) -> String?
     public let environment: [String: String]
     public let logger: Logger
+    /// Called with the batch's number (1 for the first) once its claim is committed, before any of it is sent: lets a
+    /// test act at a known point of a pass (where `HERALD_FAILPOINT=after-claim` kills the process).
+    public var batchClaimed: @Sendable (_ number: Int) -> Void = { _ in }
 
     public init(store: Store, strategy: Strategy, hooks: [String: ResolvedHook], caller: HookCaller, settings: PublisherSettings,
                 environment: [String: String], logger: Logger = Logger(label: "herald.publish"), link: @escaping @Sendable (Post) -> String?) {
@@ -109,12 +112,15 @@ public struct Publisher: Sendable {
         }
         // Hooks a receiver disabled (HTTP 410) during this pass: the batch claimed meanwhile holds theirs back.
         var disabled = Set<String>()
+        var batches = 0
         while true {
             report.counts.expired += next.expired
             let claimed = next.claimed
             guard !claimed.isEmpty else { break }
             report.counts.claimed += claimed.count
             Failpoint.afterClaim.hit(environment)
+            batches += 1
+            batchClaimed(batches)
             let held = claimed.filter { disabled.contains($0.delivery.hook) }
             let toSend = held.isEmpty ? claimed : claimed.filter { !disabled.contains($0.delivery.hook) }
             async let sending = deliver(toSend, now: now)

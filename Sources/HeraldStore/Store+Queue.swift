@@ -176,6 +176,7 @@ enum PublishSQL {
         ("any work", anyWork, [0]),
         ("void changed deliveries", voidChanged, [0]),
         ("due posts", duePosts, [0]),
+        ("queue deliveries", enqueue, ["[]", 0]),
         ("expired leases", expiredLeases, [0]),
         ("expire late deliveries", expireLate, [0, 0, 0]),
         ("claim", claim, ["owner", 0, 0, 0, false, 64]),

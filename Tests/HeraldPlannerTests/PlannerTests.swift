@@ -330,6 +330,22 @@ import Testing
         #expect(a.shareTasks == b.shareTasks)
     }
 
+    /// The planner hashes ids without building a string per post; they must stay `Post.makeID("<channel>|<instant>")`
+    /// (ids already stored in databases were made that way), with `|2`, `|3`… only where two posts share an instant.
+    @Test func plannedIdsAreTheDocumentedHash() throws {
+        let loaded = try StrategyLoader.parse(exampleStrategy, fileExists: { BundledFiles.text($0) != nil })
+        let plan = try Planner.plan(PlanRequest(strategy: loaded.strategy, period: quarter()))
+        var seen = Set<String>()
+        for p in plan.posts.sorted(by: { ($0.scheduledAt, $0.id) < ($1.scheduledAt, $1.id) }) {
+            let base = Post.makeID("\(p.channel)|\(p.scheduledAt.isoUTC)")
+            let candidates = [base] + (2...5).map { Post.makeID("\(p.channel)|\(p.scheduledAt.isoUTC)|\($0)") }
+            #expect(candidates.contains(p.id), "\(p.id) on \(p.channel) at \(p.scheduledAt.isoUTC)")
+            seen.insert(p.id)
+        }
+        #expect(seen.count == plan.posts.count)
+        #expect(plan.posts.filter { $0.id == Post.makeID("\($0.channel)|\($0.scheduledAt.isoUTC)") }.count > plan.posts.count / 2)
+    }
+
     @Test func replanningAStoredPlanChangesNothing() throws {
         let s = try strategy()
         let first = try Planner.plan(PlanRequest(strategy: s, period: quarter()))

@@ -114,7 +114,7 @@ import Testing
         let dir = TemporaryDirectory()
         let store = try Store(path: dir.file("herald.sqlite"))
         let plans = try store.publishQueryPlans()
-        #expect(plans.map(\.query) == ["any work", "void changed deliveries", "due posts", "expired leases", "expire late deliveries", "claim",
+        #expect(plans.map(\.query) == ["any work", "void changed deliveries", "due posts", "queue deliveries", "expired leases", "expire late deliveries", "claim",
                                         "start attempts", "claimed posts", "finish deliveries", "finish attempts", "settle posts"])
         for (query, plan) in plans {
             // A SCAN reads a whole table; only the tiny hook_state table may be read that way ("SCAN CONSTANT ROW" is
@@ -125,6 +125,9 @@ import Testing
                     && $0 != "SCAN s"
             }
             #expect(scans.isEmpty, "\(query): \(plan)")
+            // Queueing inserts the rows of its argument: it reads no table of its own (a delivery already queued is left by
+            // the primary key's conflict check, which is not a step of the plan).
+            if query == "queue deliveries" { continue }
             #expect(plan.contains { $0.hasPrefix("SEARCH") }, "\(query): \(plan)")
         }
         func plan(_ name: String) throws -> [String] { try #require(plans.first { $0.query == name }).plan }
