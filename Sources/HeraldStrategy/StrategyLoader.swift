@@ -30,6 +30,10 @@ public enum StrategyLoader {
     /// Locales with bundled templates.
     public static let bundledLocales = ["en", "pl", "de", "nl", "ru"]
 
+    /// The hash that names a strategy's text (`LoadedStrategy.contentHash`): what an idle cron tick and `herald run`
+    /// compare a file with to tell whether it changed since it was read.
+    public static func contentHash(of text: String) -> String { StableHash.hex(text) }
+
     /// Reads and validates a strategy file.
     /// - Parameter fileExists: tells whether a path named in the strategy (calendars) can be found;
     ///   defaults to the file system relative to the strategy's folder.
@@ -79,7 +83,7 @@ public enum StrategyLoader {
         guard errors.isEmpty, let strategy else {
             throw .invalid(errors + warnings)
         }
-        return LoadedStrategy(strategy: strategy, file: file, text: text, contentHash: StableHash.hex(text),
+        return LoadedStrategy(strategy: strategy, file: file, text: text, contentHash: contentHash(of: text),
                               warnings: warnings)
     }
 

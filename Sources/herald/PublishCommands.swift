@@ -114,7 +114,7 @@ final class ServicePasses: @unchecked Sendable {
         guard let data = FileManager.default.contents(atPath: file) else {
             return report("herald run: cannot read \(file); publishing with the version read before until it is back.")
         }
-        let hash = StableHash.hex(String(decoding: data, as: UTF8.self))
+        let hash = StrategyLoader.contentHash(of: String(decoding: data, as: UTF8.self))
         guard hash != contentHash else { pending = nil; reported = nil; return }
         guard hash == pending else { pending = hash; return }
         do {
@@ -209,7 +209,7 @@ extension Herald {
                   let data = FileManager.default.contents(atPath: location.strategyPath),
                   let text = String(data: data, encoding: .utf8) else { return (nil, false) }
             let store = try location.openStore()
-            guard try store.latestSnapshotHash() == StableHash.hex(text) else { return (store, false) }
+            guard try store.latestSnapshotHash() == StrategyLoader.contentHash(of: text) else { return (store, false) }
             let now = clockOptions.now
             guard try !store.hasPublishWork(now: now) else { return (store, false) }
             let started = Date()
