@@ -22,19 +22,22 @@ struct SlotMaker {
     func cadenceSlots(weekStart: LocalDate) -> [Slot] {
         let days = channel.days, times = channel.times
         let n = channel.postsPerWeek
-        let week = weekStart.daysSinceEpoch / 7
+        // Floor division and modulo: weeks before 1970 are negative and must still pick a valid time.
+        let days0 = weekStart.daysSinceEpoch
+        let week = days0 >= 0 ? days0 / 7 : -((-days0 + 6) / 7)
+        func rotate(_ k: Int) -> Int { ((k % times.count) + times.count) % times.count }
         var picks: [(day: Int, time: Int)] = []
         if n <= days.count {
             for i in 0..<n {
                 let d = i * days.count / n
-                picks.append((d, (i + week) % times.count))
+                picks.append((d, rotate(i + week)))
             }
         } else {
             let base = n / days.count, extra = n % days.count
             let extraDays = Set((0..<extra).map { $0 * days.count / max(extra, 1) })
             for d in 0..<days.count {
                 let k = base + (extraDays.contains(d) ? 1 : 0)
-                for j in 0..<k { picks.append((d, (j * times.count / k + week) % times.count)) }
+                for j in 0..<k { picks.append((d, rotate(j * times.count / k + week))) }
             }
         }
         return picks.map { pick in
