@@ -121,3 +121,35 @@ public enum StableHash {
         return String(padded.prefix(length))
     }
 }
+
+/// Text a person types into a post (a body, a topic, a cell of an imported file) may hold tabs and line breaks but
+/// no other control character: a NUL byte would cut the text where a C library reads it, and the others are invisible
+/// on every network. Such text is refused with where the character is, never cut or cleaned silently.
+public enum PlainText {
+    /// The first control character other than tab, line feed and carriage return: its position (1-based, counted in
+    /// characters as an editor shows them) and a name such as `U+0000`.
+    public static func controlCharacter(in text: String) -> (position: Int, code: String)? {
+        var position = 0
+        for ch in text {
+            position += 1
+            for scalar in ch.unicodeScalars where isRefused(scalar) {
+                return (position, String(format: "U+%04X", scalar.value))
+            }
+        }
+        return nil
+    }
+
+    static func isRefused(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x09, 0x0A, 0x0D: false
+        case 0x00...0x1F, 0x7F, 0x80...0x9F: true
+        default: false
+        }
+    }
+
+    /// The message for a field holding a control character, or nil.
+    public static func problem(in text: String, field: String) -> String? {
+        guard let (position, code) = controlCharacter(in: text) else { return nil }
+        return "the \(field) holds a control character (\(code)) at character \(position); remove it (only tabs and line breaks may stand in text)."
+    }
+}

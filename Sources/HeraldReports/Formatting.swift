@@ -34,6 +34,8 @@ public func htmlEscape(_ text: String) -> String {
 /// Numbers as people write them: 12000, 2.1, 0.35 (at most `decimals` places, no trailing zeros).
 public func formatNumber(_ v: Double, decimals: Int = 2) -> String {
     guard v.isFinite else { return "–" }
+    // Beyond what a count or a rate can be, scaling for the decimals would overflow: show the value as it is.
+    if abs(v) >= 1e15 { return String(format: "%.6g", v) }
     let scale = pow(10, Double(decimals))
     let r = (v * scale).rounded() / scale
     if r == r.rounded(), abs(r) < 1e15 { return String(Int(r)) }

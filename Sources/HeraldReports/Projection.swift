@@ -61,6 +61,18 @@ public enum Projection {
     /// Evaluates a metric against its readings (the metric as a whole, any order). `start` is where the planned path
     /// begins at the baseline: the period's first day.
     public static func evaluate(_ metric: Metric, readings: [(date: LocalDate, value: Double)], start: LocalDate) -> ProjectionResult {
+        let result = fit(metric, readings: readings, start: start)
+        // Readings far apart in size (a stored 1e308 beside -1e308, from before such values were refused) can overflow
+        // the fit. A report never fails on stored data: such a trend is not projected.
+        guard [result.projected, result.progress, result.slopePerDay].allSatisfy({ $0?.isFinite ?? true }) else {
+            return ProjectionResult(status: result.status == .onTrack && result.basis.contains("has reached") ? .onTrack : .noData,
+                                    projected: nil, progress: nil, slopePerDay: nil,
+                                    basis: "the readings are too large to project; check them with `herald metrics list \(metric.id)`")
+        }
+        return result
+    }
+
+    static func fit(_ metric: Metric, readings: [(date: LocalDate, value: Double)], start: LocalDate) -> ProjectionResult {
         let points = Dictionary(readings.filter { $0.date >= start && $0.date <= metric.deadline && $0.value.isFinite }.map { ($0.date, $0.value) },
                                 uniquingKeysWith: { _, b in b })
             .sorted { $0.key < $1.key }

@@ -29,7 +29,11 @@ public struct StrategySnapshot: Sendable {
 /// WAL `DatabasePool` with a busy timeout, and every write is one transaction.
 public final class Store: Sendable {
     public let path: String
-    let pool: DatabasePool
+    /// A WAL `DatabasePool`; for a file Herald may not write (a copy on a read-only mount, a file without write
+    /// permission) a read-only connection, so reading commands still work.
+    let pool: any DatabaseWriter
+    /// True when the file was opened read-only: every change is refused with `StoreError.readOnly`.
+    public let isReadOnly: Bool
 
     /// How long a write waits for another process before giving up.
     public static let defaultBusyTimeout: TimeInterval = 5
@@ -38,6 +42,7 @@ public final class Store: Sendable {
     /// Refuses a file written by a newer Herald.
     public init(path: String, busyTimeout: TimeInterval = Store.defaultBusyTimeout, migrate: Bool = true) throws(StoreError) {
         self.path = path
+        if path.isEmpty { throw .cannotOpen(path: "''", reason: "the database path is empty") }
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
         config.foreignKeysEnabled = true
@@ -46,24 +51,42 @@ public final class Store: Sendable {
         if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
             throw .cannotOpen(path: path, reason: "the folder \(dir) does not exist")
         }
+        isReadOnly = Store.cannotWrite(path: path, folder: dir.isEmpty ? "." : dir)
         do {
-            pool = try DatabasePool(path: path, configuration: config)
-            // GRDB leaves WAL databases at synchronous=NORMAL, where a power cut can take back the last commits. Every
-            // state change (a claim before its send, a finished delivery) must survive one: sync the WAL at each commit.
-            try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-                // A plan of a large strategy writes a few hundred thousand rows in one transaction: with SQLite's default
-                // 2 MiB page cache it spills pages to the WAL mid-transaction and rewrites them. Allow up to 32 MiB (taken
-                // only as pages are touched). And keep the statement journal (the undo record of a multi-row statement,
-                // dropped when the statement ends) in memory rather than in a temporary file written page by page.
-                try db.execute(sql: "PRAGMA cache_size = -32768")
-                try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            if isReadOnly {
+                // Nobody can write the file, so no one else changes it while we read: open it immutable, which also
+                // needs no -shm/-wal beside it (the folder may be read-only too).
+                config.readonly = true
+                let url = URL(fileURLWithPath: path).standardizedFileURL
+                let encoded = url.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? url.path
+                pool = try DatabaseQueue(path: "file:\(encoded)?immutable=1", configuration: config)
+            } else {
+                let writable = try DatabasePool(path: path, configuration: config)
+                // GRDB leaves WAL databases at synchronous=NORMAL, where a power cut can take back the last commits. Every
+                // state change (a claim before its send, a finished delivery) must survive one: sync the WAL at each commit.
+                try writable.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA synchronous = FULL")
+                    // A plan of a large strategy writes a few hundred thousand rows in one transaction: with SQLite's default
+                    // 2 MiB page cache it spills pages to the WAL mid-transaction and rewrites them. Allow up to 32 MiB (taken
+                    // only as pages are touched). And keep the statement journal (the undo record of a multi-row statement,
+                    // dropped when the statement ends) in memory rather than in a temporary file written page by page.
+                    try db.execute(sql: "PRAGMA cache_size = -32768")
+                    try db.execute(sql: "PRAGMA temp_store = MEMORY")
+                }
+                pool = writable
             }
         } catch {
             throw Store.map(error, path: path, opening: true)
         }
         try checkNotNewer()
         if migrate { _ = try self.migrate() }
+    }
+
+    /// An existing file that this process may not write, or whose folder it may not write (SQLite needs the folder
+    /// for its journal files): a copy on a read-only mount, or one without write permission.
+    static func cannotWrite(path: String, folder: String) -> Bool {
+        guard FileManager.default.fileExists(atPath: path) else { return false }
+        return access(path, W_OK) != 0 || access(folder, W_OK) != 0
     }
 
     static var migrator: DatabaseMigrator { Schema.migrator }
@@ -89,12 +112,32 @@ public final class Store: Sendable {
     /// Applies pending migrations; returns the ones applied.
     @discardableResult
     public func migrate() throws(StoreError) -> [String] {
-        do {
-            let before = try pool.read { try Store.migrator.appliedIdentifiers($0) }
-            try Store.migrator.migrate(pool)
-            return Store.knownMigrations.filter { !before.contains($0) }
-        } catch {
-            throw Store.map(error, path: path)
+        let before: Set<String>
+        do { before = try appliedIdentifiers() } catch { throw Store.map(error, path: path) }
+        if Store.knownMigrations.allSatisfy(before.contains) { return [] }
+        if isReadOnly { throw .readOnly(path: path, action: "bring its schema up to date for this version of Herald") }
+        // Another process (cron's publish and a person's plan on a new file) may be migrating at the same moment. GRDB
+        // applies each migration in its own transaction after reading which are applied, so the slower process can
+        // find a migration's table already created by the other. Such a failure is taken back (its transaction rolled
+        // back) and the migrator runs again, starting after what the other process applied; it is a real failure only
+        // when nothing new was applied meanwhile.
+        var seen = before
+        while true {
+            do {
+                try Store.migrator.migrate(pool)
+                return Store.knownMigrations.filter { !before.contains($0) }
+            } catch {
+                let now: Set<String>
+                do { now = try appliedIdentifiers() } catch { throw Store.map(error, path: path) }
+                guard now.count > seen.count else { throw Store.map(error, path: path) }
+                seen = now
+            }
+        }
+    }
+
+    private func appliedIdentifiers() throws -> Set<String> {
+        try pool.read { db in
+            try db.tableExists("grdb_migrations") ? try Store.migrator.appliedIdentifiers(db) : []
         }
     }
 
@@ -170,6 +213,7 @@ public final class Store: Sendable {
     static func map(_ error: any Error, path: String, opening: Bool = false) -> StoreError {
         if let e = error as? StoreError { return e }
         if let e = error as? DatabaseError {
+            if e.resultCode == .SQLITE_READONLY { return .readOnly(path: path, action: "change it") }
             switch e.resultCode {
             case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy(path: path)
             case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY: return .cannotOpen(path: path, reason: e.message ?? "\(e.resultCode)")

@@ -10,12 +10,15 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case notFound(what: String, id: String)
     /// A change the data does not allow (EX_DATAERR, 65).
     case refused(String)
+    /// The file may be read but not written (a copy on a read-only mount, no write permission): reading commands work,
+    /// this one needs to change it (EX_CANTCREAT, 73).
+    case readOnly(path: String, action: String)
     /// Anything else SQLite reported (EX_IOERR, 74).
     case database(path: String, message: String)
 
     public var exitCode: Int32 {
         switch self {
-        case .cannotOpen: 73
+        case .cannotOpen, .readOnly: 73
         case .newerSchema, .notFound, .refused: 65
         case .busy: 75
         case .database: 74
@@ -26,6 +29,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .cannotOpen(let path, let reason):
             "\(path): cannot open the database (\(reason)). Check the folder exists and is writable, or pass --db PATH."
+        case .readOnly(let path, let action):
+            "\(path) is read-only here (no write permission on the file or its folder, or a read-only mount), so Herald cannot \(action). Reading commands (calendar, export, report, queue, status) work on it; copy it somewhere writable, or pass --db PATH, to change it."
         case .newerSchema(let path, let unknown):
             "\(path) was written by a newer version of Herald (schema steps unknown here: \(unknown.joined(separator: ", "))). Upgrade Herald; this version will not touch the file."
         case .busy(let path):

@@ -75,6 +75,7 @@ extension Workspace {
         guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw StoreError.refused("the new body is empty; nothing was changed.")
         }
+        if let p = PlainText.problem(in: body, field: "new body") { throw StoreError.refused(p + " Nothing was changed.") }
         return try store.update(id, at: now) { p in
             var p = p
             p.body = body

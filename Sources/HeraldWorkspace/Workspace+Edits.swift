@@ -44,6 +44,9 @@ extension Workspace {
     /// What no post may be, even with --force: a contest or discount outside a campaign step, or a step on a
     /// regular post.
     func checkShape(_ post: Post) throws {
+        for (field, text) in [("body", post.body), ("topic", post.topic)] {
+            if let text, let p = PlainText.problem(in: text, field: field) { throw StoreError.refused(p) }
+        }
         if post.kind.isPromotional, post.campaign == nil || post.step == nil {
             throw StoreError.refused("a \(post.kind.rawValue) post belongs to a campaign step; give --campaign and --step (e.g. --campaign latte-art --step reminder).")
         }

@@ -276,6 +276,12 @@ struct PostRowParser {
             fail("-", "\(r.fields.count) field\(r.fields.count == 1 ? "" : "s"), but the header has \(headerNames.count); check for a missing comma or an unquoted comma in a text.")
             return (nil, problems)
         }
+        // Every cell as it stands in the file: a control character (a NUL byte cuts text where C reads it) is refused
+        // where it is, never cut silently.
+        for (i, field) in r.fields.enumerated() {
+            if let p = PlainText.problem(in: field, field: "cell") { fail(headerNames[i].isEmpty ? "-" : headerNames[i], p) }
+        }
+        if !problems.isEmpty { return (nil, problems) }
         let s = strategy
         // Channel.
         let channelColumn = layout == .buffer ? "-" : "channel"

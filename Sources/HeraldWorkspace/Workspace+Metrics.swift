@@ -25,9 +25,16 @@ extension Workspace {
         return try store.record(MetricReading(metric: m.id, date: date, value: value, channel: channel, recordedAt: now, source: .manual))
     }
 
+    /// The largest magnitude a reading may have: no count, rate, amount or score a brand measures comes near a trillion,
+    /// and readings far beyond it overflow the projections.
+    public static let largestReading = 1e12
+
     /// What is wrong with a reading's value, day or channel, or nil.
     func readingProblem(value: Double, date: LocalDate, channel: String?, now: Date) -> String? {
         if !value.isFinite { return "the value must be a number." }
+        if abs(value) > Workspace.largestReading {
+            return "\(String(format: "%g", value)) is not a plausible reading (at most a trillion either way); check the number and its unit."
+        }
         if date > clock.localDate(now) { return "\(date) is in the future; record a value on or after the day it was measured." }
         if let channel, strategy.channel(channel) == nil {
             let known = strategy.channels.map(\.id)
@@ -92,7 +99,7 @@ extension Workspace {
             let channel = cell("channel")
             if let date, let value {
                 if let p = readingProblem(value: value, date: date, channel: channel, now: now) {
-                    fail(r.row, p.hasPrefix("no channel") ? "channel" : "date", p)
+                    fail(r.row, p.hasPrefix("no channel") ? "channel" : p.contains("plausible") ? "value" : "date", p)
                 }
             }
             guard problems.count == before, let date, let metric, let value else { continue }

@@ -71,9 +71,7 @@ public struct Workspace: Sendable {
     public func calendarDays(_ range: DateRange) throws(WorkspaceError) -> CalendarDays {
         var days = CalendarDays()
         for source in strategy.calendars {
-            guard let file = locator.data(source.path) else { throw .calendarMissing(path: locator.diskPath(source.path)) }
-            let parsed: ParsedCalendar
-            do { parsed = try ICSReader.parse(file.data, file: source.path) } catch { throw .calendar(error) }
+            let parsed = try Workspace.parsedCalendar(source, locator: locator)
             let calendarName = source.name ?? parsed.name ?? source.path
             for event in parsed.occurrences(in: range) {
                 var d = max(event.start, range.start)

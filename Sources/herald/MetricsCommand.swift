@@ -48,7 +48,10 @@ extension Herald {
                     let v = Double(value.hasSuffix("%") ? String(value.dropLast()) : value)!
                     let day = date.flatMap(LocalDate.init(iso:)) ?? ws.clock.localDate(clockOptions.now)
                     let w = try ws.recordReading(metric: m.id, value: v, date: day, channel: channel, now: clockOptions.now)
-                    let target = "target \(formatValue(m.target, unit: m.unit)) by \(m.deadline)"
+                    // The crisis metrics every strategy tracks (NPS, CSAT, …) have no target unless a goal names them.
+                    let target = ws.strategy.metrics.contains { $0.id == m.id }
+                        ? "target \(formatValue(m.target, unit: m.unit)) by \(m.deadline)"
+                        : "tracked for crisis mode; no goal in the strategy sets a target for it"
                     Console.out("\(w.replaced > 0 ? "Replaced" : "Recorded") \(m.id) = \(formatValue(v, unit: m.unit)) on \(day)\(channel.map { " for \($0)" } ?? "") (\(target)).")
                 }
             }

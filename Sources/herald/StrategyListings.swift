@@ -5,7 +5,9 @@ import HeraldStrategy
 
 /// Numbers as people write them: 12000, 2.1, 0.35.
 func formatNumber(_ v: Double) -> String {
-    if v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }
+    guard v.isFinite else { return "–" }
+    if abs(v) >= 1e15 { return String(format: "%.6g", v) }
+    if v == v.rounded() { return String(Int(v)) }
     var s = String(format: "%.4f", v)
     while s.hasSuffix("0") { s.removeLast() }
     if s.hasSuffix(".") { s.removeLast() }
