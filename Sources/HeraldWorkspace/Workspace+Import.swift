@@ -37,9 +37,15 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalid(let file, let problems, let rows):
-            let bad = Set(problems.map(\.row)).count
-            return problems.map(\.description).joined(separator: "\n")
-                + "\n\(file): \(problems.count) problem\(problems.count == 1 ? "" : "s") in \(bad) of \(rows) row\(rows == 1 ? "" : "s"); nothing was imported."
+            let n = "\(problems.count) problem\(problems.count == 1 ? "" : "s")"
+            let inHeader = problems.contains { $0.row <= 1 }
+            let bad = Set(problems.map(\.row).filter { $0 > 1 }).count
+            let whereText = switch (inHeader, bad) {
+            case (true, 0): "in the header (row 1)"
+            case (true, _): "in the header and \(bad) of \(rows) row\(rows == 1 ? "" : "s")"
+            default: "in \(bad) of \(rows) row\(rows == 1 ? "" : "s")"
+            }
+            return problems.map(\.description).joined(separator: "\n") + "\n\(file): \(n) \(whereText); nothing was imported."
         case .unreadable(let path, let reason):
             return "\(path): cannot read the file (\(reason))."
         }

@@ -84,14 +84,16 @@ extension Herald {
                     let marks = (try? ws.calendarDays(range)) ?? CalendarDays()
                     Console.out(MonthGrid(month: range, posts: posts, clock: ws.clock, marks: marks).rendered(title: month))
                 } else {
-                    printAgenda(posts, ws)
+                    printAgenda(posts, ws, range: range)
                 }
             }
         }
 
-        func printAgenda(_ posts: [Post], _ ws: Workspace) {
+        func printAgenda(_ posts: [Post], _ ws: Workspace, range: DateRange?) {
             guard !posts.isEmpty else {
-                Console.out("No posts\(range(ws)). Run `herald plan` to build the calendar.")
+                // The period asked for (or, without one, the strategy's).
+                let shown = range.map { " in \($0.start) – \($0.end)" } ?? ""
+                Console.out("No posts\(shown). Run `herald plan` to build the calendar.")
                 return
             }
             let clock = ws.clock
@@ -109,8 +111,6 @@ extension Herald {
             let byStatus = Dictionary(grouping: posts, by: \.status).map { "\($0.value.count) \($0.key.rawValue)" }.sorted()
             Console.out(Console.dim("\(posts.count) posts: \(byStatus.joined(separator: ", "))."))
         }
-
-        func range(_ ws: Workspace) -> String { ws.strategy.period.map { " in \($0.start) – \($0.end)" } ?? "" }
     }
 }
 
@@ -123,7 +123,7 @@ func agendaLine(_ p: Post, _ ws: Workspace) -> String {
     let status = p.status == .planned ? p.status.rawValue : Console.bold(p.status.rawValue)
     let lock = p.locked ? " 🔒" : ""
     func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
-    return "\(l.time)  \(pad(p.channel, 10)) \(pad(kind, 22)) \(pad(String(what.prefix(40)), 40)) \(pad(owner, 8)) \(pad(status, 9)) \(p.id)\(lock)"
+    return "\(l.time)  \(pad(p.channel, 10)) \(pad(kind, 22)) \(pad(what.count > 40 ? String(what.prefix(39)).trimmingCharacters(in: .whitespaces) + "…" : what, 40)) \(pad(owner, 8)) \(pad(status, 9)) \(p.id)\(lock)"
 }
 
 /// A month as a 7-column grid, Monday first; each day lists its posts as `HH:MM chan kind`.
@@ -146,7 +146,21 @@ struct MonthGrid {
         }
     }
 
+    /// Two-letter codes for the channels in the grid (`fa` for facebook), unique even when two ids share a start.
+    static func channelCodes(_ channels: [String]) -> [String: String] {
+        var codes: [String: String] = [:], taken: Set<String> = []
+        for id in Set(channels).sorted() {
+            var code = String(id.prefix(2))
+            var n = 2
+            while taken.contains(code) { code = String(id.prefix(1)) + String(n); n += 1 }
+            codes[id] = code
+            taken.insert(code)
+        }
+        return codes
+    }
+
     func rendered(title: String) -> String {
+        let codes = Self.channelCodes(posts.map(\.channel))
         let byDay = Dictionary(grouping: posts, by: { clock.localDate($0.scheduledAt) })
         let line = "+" + String(repeating: String(repeating: "-", count: width) + "+", count: 7)
         var out = [title + "  (" + String(posts.count) + " posts)", line]
@@ -169,7 +183,7 @@ struct MonthGrid {
                         rows[r + 1].append(cell("+\(list.count - lines + 1) more"))
                     } else if r < list.count {
                         let p = list[r]
-                        rows[r + 1].append(cell("\(clock.local(p.scheduledAt).time) \(p.channel.prefix(2)) \(Self.abbreviation(p.kind))"))
+                        rows[r + 1].append(cell("\(clock.local(p.scheduledAt).time) \(codes[p.channel] ?? "") \(Self.abbreviation(p.kind))"))
                     } else {
                         rows[r + 1].append(cell(""))
                     }
@@ -178,6 +192,10 @@ struct MonthGrid {
             for r in rows { out.append("|" + r.joined(separator: "|") + "|") }
             out.append(line)
             week = week.adding(days: 7)
+        }
+        if !codes.isEmpty {
+            out.append("Channels: " + codes.sorted { $0.value < $1.value }.map { "\($0.value) = \($0.key)" }.joined(separator: ", ")
+                       + ". Kinds: info, engage, proof, CONTEST, DISCOUNT, CRISIS.")
         }
         return out.joined(separator: "\n")
     }

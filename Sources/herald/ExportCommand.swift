@@ -57,7 +57,7 @@ extension Herald {
         var dateFormat: String?
         @Flag(help: "ics: write times in UTC instead of the strategy's time zone.")
         var utc = false
-        @Flag(name: .customLong("no-formula-guard"), help: "CSV: write values starting with = + - @ as they are (only for files that go straight to an uploader).")
+        @Flag(name: .customLong("no-formula-guard"), help: "--format csv: write values starting with = + - @ as they are. (The Buffer and Hootsuite layouts always carry the text exactly.)")
         var noFormulaGuard = false
         @OptionGroup var location: LocationOptions
         @OptionGroup var clockOptions: ClockOptions
@@ -75,8 +75,8 @@ extension Herald {
                 }
             }
             if utc, resolvedFormat != .ics { throw ValidationError("--utc is for --format ics.") }
-            if noFormulaGuard, ![.csv, .bufferCSV, .hootsuiteCSV].contains(resolvedFormat) {
-                throw ValidationError("--no-formula-guard is for the CSV formats.")
+            if noFormulaGuard, resolvedFormat != .csv {
+                throw ValidationError("--no-formula-guard is for --format csv; the Buffer and Hootsuite layouts always carry the text exactly.")
             }
             if let output, output.hasSuffix("/") { throw ValidationError("-o '\(output)' is a folder; name a file.") }
         }
@@ -196,7 +196,8 @@ extension Herald {
                     for p in mine {
                         let row = format == .bufferCSV ? BufferCSV.row(p, clock: ws.clock)
                             : HootsuiteCSV.row(p, clock: ws.clock, labels: labels, format: dateOrder)
-                        try sink.write(CSV.record(row, guardFormulas: !noFormulaGuard))
+                        // An upload must carry the text exactly: the formula guard is for spreadsheets (`--format csv`) only.
+                        try sink.write(CSV.record(row, guardFormulas: false))
                     }
                     return "\(mine.count) post\(mine.count == 1 ? "" : "s") for \(tool)\(target.channel.map { " (\($0))" } ?? "")"
                 }

@@ -17,8 +17,13 @@ struct Herald: AsyncParsableCommand {
 
     static func main() async {
         bootstrapLogging()
+        let args = Array(CommandLine.arguments.dropFirst())
+        if let problem = UnknownCommand.problem(in: args, root: Herald.self) {
+            Console.error("herald: \(problem)")
+            exit(withError: ExitCode(64))
+        }
         do {
-            var command = try parseAsRoot(NegativeValues.rewrite(Array(CommandLine.arguments.dropFirst())))
+            var command = try parseAsRoot(NegativeValues.rewrite(args))
             if var async = command as? AsyncParsableCommand {
                 try await async.run()
             } else {

@@ -90,12 +90,13 @@ extension Herald {
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "List recorded readings, oldest first.",
-                discussion: "JSON fields: metric, date, value, unit, channel, source, recorded_at. Example: herald metrics list nps --json")
+                discussion: "JSON fields: metric, date, value, unit, channel, source, recorded_at. With --now, the readings as they stood then (measured and recorded by that time). Example: herald metrics list nps --json")
 
             @Argument(help: ArgumentHelp("Only this metric.", valueName: "metric")) var metric: String?
             @Option(help: ArgumentHelp("Only readings for this channel.", valueName: "id")) var channel: String?
             @OptionGroup var output: OutputOptions
             @OptionGroup var location: LocationOptions
+            @OptionGroup var clockOptions: ClockOptions
 
             struct ReadingJSON: Encodable {
                 var metric, date, unit, source, recorded_at: String
@@ -119,7 +120,11 @@ extension Herald {
                     if let channel, ws.strategy.channel(channel) == nil {
                         throw CLIError("no channel '\(channel)' in the strategy (known: \(ws.strategy.channels.map(\.id).joined(separator: ", "))).", exitCode: 65)
                     }
-                    let list = try ws.store.readings(metrics: metric.map { [$0] }, channel: channel)
+                    var list = try ws.store.readings(metrics: metric.map { [$0] }, channel: channel)
+                    if clockOptions.nowText != nil {
+                        let now = clockOptions.now, today = ws.clock.localDate(now)
+                        list.removeAll { $0.date > today || $0.recordedAt > now }
+                    }
                     let units = Dictionary(ws.strategy.metrics.map { ($0.id, $0.unit) }, uniquingKeysWith: { a, _ in a })
                     if output.json {
                         return try Console.json(list.map {

@@ -23,6 +23,11 @@ struct LocationOptions: ParsableArguments {
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
+    func validate() throws {
+        if db?.isEmpty == true { throw ValidationError("--db is empty; name the database file, e.g. --db herald.sqlite.") }
+        if strategy?.isEmpty == true { throw ValidationError("--strategy is empty; name the strategy file, e.g. --strategy strategy.yaml.") }
+    }
+
     var strategyPath: String {
         strategy ?? environment["HERALD_STRATEGY"].flatMap { $0.isEmpty ? nil : $0 } ?? "strategy.yaml"
     }

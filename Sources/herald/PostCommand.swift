@@ -75,12 +75,13 @@ extension Herald {
                     guard let when = parseLocalTime(to, clock: ws.clock) else {
                         throw CLIError("--to '\(to)' is not a time like \"2027-02-03 10:00\".", exitCode: 64)
                     }
+                    let wasApproved = try ws.store.post(id).status == .approved
                     let updated = try ws.change(id, force: force, now: clockOptions.now) { p in
                         var p = p
                         p.scheduledAt = when
                         return p
                     }
-                    Console.out("Moved \(id) to \(ws.clock.isoLocal(updated.scheduledAt)) and locked it.\(statusNote(updated))")
+                    Console.out("Moved \(id) to \(ws.clock.isoLocal(updated.scheduledAt)) and locked it.\(statusNote(updated, wasApproved: wasApproved))")
                 }
             }
         }
@@ -123,6 +124,7 @@ extension Herald {
                     }
                     let network = newNetwork
                     let (kind, owner, channel, goal, topic, campaign, step) = (self.kind, self.owner, self.channel, self.goal, self.topic, self.campaign, self.step)
+                    let wasApproved = try ws.store.post(id).status == .approved
                     let updated = try ws.change(id, force: force, now: clockOptions.now) { p in
                         var p = p
                         if let kind, let k = ContentKind(rawValue: kind) {
@@ -137,7 +139,7 @@ extension Herald {
                         if let step { p.step = CampaignStep(rawValue: step) }
                         return p
                     }
-                    Console.out("Updated \(id) and locked it: \(agendaLine(updated, ws))\(statusNote(updated))")
+                    Console.out("Updated \(id) and locked it: \(agendaLine(updated, ws))\(statusNote(updated, wasApproved: wasApproved))")
                 }
             }
         }
@@ -242,6 +244,7 @@ extension Herald {
     }
 }
 
-func statusNote(_ p: Post) -> String {
-    p.status == .drafted ? " It was approved, so it is back to drafted and needs approval again." : ""
+/// Said after a change only when the change took an approval back.
+func statusNote(_ p: Post, wasApproved: Bool) -> String {
+    wasApproved && p.status == .drafted ? " It was approved, so it is back to drafted and needs approval again." : ""
 }

@@ -58,10 +58,13 @@ import Testing
         let split = try ex.run(["export", "2027-Q1", "--format", "buffer-csv", "-o", "up.csv"])
         #expect(split.status == 0, "\(split.stderr)")
         #expect(split.stdout.contains("Wrote up-facebook.csv: 1 post for Buffer (facebook)."))
-        // Formula-like text is neutralised by default, and can be written as is for an uploader.
-        #expect(ex.dir.read("up-instagram.csv")?.contains("'-- our new Huila single origin --,,informational,2027-01-05 11:00") == true)
+        // An upload carries the text exactly: no spreadsheet formula guard (that is for --format csv only).
+        #expect(ex.dir.read("up-instagram.csv")?.contains("\r\n-- our new Huila single origin --,,informational,2027-01-05 11:00") == true)
+        let guarded = try ex.run(["export", "2027-Q1", "--format", "csv", "--channel", "instagram"])
+        #expect(guarded.stdout.contains(",'-- our new Huila single origin --,"))
         let raw = try ex.run(["export", "2027-Q1", "--format", "buffer-csv", "--channel", "instagram", "--no-formula-guard"])
-        #expect(raw.stdout.contains("\r\n-- our new Huila"))
+        #expect(raw.status == 64)
+        #expect(raw.stderr.contains("--no-formula-guard is for --format csv"))
         let hoot = try ex.run(["export", "2027-Q1", "--format", "hootsuite-csv", "--channel", "facebook", "--date-format", "mm/dd/yyyy"])
         #expect(hoot.status == 0)
         #expect(hoot.stdout == "01/04/2027 08:30,\"Which pastry should join the winter menu? Tell us, please!\",\r\n")

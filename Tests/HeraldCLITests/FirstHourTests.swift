@@ -210,6 +210,69 @@ import Testing
         #expect(t.status != 0)
         #expect(t.stderr.contains("my-templates"), "\(t.stderr)")
     }
+
+    /// `herald plna` said "2 unexpected arguments": a misspelt command is named, with the closest one, at every level.
+    @Test func misspeltCommandsAreSuggested() throws {
+        let ex = try PlannedExample(plan: false)
+        let cases: [([String], String)] = [
+            (["plna", "2027-Q1"], "herald: 'plna' is not a herald command. Did you mean 'plan'?"),
+            (["post", "shwo", "p-1"], "herald: 'shwo' is not a herald post command. Did you mean 'show'?"),
+            (["queue", "retyr", "dlv_1"], "herald: 'retyr' is not a herald queue command. Did you mean 'retry'?"),
+            (["frobnicate"], "herald: 'frobnicate' is not a herald command. Commands: init, validate,"),
+        ]
+        for (args, message) in cases {
+            let r = try ex.run(args)
+            #expect(r.status == 64, "\(args)")
+            #expect(r.stderr.hasPrefix(message), "\(args): \(r.stderr)")
+        }
+        // Right words still reach their commands, a default subcommand still takes its options.
+        #expect(try ex.run(["queue", "--json"]).status == 0)
+        #expect(try ex.run(["plan", "--help"]).status == 0)
+    }
+
+    /// The small ones: a move of a drafted post does not claim it was approved; `--db ''` is a usage error; a bad
+    /// header is not "problems in 1 of 0 rows"; an empty period names the period asked for; long topics end in "…";
+    /// the month grid explains its channel codes; `metrics list` takes `--now`.
+    @Test func smallSurprises() throws {
+        let ex = try PlannedExample()
+        let now = ["--now", "2026-12-01T00:00:00Z"]
+        let post = try #require(try ex.posts().first { $0["channel"] as? String == "facebook" && $0["kind"] as? String == "informational" })
+        let id = try #require(post["id"] as? String)
+        #expect(try ex.run(["post", "edit", id, "--body", "Fresh beans every morning."] + now).status == 0)
+        let local = try #require(post["local_time"] as? String)
+        let moved = try ex.run(["post", "move", id, "--to", String(local.prefix(10)) + " 17:30", "--force"] + now)
+        #expect(moved.status == 0, "\(moved.stderr)")
+        #expect(!moved.stdout.contains("It was approved"), "\(moved.stdout)")
+
+        let emptyDB = try ex.run(["calendar", "--db", ""])
+        #expect(emptyDB.status == 64)
+        #expect(emptyDB.stderr.contains("--db is empty"), "\(emptyDB.stderr)")
+
+        ex.dir.write("header.csv", "chanel,dat\r\n")
+        let header = try ex.run(["import", "header.csv"] + now)
+        #expect(header.status == 65)
+        #expect(header.stderr.contains("header.csv: 4 problems in the header (row 1); nothing was imported."), "\(header.stderr)")
+        #expect(!header.stderr.contains("of 0 rows"))
+
+        let empty = try ex.run(["calendar", "--from", "2028-05-01", "--to", "2028-05-31"])
+        #expect(empty.stdout.contains("No posts in 2028-05-01 – 2028-05-31."), "\(empty.stdout)")
+
+        let topic = String(repeating: "Single origin from Huila ", count: 3)
+        let added = try ex.run(["post", "add", "--channel", "facebook", "--at", "2027-03-30 12:00", "--topic", topic, "--force"] + now)
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stdout.contains("Single origin from Huila Single origin…"), "\(added.stdout)")
+
+        let grid = try ex.run(["calendar", "--month", "2027-02"])
+        #expect(grid.stdout.contains("Channels: fa = facebook, in = instagram, ma = mastodon, ne = newsletter."), "\(grid.stdout)")
+
+        for (date, value) in [("2027-01-10", "100"), ("2027-02-10", "200")] {
+            #expect(try ex.run(["metrics", "record", "reach", value, "--date", date, "--now", "\(date)T12:00:00Z"]).status == 0)
+        }
+        let asOf = try ex.run(["metrics", "list", "--json", "--now", "2027-01-31T00:00:00Z"])
+        #expect(asOf.status == 0, "\(asOf.stderr)")
+        let readings = try #require(try JSONSerialization.jsonObject(with: Data(asOf.stdout.utf8)) as? [[String: Any]])
+        #expect(readings.map { $0["date"] as? String } == ["2027-01-10"])
+    }
 }
 
 /// Results of processes run side by side.
