@@ -238,9 +238,13 @@ public struct Hook: Sendable, Identifiable {
     public var maxAttempts: Int
     /// The receiver drops repeats by idempotency key, so a crash mid-call can be retried safely.
     public var idempotent: Bool
+    /// A command hook's `env:`: the names of the variables passed on to it from Herald's environment, beyond PATH,
+    /// HOME, LANG and the `HERALD_*` delivery variables (a command gets nothing else).
+    public var environment: [String]
 
-    public init(id: String, kind: Kind, timeout: TimeInterval = 15, maxAttempts: Int = 8, idempotent: Bool? = nil) {
-        self.id = id; self.kind = kind; self.timeout = timeout; self.maxAttempts = maxAttempts
+    public init(id: String, kind: Kind, timeout: TimeInterval = 15, maxAttempts: Int = 8, idempotent: Bool? = nil,
+                environment: [String] = []) {
+        self.id = id; self.kind = kind; self.timeout = timeout; self.maxAttempts = maxAttempts; self.environment = environment
         switch kind {
         case .webhook, .outbox: self.idempotent = idempotent ?? true
         case .command: self.idempotent = idempotent ?? false

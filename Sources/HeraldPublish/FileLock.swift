@@ -20,6 +20,14 @@ public final class FileLock: @unchecked Sendable {
         }
     }
 
+    /// The publish lock of a database: `<file>.lock` beside the file the path resolves to (symbolic links followed, in
+    /// the name and in its folders), so two names for one database (a link, a linked folder) share one lock.
+    public static func publishLockPath(database: String) -> String {
+        guard let resolved = realpath(database, nil) else { return database + ".lock" }
+        defer { free(resolved) }
+        return String(cString: resolved) + ".lock"
+    }
+
     deinit {
         flock(fd, LOCK_UN)
         close(fd)

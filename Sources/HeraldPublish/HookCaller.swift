@@ -10,7 +10,7 @@ public struct HookCall: Sendable {
     public var id: String
     public var postID: String
     public var body: Data
-    /// Sent as `webhook-timestamp` (from the injected clock).
+    /// Sent as `webhook-timestamp`: the real time of sending, never a replayed `--now`.
     public var timestamp: Date
     /// For the outbox: the day in the file name and the post's text for the `.md` file.
     public var day: String
@@ -37,7 +37,7 @@ public final class HookCaller: Sendable {
     let http: HTTPClient
     /// Kept connections to `http://` receivers, one client per host and port.
     let plain = PlainHTTPClients()
-    /// Environment added to commands' (beyond HERALD_DELIVERY_ID and HERALD_POST_ID).
+    /// Where commands' PATH, HOME and LANG (and their hook's `env` variables, read at resolve) come from.
     let baseEnvironment: [String: String]
 
     /// - Parameter concurrency: the most connections kept to one `https://` receiver (the publisher's calls in flight).
@@ -60,8 +60,9 @@ public final class HookCaller: Sendable {
     public func call(_ hook: ResolvedHook, _ call: HookCall) async -> CallOutcome {
         switch hook.target {
         case .webhook(let url, let signer): return await webhook(url, signer, hook, call)
-        case .command(let argv): return await CommandRunner.run(argv: argv, call: call, timeout: hook.timeout,
-                                                                idempotent: hook.idempotent, environment: baseEnvironment)
+        case .command(let argv):
+            let env = CommandRunner.environment(base: baseEnvironment, listed: hook.environment, call: call)
+            return await CommandRunner.run(argv: argv, call: call, timeout: hook.timeout, idempotent: hook.idempotent, environment: env)
         case .outbox(let dir): return Outbox.write(directory: dir, call: call)
         }
     }
@@ -259,66 +260,161 @@ struct WebhookTarget {
     }
 }
 
-/// Runs a command hook: argv as given, the payload on stdin, the ids in the environment; killed after its timeout.
+/// Runs a command hook: argv as given, the payload on stdin, a minimal environment (PATH, HOME, LANG, the hook's `env`
+/// variables, HERALD_DELIVERY_ID and HERALD_POST_ID); stopped after its timeout. Each command is watched by a thread of its
+/// own (spawn, feed, read and reap in one `poll` loop), so as many run at once as the publisher calls, and a command's
+/// end is seen when it happens.
 enum CommandRunner {
+    /// What every command gets from Herald's environment (when set); anything else only when the hook lists it.
+    static let passedOn = ["PATH", "HOME", "LANG"]
+    static let defaultPath = "/usr/local/bin:/usr/bin:/bin"
+    /// Output kept: standard output (for the JSON answer) and standard error; the rest is read and dropped.
+    static let outputLimit = 256 * 1024, errorLimit = 64 * 1024
+
+    /// The environment a command hook runs with.
+    static func environment(base: [String: String], listed: [String: String], call: HookCall) -> [String: String] {
+        var env: [String: String] = [:]
+        for name in passedOn { if let v = base[name] { env[name] = v } }
+        if env["PATH"] == nil { env["PATH"] = defaultPath }
+        for (k, v) in listed { env[k] = v }
+        env["HERALD_DELIVERY_ID"] = call.id
+        env["HERALD_POST_ID"] = call.postID
+        return env
+    }
+
     static func run(argv: [String], call: HookCall, timeout: TimeInterval, idempotent: Bool, environment: [String: String]) async -> CallOutcome {
-        await withCheckedContinuation { (cont: CheckedContinuation<CallOutcome, Never>) in
-            DispatchQueue.global().async {
-                cont.resume(returning: runBlocking(argv: argv, call: call, timeout: timeout, idempotent: idempotent, environment: environment))
-            }
+        await HookCaller.onThread {
+            runBlocking(argv: argv, call: call, timeout: timeout, idempotent: idempotent, environment: environment)
         }
     }
 
     static func resolve(_ program: String, path: String?) -> String? {
         if program.contains("/") { return FileManager.default.isExecutableFile(atPath: program) ? program : nil }
-        for dir in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
+        for dir in (path ?? defaultPath).split(separator: ":") {
             let candidate = "\(dir)/\(program)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
         return nil
     }
 
+    /// Seconds on the monotonic clock.
+    static func uptime() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
     static func runBlocking(argv: [String], call: HookCall, timeout: TimeInterval, idempotent: Bool, environment: [String: String]) -> CallOutcome {
         guard let exe = resolve(argv[0], path: environment["PATH"]) else {
             return .failed(error: "cannot run '\(argv[0])': no such program (check the hook's argv and PATH)", httpStatus: nil,
                            exitCode: nil, excerpt: nil, disableHook: false)
         }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = Array(argv.dropFirst())
-        var env = environment
-        env["HERALD_DELIVERY_ID"] = call.id
-        env["HERALD_POST_ID"] = call.postID
-        p.environment = env
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        p.standardInput = stdin; p.standardOutput = stdout; p.standardError = stderr
-        let done = DispatchSemaphore(value: 0)
-        p.terminationHandler = { _ in done.signal() }
-        do { try p.run() } catch {
-            return .failed(error: "cannot run '\(exe)': \(error.localizedDescription)", httpStatus: nil, exitCode: nil, excerpt: nil, disableHook: false)
+        signal(SIGPIPE, SIG_IGN)
+        var input: [Int32] = [-1, -1], output: [Int32] = [-1, -1], errors: [Int32] = [-1, -1]
+        guard Spawning.pipe(&input), Spawning.pipe(&output), Spawning.pipe(&errors) else {
+            let why = String(cString: strerror(errno))
+            for fd in input + output + errors where fd >= 0 { close(fd) }
+            return .retry(error: "cannot start '\(exe)': \(why)", retryAfter: nil, httpStatus: nil, exitCode: nil, excerpt: nil, unreachable: false)
         }
-        let group = DispatchGroup()
-        nonisolated(unsafe) var out = Data(), err = Data()
-        group.enter()
-        DispatchQueue.global().async { out = POSIXIO.readAll(stdout.fileHandleForReading.fileDescriptor, limit: 256 * 1024); group.leave() }
-        group.enter()
-        DispatchQueue.global().async { err = POSIXIO.readAll(stderr.fileHandleForReading.fileDescriptor, limit: 64 * 1024); group.leave() }
-        DispatchQueue.global().async {
-            signal(SIGPIPE, SIG_IGN)
-            POSIXIO.writeAll(stdin.fileHandleForWriting.fileDescriptor, call.body)
-            try? stdin.fileHandleForWriting.close()
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, input[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, output[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
+        // Nothing else of Herald's (the database, sockets, another command's pipes) is left open in the command.
+        Spawning.closeFrom3(&actions)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // The command starts with SIGPIPE as usual (Herald ignores it) and no signal blocked.
+        var defaults = sigset_t(), mask = sigset_t()
+        sigemptyset(&defaults); sigaddset(&defaults, SIGPIPE); sigemptyset(&mask)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        let cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        let cEnv: [UnsafeMutablePointer<CChar>?] = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for p in cArgs + cEnv { free(p) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, exe, &actions, &attributes, cArgs, cEnv)
+        close(input[0]); close(output[1]); close(errors[1])
+        var stdinFD = input[1], stdoutFD = output[0], stderrFD = errors[0]
+        guard spawned == 0 else {
+            close(stdinFD); close(stdoutFD); close(stderrFD)
+            return .failed(error: "cannot run '\(exe)': \(String(cString: strerror(spawned)))", httpStatus: nil, exitCode: nil, excerpt: nil,
+                           disableHook: false)
         }
-        var timedOut = false
-        if done.wait(timeout: .now() + timeout) == .timedOut {
-            timedOut = true
-            p.terminate()
-            if done.wait(timeout: .now() + 2) == .timedOut {
-                kill(p.processIdentifier, SIGKILL)
-                done.wait()
+        for fd in [stdinFD, stdoutFD, stderrFD] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        let body = [UInt8](call.body)
+        var written = 0
+        if body.isEmpty { close(stdinFD); stdinFD = -1 }
+        var out = Data(), err = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        /// Reads what is there; closes the descriptor at its end.
+        func drain(_ fd: inout Int32, into data: inout Data, limit: Int) {
+            while fd >= 0 {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n > 0 {
+                    if data.count < limit { data.append(contentsOf: buffer[0..<min(n, limit - data.count)]) }
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                    return
+                } else {
+                    close(fd); fd = -1
+                }
             }
         }
-        group.wait()
-        let code = Int(p.terminationStatus)
+        let deadline = uptime() + timeout
+        var status: Int32 = 0, exited = false, exitedAt = 0.0
+        var timedOut = false, stoppedAt: Double?, killed = false
+        while true {
+            if !exited {
+                let r = waitpid(pid, &status, WNOHANG)
+                if r == pid { exited = true; exitedAt = uptime() }
+            }
+            let now = uptime()
+            if exited {
+                // Done once its output has ended; a child it left running with the pipes open gets a second, no more.
+                if stdoutFD < 0 && stderrFD < 0 { break }
+                if now - exitedAt > 1 { break }
+            } else if let stopped = stoppedAt {
+                if !killed && now - stopped >= 2 { kill(pid, SIGKILL); killed = true }
+            } else if now >= deadline {
+                timedOut = true
+                kill(pid, SIGTERM)
+                stoppedAt = now
+            }
+            var fds: [pollfd] = []
+            if stdinFD >= 0 { fds.append(pollfd(fd: stdinFD, events: Int16(POLLOUT), revents: 0)) }
+            if stdoutFD >= 0 { fds.append(pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)) }
+            if stderrFD >= 0 { fds.append(pollfd(fd: stderrFD, events: Int16(POLLIN), revents: 0)) }
+            // With its output closed, the command is about to be reaped: look again soon. Otherwise the output ending
+            // wakes the poll; the limit only bounds how late a timeout (or a command that left its pipes to a child) is seen.
+            let limit = fds.isEmpty || (stdoutFD < 0 && stderrFD < 0) ? 0.002 : 0.05
+            let until = stoppedAt.map { $0 + 2 } ?? deadline
+            let wait = Int32(max(1, min(limit, max(0, until - now)) * 1000))
+            let ready = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), wait) }
+            if ready < 0 && errno != EINTR { break }
+            if stdinFD >= 0 {
+                var full = false, gone = false
+                while written < body.count {
+                    let n = body.withUnsafeBytes { write(stdinFD, $0.baseAddress! + written, body.count - written) }
+                    if n > 0 { written += n; continue }
+                    if n < 0 && errno == EINTR { continue }
+                    if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { full = true } else { gone = true }
+                    break
+                }
+                // All written, or the command closed its input (EPIPE): either way, it has had its input.
+                if !full || gone { close(stdinFD); stdinFD = -1 }
+            }
+            drain(&stdoutFD, into: &out, limit: outputLimit)
+            drain(&stderrFD, into: &err, limit: errorLimit)
+        }
+        for fd in [stdinFD, stdoutFD, stderrFD] where fd >= 0 { close(fd) }
+        if !exited {
+            kill(pid, SIGKILL)
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        }
+        let signalled = status & 0x7f
+        let code = signalled == 0 ? Int((status >> 8) & 0xff) : 128 + Int(signalled)
         let errText = String(decoding: err.prefix(2000), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         let outText = String(decoding: out.prefix(64 * 1024), as: UTF8.self)
         let excerpt = [outText, errText].filter { !$0.isEmpty }.joined(separator: "\n").prefix(500)
@@ -340,9 +436,35 @@ enum CommandRunner {
             return .retry(error: "the command asked to retry (exit 75)\(errText.isEmpty ? "" : ": \(errText.prefix(200))")", retryAfter: nil,
                           httpStatus: nil, exitCode: 75, excerpt: excerpt.isEmpty ? nil : String(excerpt), unreachable: false)
         default:
-            return .failed(error: "the command exited with \(code)\(errText.isEmpty ? "" : ": \(errText.prefix(200))")", httpStatus: nil,
+            let how = signalled == 0 ? "exited with \(code)" : "was stopped by signal \(signalled)"
+            return .failed(error: "the command \(how)\(errText.isEmpty ? "" : ": \(errText.prefix(200))")", httpStatus: nil,
                            exitCode: code, excerpt: excerpt.isEmpty ? nil : String(excerpt), disableHook: false)
         }
+    }
+}
+
+/// glibc's `pipe2` and `posix_spawn_file_actions_addclosefrom_np` (2.34), which Swift's Glibc module does not show
+/// (they need _GNU_SOURCE), looked up once by name. Without them, a pipe made by one thread could be inherited by a
+/// command another thread starts at that moment, which would then hold it open and delay the first command's end.
+enum Spawning {
+    typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
+    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    static let pipe2: Pipe2? = dlsym(nil, "pipe2").map { unsafeBitCast($0, to: Pipe2.self) }
+    static let closeFrom: CloseFrom? = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np").map { unsafeBitCast($0, to: CloseFrom.self) }
+
+    /// A pipe whose ends are closed on exec.
+    static func pipe(_ fds: inout [Int32]) -> Bool {
+        fds.withUnsafeMutableBufferPointer { buffer in
+            if let pipe2 { return pipe2(buffer.baseAddress!, O_CLOEXEC) == 0 }
+            guard Glibc.pipe(buffer.baseAddress!) == 0 else { return false }
+            for fd in buffer { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            return true
+        }
+    }
+
+    /// Closes every descriptor from 3 up in the child, where the C library can.
+    static func closeFrom3(_ actions: inout posix_spawn_file_actions_t) {
+        if let closeFrom { _ = closeFrom(&actions, 3) }
     }
 }
 

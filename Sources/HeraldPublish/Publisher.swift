@@ -14,8 +14,16 @@ public struct PassReport: Sendable {
 
     public init() {}
 
-    /// 0 done, 69 a hook is unreachable, 75 some deliveries will retry.
+    /// EX_DATAERR: what was handed over was refused or lost, and a person must decide (`herald status`).
+    public static let needsAPersonExitCode: Int32 = 65
+
+    /// Deliveries this pass left for a person: failed for good, unknown (may or may not have gone out), or expired.
+    public var needingAPerson: Int { counts.failed + counts.unknown + counts.expired }
+
+    /// 65 this pass left deliveries for a person (`needingAPerson`, the most urgent: they will not fix themselves),
+    /// 69 a hook is unreachable, 75 some deliveries will retry, 0 done.
     public var exitCode: Int32 {
+        if needingAPerson > 0 { return PassReport.needsAPersonExitCode }
         if !unreachable.isEmpty { return 69 }
         if counts.retrying > 0 { return 75 }
         return 0
@@ -66,11 +74,18 @@ public struct Publisher: Sendable {
     /// Called with the batch's number (1 for the first) once its claim is committed, before any of it is sent: lets a
     /// test act at a known point of a pass (where `HERALD_FAILPOINT=after-claim` kills the process).
     public var batchClaimed: @Sendable (_ number: Int) -> Void = { _ in }
+    /// The real time, read as each request is signed (`webhook-timestamp`) and each call starts. It is not the pass's
+    /// `now`, which `--now` replays: a receiver checking freshness (Standard Webhooks allows 5 minutes of skew) refuses
+    /// a request signed at a replayed time. Tests set both.
+    public var sendingClock: @Sendable () -> Date = { Date() }
+    /// Takes the strategy's and the environment's secret values out of every outcome before it is stored.
+    public var redactor: SecretRedactor
 
     public init(store: Store, strategy: Strategy, hooks: [String: ResolvedHook], caller: HookCaller, settings: PublisherSettings,
                 environment: [String: String], logger: Logger = Logger(label: "herald.publish"), link: @escaping @Sendable (Post) -> String?) {
         self.store = store; self.strategy = strategy; self.hooks = hooks; self.caller = caller; self.settings = settings
         self.environment = environment; self.logger = logger; self.link = link
+        redactor = SecretRedactor(strategy: strategy, environment: environment)
         clock = ZoneClock(identifier: strategy.timeZone) ?? ZoneClock(TimeZone(identifier: "UTC")!)
     }
 
@@ -92,7 +107,9 @@ public struct Publisher: Sendable {
     public func runOnce(now: @escaping @Sendable () -> Date, shouldStop: @Sendable () -> Bool = { false }) async throws -> PassReport {
         var report = PassReport()
         let idempotent = Set(hooks.values.filter(\.idempotent).map(\.id))
-        report.counts.rescued = try store.rescueExpiredLeases(now: now(), idempotentHooks: idempotent, notify: notifying)
+        let rescued = try store.rescueExpiredLeases(now: now(), idempotentHooks: idempotent, notify: notifying)
+        report.counts.rescued = rescued.rescued
+        report.counts.unknown += rescued.unknown
         let refreshed = try store.refreshQueue(now: now(), hooks: dueHooks, notify: notifying)
         report.counts.enqueued = refreshed.enqueued
         report.counts.expired += refreshed.expired
@@ -219,6 +236,7 @@ public struct Publisher: Sendable {
     }
 
     /// The bytes and ids a hook receives for a claimed delivery.
+    /// - Parameter started: the real time of sending (`sendingClock`), signed as `webhook-timestamp`.
     func hookCall(_ item: ClaimedDelivery, at started: Date) -> HookCall {
         let d = item.delivery
         return HookCall(id: d.id, postID: d.post, body: Payload.publish(item.post, delivery: d, link: link(item.post), clock: clock),
@@ -228,9 +246,9 @@ public struct Publisher: Sendable {
     /// Sends a batch to a hook that drops repeats (only those are batched: a hook that cannot has each call recorded
     /// just before it is made, so a crash leaves as few deliveries `unknown` as possible).
     func deliverBatch(_ hook: ResolvedHook, _ items: [ClaimedDelivery], connections: Int, now: @escaping @Sendable () -> Date) async -> [Finished] {
-        let started = now()
+        let started = sendingClock()
         let calls = items.map { hookCall($0, at: started) }
-        let outcomes = await caller.callBatch(hook, calls, concurrency: connections, clock: now)
+        let outcomes = await caller.callBatch(hook, calls, concurrency: connections, clock: sendingClock)
         let ended = now()
         return zip(items, outcomes).map { finished($0.delivery, $1, ended: ended) }
     }
@@ -253,13 +271,13 @@ public struct Publisher: Sendable {
                                                             exitCode: nil, excerpt: nil), endedAt: now(), unreachable: false)
             }
         }
-        let outcome = await caller.call(hook, hookCall(item, at: now()))
+        let outcome = await caller.call(hook, hookCall(item, at: sendingClock()))
         return finished(d, outcome, ended: now())
     }
 
     /// What a hook's outcome means for the delivery (the retry policy applied).
     func finished(_ d: Delivery, _ outcome: CallOutcome, ended: Date) -> Finished {
-        switch outcome {
+        switch redactor(outcome) {
         case .published(let url, let rid, let s, let e, let x):
             logger.info("published", metadata: ["delivery": "\(d.id)", "hook": "\(d.hook)"])
             return Finished(delivery: d, result: .published(url: url, remoteID: rid, httpStatus: s, exitCode: e, excerpt: x), endedAt: ended,
@@ -289,8 +307,8 @@ public struct Publisher: Sendable {
             if let h = n.hook { event["hook"] = h }
             if let detail = n.detail { event["detail"] = detail }
             let call = HookCall(id: "evt_\(n.id)_\(StableHash.hex(settings.owner, length: 4))", postID: n.post ?? "", body: Payload.encode(event),
-                                timestamp: now(), day: String(n.createdAt.isoUTC.prefix(10)), text: nil)
-            let outcome = await caller.call(hook, call)
+                                timestamp: sendingClock(), day: String(n.createdAt.isoUTC.prefix(10)), text: nil)
+            let outcome = redactor(await caller.call(hook, call))
             switch outcome {
             case .published:
                 try store.notificationSent(n.id, ok: true, error: nil, at: now())

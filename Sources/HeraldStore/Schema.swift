@@ -303,6 +303,11 @@ enum Schema {
                 CREATE INDEX delivery_pending_by_expiry ON delivery(expires_at) WHERE state IN ('scheduled', 'retrying')
                 """)
         }
+        m.registerMigration("v7-publish-run-strategy-hash") { db in
+            // The strategy text (its content hash) a publish or run pass worked from, and whose warnings it showed: a
+            // pass prints the strategy's warnings only when this differs from the last pass's (cron mails them once).
+            try db.alter(table: "publish_run") { t in t.add(column: "strategy_hash", .text) }
+        }
         return m
     }
 }

@@ -271,11 +271,13 @@ extension Store {
     }
 
     /// Takes back deliveries whose lease ran out (their process died). A hook that can drop repeats, or a call
-    /// that never started, is retried; otherwise the delivery waits for a person as `unknown`.
-    public func rescueExpiredLeases(now: Date, idempotentHooks: Set<String>, notify: Bool) throws(StoreError) -> Int {
+    /// that never started, is retried; otherwise the delivery waits for a person as `unknown`. Returns how many were
+    /// taken back, and how many of those are now `unknown`.
+    public func rescueExpiredLeases(now: Date, idempotentHooks: Set<String>, notify: Bool) throws(StoreError) -> (rescued: Int, unknown: Int) {
         try writeImmediate { db in
             let nowS = Store.secs(now)
             let rows = try Row.fetchAll(db, sql: PublishSQL.expiredLeases, arguments: [nowS])
+            var unknown = 0
             for row in rows {
                 let id: String = row["id"], hook: String = row["hook"], post: String = row["post_id"]
                 let calledAt: Int64? = row["called_at"]
@@ -290,10 +292,11 @@ extension Store {
                     UPDATE attempt SET ended_at = ?, outcome = 'interrupted', error = 'the publishing process stopped (lease expired)'
                     WHERE delivery_id = ? AND ended_at IS NULL
                     """, arguments: [nowS, id])
+                if !safe { unknown += 1 }
                 if !safe, notify { try Store.notify(db, "post.unknown", post: post, delivery: id, hook: hook, detail: nil, at: nowS) }
                 try Store.settlePost(db, post, revision: row["revision"], at: nowS)
             }
-            return rows.count
+            return (rows.count, unknown)
         }
     }
 
@@ -496,11 +499,20 @@ extension Store {
 
     // MARK: Runs, listing, and a person's decisions
 
-    public func startRun(owner: String, mode: String, startedAt: Date, clockAt: Date) throws(StoreError) -> Int64 {
+    /// Records the start of a pass.
+    /// - Parameter strategyHash: the content hash of the strategy the pass works from, whose warnings were shown.
+    public func startRun(owner: String, mode: String, startedAt: Date, clockAt: Date, strategyHash: String? = nil) throws(StoreError) -> Int64 {
         try write { db in
-            try db.executeCached(sql: "INSERT INTO publish_run (owner, mode, started_at, clock_at) VALUES (?, ?, ?, ?)",
-                           arguments: [owner, mode, Store.secs(startedAt), Store.secs(clockAt)])
+            try db.executeCached(sql: "INSERT INTO publish_run (owner, mode, started_at, clock_at, strategy_hash) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [owner, mode, Store.secs(startedAt), Store.secs(clockAt), strategyHash])
             return db.lastInsertedRowID
+        }
+    }
+
+    /// The strategy (content hash) the last pass that named one worked from: its warnings have been shown.
+    public func lastRunStrategyHash() throws(StoreError) -> String? {
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT strategy_hash FROM publish_run WHERE strategy_hash IS NOT NULL ORDER BY id DESC LIMIT 1")
         }
     }
 
@@ -596,7 +608,8 @@ extension Store {
         }
     }
 
-    /// A person's decision: try a failed, unknown or expired delivery again now.
+    /// A person's decision: try a failed, unknown or expired delivery again now, or at its post's time when that is
+    /// still ahead (a retry never sends a post early).
     public func retryDelivery(_ id: String, now: Date) throws(StoreError) -> Delivery {
         try writeImmediate { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [id]) else {
@@ -610,10 +623,11 @@ extension Store {
                 throw StoreError.refused("the post changed since this delivery was made; approve it again and `herald publish` makes a new one.")
             }
             let nowS = Store.secs(now)
+            let at = max(nowS, Store.secs(d.dueAt))
             try db.executeCached(sql: """
                 UPDATE delivery SET state = 'retrying', next_attempt_at = ?, max_attempts = MAX(max_attempts, attempts + 1),
                        expires_at = MAX(expires_at, ? + 3600), updated_at = ?, last_error = NULL WHERE id = ?
-                """, arguments: [nowS, nowS, nowS, id])
+                """, arguments: [at, at, nowS, id])
             try db.executeCached(sql: "UPDATE post SET status = 'approved', updated_at = ? WHERE id = ? AND status IN ('failed', 'expired')",
                            arguments: [nowS, d.post])
             return Store.delivery(try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [id])!)

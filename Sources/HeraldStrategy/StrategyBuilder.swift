@@ -152,7 +152,7 @@ struct StrategyBuilder {
     }
 
     static let keys: [String: (known: [String], required: [String])] = [
-        "hooks": (["id", "type", "url", "secret_env", "argv", "dir", "timeout", "attempts", "idempotent",
+        "hooks": (["id", "type", "url", "secret_env", "argv", "dir", "env", "timeout", "attempts", "idempotent",
                    "secret", "token", "password", "api_key", "key"], ["id", "type"]),
         "goals": (["id", "title", "kind", "owner", "weight", "metrics", "review"], ["id", "title", "kind", "owner"]),
         "channels": (["id", "network", "name", "posts_per_week", "days", "times", "max_chars", "max_hashtags", "hooks",
@@ -561,8 +561,28 @@ struct StrategyBuilder {
             let all = ["webhook", "command", "outbox"]
             reader.error(v.value("type"), v.path("type"), "unknown hook type '\(other)'; use webhook, command or outbox.\(Suggest.hint(for: other, in: all))")
         }
+        var environment: [String] = []
+        if v.has("env") {
+            if case .command? = kind {
+                for item in v.texts("env") ?? [] {
+                    let name = item.text
+                    if !name.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" })
+                        || name.isEmpty || name.first?.isNumber == true {
+                        reader.error(item.node, item.path, "expected an environment variable name like MASTODON_TOKEN (letters, digits, _), got '\(name)'.")
+                    } else if name.hasPrefix("HERALD_") {
+                        reader.error(item.node, item.path, "\(name) is Herald's own; a command gets HERALD_DELIVERY_ID and HERALD_POST_ID without asking, and never Herald's secrets.")
+                    } else if environment.contains(name) {
+                        reader.error(item.node, item.path, "\(name) is listed twice.")
+                    } else {
+                        environment.append(name)
+                    }
+                }
+            } else if type?.lowercased() != "command" {
+                reader.error(v.value("env"), v.path("env"), "`env` is only for command hooks: it names the variables a command is given.")
+            }
+        }
         guard let id, let kind else { return nil }
-        return Hook(id: id, kind: kind, timeout: timeout, maxAttempts: attempts, idempotent: idempotent)
+        return Hook(id: id, kind: kind, timeout: timeout, maxAttempts: attempts, idempotent: idempotent, environment: environment)
     }
 
     func readTopics(_ v: MapView) -> [ContentKind: [String]] {

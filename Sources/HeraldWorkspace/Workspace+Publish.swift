@@ -10,8 +10,8 @@ extension Workspace {
         try ResolvedHook.resolve(strategy, environment: environment, baseDirectory: loaded.directory)
     }
 
-    /// The lock file that keeps publishers from working at once: beside the database.
-    public var publishLockPath: String { store.path + ".lock" }
+    /// The lock file that keeps publishers from working at once: beside the database file its path resolves to.
+    public var publishLockPath: String { FileLock.publishLockPath(database: store.path) }
 
     /// A publisher over this workspace.
     public func publisher(environment: [String: String], settings: PublisherSettings = PublisherSettings(),

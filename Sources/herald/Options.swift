@@ -50,9 +50,18 @@ struct LocationOptions: ParsableArguments {
 
     /// Opens the database; `HERALD_BUSY_TIMEOUT` (seconds) changes how long a write waits for another process.
     func openStore() throws -> Store {
-        let timeout = environment["HERALD_BUSY_TIMEOUT"].flatMap(Double.init) ?? Store.defaultBusyTimeout
-        return try Store(path: databasePath, busyTimeout: timeout)
+        try Store(path: databasePath, busyTimeout: Self.busyTimeout(environment))
     }
+
+    /// `HERALD_BUSY_TIMEOUT`: seconds from 0 to 3600; another value is reported with a warning and the default kept.
+    static func busyTimeout(_ environment: [String: String]) -> Double {
+        guard let raw = environment["HERALD_BUSY_TIMEOUT"] else { return Store.defaultBusyTimeout }
+        if let n = Double(raw.trimmingCharacters(in: .whitespaces)), n.isFinite, n >= 0, n <= 3600 { return n }
+        Console.error("warning: HERALD_BUSY_TIMEOUT='\(raw)' is not a number of seconds from 0 to 3600; using \(formatSeconds(Store.defaultBusyTimeout)).")
+        return Store.defaultBusyTimeout
+    }
+
+    static func formatSeconds(_ s: Double) -> String { s == s.rounded() ? String(Int(s)) : String(s) }
 
     /// The strategy (validated, warnings printed) with its database.
     func openWorkspace(printWarnings: Bool = true, store: Store? = nil) throws -> Workspace {
@@ -63,13 +72,22 @@ struct LocationOptions: ParsableArguments {
 
 /// `--now`: replay time for testing; defaults to the system clock.
 struct ClockOptions: ParsableArguments {
-    @Option(name: .customLong("now"), help: ArgumentHelp("Act as if it were this time (ISO 8601, e.g. 2027-02-01T09:00:00Z).", valueName: "time"))
+    @Option(name: .customLong("now"), help: ArgumentHelp("Act as if it were this time (ISO 8601, e.g. 2027-02-01T09:00:00Z); webhooks are still signed with the real time.", valueName: "time"))
     var nowText: String?
 
     func validate() throws {
         if let nowText, Date(iso: nowText) == nil {
             throw ValidationError("--now '\(nowText)' is not an ISO 8601 time like 2027-02-01T09:00:00Z or 2027-02-01T10:00:00+01:00.")
         }
+        if let note = Self.aheadNote(nowText.flatMap { Date(iso: $0) }, real: Date()) { Console.error(note) }
+    }
+
+    /// What a command says when `--now` is ahead of the real clock (by more than a minute): it acts at the replayed
+    /// time, but what leaves the machine (a webhook's `webhook-timestamp`) carries the real one.
+    static func aheadNote(_ replayed: Date?, real: Date) -> String? {
+        guard let replayed, replayed.timeIntervalSince(real) > 60 else { return nil }
+        return "note: --now \(replayed.isoUTC) is ahead of this computer's clock (\(real.isoUTC)); Herald acts as if it were that time, "
+            + "but webhooks are signed with the real time."
     }
 
     var now: Date { nowText.flatMap { Date(iso: $0) } ?? Date() }

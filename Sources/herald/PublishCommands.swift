@@ -10,9 +10,9 @@ import Logging
 import ServiceLifecycle
 
 /// Opens the workspace for publishing: a strategy problem in `hooks:` is a configuration error (78).
-func openForPublishing(_ location: LocationOptions, store: Store? = nil) throws -> Workspace {
+func openForPublishing(_ location: LocationOptions, store: Store? = nil, printWarnings: Bool = true) throws -> Workspace {
     do {
-        return try location.openWorkspace(store: store)
+        return try location.openWorkspace(printWarnings: printWarnings, store: store)
     } catch let e as StrategyError {
         if case .invalid(let ds) = e, ds.contains(where: { $0.severity == .error && $0.path.hasPrefix("hooks") }) {
             Console.error(e.description)
@@ -43,6 +43,14 @@ func publisherSettings(_ env: [String: String]) -> PublisherSettings {
     settings.batchSize = read("HERALD_BATCH_SIZE", default: settings.batchSize)
     settings.concurrency = read("HERALD_CONCURRENCY", default: settings.concurrency)
     return settings
+}
+
+/// `publish` and `run` print the strategy's warnings ("… is not trained yet") once per changed strategy, not on every
+/// pass (cron would mail them every minute): when the last pass recorded another strategy, or with `--verbose`.
+func printWarningsOnce(_ ws: Workspace, verbose: Bool) throws {
+    let shown = try ws.store.lastRunStrategyHash()
+    guard verbose || shown != ws.loaded.contentHash else { return }
+    for w in ws.loaded.warnings { Console.error(w.description) }
 }
 
 /// What `publish` and `run` print while a crisis alert nobody has handled holds contest and discount posts.
@@ -78,6 +86,12 @@ final class ServicePasses: @unchecked Sendable {
         self.caller = caller; self.publisher = publisher
         contentHash = workspace.loaded.contentHash
         hold = AlertHold(desk: try workspace.crisisDesk())
+    }
+
+    /// The content hash of the strategy version in use (its warnings were printed when it was taken).
+    var strategyHash: String {
+        lock.lock(); defer { lock.unlock() }
+        return contentHash
     }
 
     @Sendable func next() -> Publisher {
@@ -171,6 +185,13 @@ final class AlertHold: @unchecked Sendable {
     }
 }
 
+/// What `publish` and `run` say on standard error when a pass left deliveries for a person.
+func needsAPersonNote(_ r: PassReport, command: String) -> String {
+    let n = r.needingAPerson
+    return "\(command): \(n) deliver\(n == 1 ? "y" : "ies") need\(n == 1 ? "s" : "") a person (failed for good, unknown or expired); "
+        + "see `herald status` and `herald queue --failed`."
+}
+
 func summary(_ r: PassReport) -> String {
     let c = r.counts
     var parts = ["published \(c.published)"]
@@ -189,14 +210,16 @@ extension Herald {
         static let configuration = CommandConfiguration(
             abstract: "Hand every due, approved post to its hooks, then exit (what cron runs every minute).",
             discussion: """
-            Exit codes: 0 done (or another publisher is running: this one exits quietly), 75 some deliveries will \
-            retry, 69 a hook is unreachable, 65 bad data, 78 bad hook configuration (nothing is claimed).
+            Exit codes: 0 done (or another publisher is running: this one exits quietly), 65 this pass left deliveries \
+            that need a person (failed for good, unknown or expired: see herald status; also a strategy with errors), \
+            69 a hook is unreachable, 75 some deliveries will retry, 78 bad hook configuration (nothing is claimed). \
+            When several apply, the first in this list wins.
             Example crontab line:
               * * * * * cd /srv/acme && herald publish
             """)
 
         @Flag(help: "Wait for another publisher to finish instead of exiting.") var wait = false
-        @Flag(name: .shortAndLong, help: "Print what was done even when nothing was.") var verbose = false
+        @Flag(name: .shortAndLong, help: "Print what was done even when nothing was, and the strategy's warnings even when an earlier pass printed them.") var verbose = false
         @OptionGroup var location: LocationOptions
         @OptionGroup var clockOptions: ClockOptions
 
@@ -213,7 +236,7 @@ extension Herald {
             let now = clockOptions.now
             guard try !store.hasPublishWork(now: now) else { return (store, false) }
             let started = Date()
-            guard let lock = try FileLock(path: store.path + ".lock", wait: wait) else {
+            guard let lock = try FileLock(path: FileLock.publishLockPath(database: store.path), wait: wait) else {
                 if verbose { Console.error("another herald is publishing from \(store.path); exiting.") }
                 return (store, true)
             }
@@ -227,7 +250,8 @@ extension Herald {
             try await withExitCodes {
                 let idle = try idleTick()
                 if idle.done { return }
-                let ws = try openForPublishing(location, store: idle.store)
+                let ws = try openForPublishing(location, store: idle.store, printWarnings: false)
+                try printWarningsOnce(ws, verbose: verbose)
                 let env = ProcessInfo.processInfo.environment
                 var settings = publisherSettings(env)
                 let caller = HookCaller(environment: env, concurrency: settings.concurrency)
@@ -243,7 +267,8 @@ extension Herald {
                     return
                 }
                 let now = runningClock(from: clockOptions.now)
-                let runID = try ws.store.startRun(owner: publisher.settings.owner, mode: "publish", startedAt: Date(), clockAt: now())
+                let runID = try ws.store.startRun(owner: publisher.settings.owner, mode: "publish", startedAt: Date(), clockAt: now(),
+                                                  strategyHash: ws.loaded.contentHash)
                 let report: PassReport
                 do {
                     report = try await publisher.runOnce(now: now)
@@ -261,6 +286,7 @@ extension Herald {
                 if verbose || report.counts.claimed + report.counts.expired + report.counts.rescued > 0 {
                     Console.out(summary(report) + ".")
                 }
+                if report.needingAPerson > 0 { Console.error(needsAPersonNote(report, command: "herald publish")) }
                 if report.exitCode != 0 { throw ExitCode(report.exitCode) }
             }
         }
@@ -272,12 +298,15 @@ extension Herald {
             discussion: """
             It wakes when the next post is due (at least every --interval). Before every pass it reads the strategy \
             again if the file changed (a version with errors is reported and the previous one kept), and checks the \
-            crisis alert: while one is raised and nobody has handled it, contest and discount posts are held. \
+            crisis alert: while one is raised and nobody has handled it, contest and discount posts are held. A pass that \
+            leaves deliveries needing a person (what makes publish exit 65) is reported on standard error; the service \
+            keeps running. \
             HERALD_BATCH_SIZE and HERALD_CONCURRENCY tune it as they do publish. See README for a systemd unit.
             Example: herald run
             """)
 
         @Option(help: "Longest pause between passes, in seconds.") var interval: Int = 30
+        @Flag(name: .shortAndLong, help: "Print the strategy's warnings at start even when an earlier pass printed them.") var verbose = false
         @OptionGroup var location: LocationOptions
         @OptionGroup var clockOptions: ClockOptions
 
@@ -287,7 +316,8 @@ extension Herald {
 
         func run() async throws {
             try await withExitCodes {
-                let ws = try openForPublishing(location)
+                let ws = try openForPublishing(location, printWarnings: false)
+                try printWarningsOnce(ws, verbose: verbose)
                 let env = ProcessInfo.processInfo.environment
                 let settings = publisherSettings(env)
                 let caller = HookCaller(environment: env, concurrency: settings.concurrency)
@@ -302,12 +332,14 @@ extension Herald {
                 let service = PublisherService(publisher: publisher, lockPath: ws.publishLockPath, interval: .seconds(interval), now: now,
                                                publisherForPass: passes.next, onFailure: passes.failed) { report in
                     passes.succeeded()
-                    if let id = try? store.startRun(owner: owner, mode: "run", startedAt: Date(), clockAt: now()) {
+                    if let id = try? store.startRun(owner: owner, mode: "run", startedAt: Date(), clockAt: now(), strategyHash: passes.strategyHash) {
                         try? store.endRun(id, counts: report.counts, exitCode: report.exitCode, note: nil, at: Date())
                     }
                     if report.counts.claimed + report.counts.expired + report.counts.rescued > 0 {
                         Console.out("\(now().isoUTC) \(summary(report))")
                     }
+                    // The service does not exit for it (it keeps publishing the rest), but says so, as publish's exit 65 would.
+                    if report.needingAPerson > 0 { Console.error(needsAPersonNote(report, command: "herald run")) }
                 }
                 Console.out("herald run: publishing from \(ws.store.path) (SIGTERM or Ctrl-C to stop).")
                 let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -340,6 +372,7 @@ extension Herald {
             @Option(help: "Only this post's deliveries.") var post: String?
             @OptionGroup var output: OutputOptions
             @OptionGroup var location: LocationOptions
+            @OptionGroup var clockOptions: ClockOptions
 
             func validate() throws {
                 if let state, DeliveryState(rawValue: state) == nil {
@@ -357,8 +390,11 @@ extension Herald {
                     Console.out(DeliveryState.allCases.compactMap { s in counts[s].map { "\(s.rawValue) \($0)" } }.joined(separator: " · ").ifEmpty("No deliveries yet: `herald publish` makes them when approved posts fall due."))
                     guard !list.isEmpty else { return }
                     var t = Table("delivery", "post", "hook", "state", "attempts", "next / done", "last error")
+                    let now = clockOptions.now
                     for d in list {
-                        let when = d.state == .published ? d.publishedAt.map(ws.clock.isoLocal) ?? "" : ws.clock.isoLocal(d.nextAttemptAt)
+                        // A pending delivery whose time has come (at --now, else the real time) is marked due.
+                        let due = DeliveryState.claimable.contains(d.state) && d.nextAttemptAt <= now ? " (due)" : ""
+                        let when = d.state == .published ? d.publishedAt.map(ws.clock.isoLocal) ?? "" : ws.clock.isoLocal(d.nextAttemptAt) + due
                         t.add(d.id, d.post, d.hook, d.state.rawValue, "\(d.attempts)/\(d.maxAttempts)", when, String((d.lastError ?? "").prefix(60)))
                     }
                     Console.out(t.rendered)
@@ -402,7 +438,7 @@ extension Herald {
         }
 
         struct Retry: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Try a failed, unknown, expired or cancelled delivery again at the next publish.")
+            static let configuration = CommandConfiguration(abstract: "Try a failed, unknown, expired or cancelled delivery again at the next publish (never before the post's time).")
             @Argument(help: "The delivery id.") var id: String
             @OptionGroup var location: LocationOptions
             @OptionGroup var clockOptions: ClockOptions
@@ -410,8 +446,11 @@ extension Herald {
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    let d = try ws.store.retryDelivery(id, now: clockOptions.now)
-                    Console.out("\(d.id) will be tried again at the next `herald publish` (attempt \(d.attempts + 1) of \(d.maxAttempts)).")
+                    let now = clockOptions.now
+                    let d = try ws.store.retryDelivery(id, now: now)
+                    let when = d.nextAttemptAt > now ? "at its time, \(ws.clock.isoLocal(d.nextAttemptAt)) (a retry never sends a post early)"
+                        : "at the next `herald publish`"
+                    Console.out("\(d.id) will be tried again \(when) (attempt \(d.attempts + 1) of \(d.maxAttempts)).")
                 }
             }
         }
@@ -456,18 +495,22 @@ extension Herald {
             subcommands: [List.self, Test.self, Enable.self])
 
         struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "The strategy's hooks and whether they are enabled.")
+            static let configuration = CommandConfiguration(abstract: "The strategy's hooks and whether they are enabled (--json for scripts).")
+            @OptionGroup var output: OutputOptions
             @OptionGroup var location: LocationOptions
 
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
                     let disabled = try ws.store.disabledHooks()
+                    if output.json {
+                        return try Console.json(ws.strategy.hooks.map { HookJSON($0, disabled: disabled[$0.id]) })
+                    }
                     var t = Table("hook", "type", "target", "timeout", "attempts", "idempotent", "state")
                     for h in ws.strategy.hooks {
                         let target: String = switch h.kind {
                         case .webhook(let url, let env): "\(url) (secret in $\(env))"
-                        case .command(let argv): argv.joined(separator: " ")
+                        case .command(let argv): argv.joined(separator: " ") + (h.environment.isEmpty ? "" : " (env: \(h.environment.joined(separator: ", ")))")
                         case .outbox(let dir): dir
                         }
                         t.add(h.id, h.typeName, target, "\(Int(h.timeout)) s", "\(h.maxAttempts)", h.idempotent ? "yes" : "no",
@@ -481,7 +524,12 @@ extension Herald {
         struct Test: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Send a signed test event to a hook and print what happened.",
-                discussion: "Example: herald hooks test social-api")
+                discussion: """
+                The event is JSON with "type": "hook.test" and an id starting test_. A webhook gets it signed with the real \
+                time; a command gets it on standard input (HERALD_DELIVERY_ID=test_…, HERALD_POST_ID empty); an outbox \
+                gets it in its test/ folder as test-<date>-test_….json, never in the outbox itself.
+                Example: herald hooks test social-api
+                """)
             @Argument(help: "The hook's id.") var name: String
             @OptionGroup var location: LocationOptions
             @OptionGroup var clockOptions: ClockOptions
@@ -496,14 +544,23 @@ extension Herald {
                     probe.channels = []
                     probe.notify = name
                     let hooks = try ResolvedHook.resolve(probe, environment: ProcessInfo.processInfo.environment, baseDirectory: ws.loaded.directory)
+                    var hook = hooks[name]!
                     let caller = HookCaller()
-                    let now = clockOptions.now
-                    let id = "test_" + StableHash.hex("\(name)|\(now.timeIntervalSince1970)|\(getpid())")
-                    let body = Payload.encode(["type": "hook.test", "version": 1, "hook": name, "sent_at": now.isoUTC,
+                    // A test event carries the real time, as every request does (`--now` only names it).
+                    let sent = Date()
+                    let id = "test_" + StableHash.hex("\(name)|\(clockOptions.now.timeIntervalSince1970)|\(sent.timeIntervalSince1970)|\(getpid())")
+                    let body = Payload.encode(["type": "hook.test", "version": 1, "hook": name, "sent_at": sent.isoUTC,
                                                "brand": ws.strategy.brand.name])
+                    var day = String(sent.isoUTC.prefix(10)), text: String? = "Herald test event"
+                    if case .outbox(let dir) = hook.target {
+                        // Never into the outbox itself, where the job reading it would take the test for a post: into its
+                        // `test/` folder, named `test-…`, JSON only (no `.md` text to be posted).
+                        hook.target = .outbox(directory: (dir as NSString).appendingPathComponent("test"))
+                        day = "test-" + day
+                        text = nil
+                    }
                     let started = ContinuousClock.now
-                    let outcome = await caller.call(hooks[name]!, HookCall(id: id, postID: "", body: body, timestamp: now,
-                                                                           day: String(now.isoUTC.prefix(10)), text: "Herald test event"))
+                    let outcome = await caller.call(hook, HookCall(id: id, postID: "", body: body, timestamp: sent, day: day, text: text))
                     await caller.shutdown()
                     let ms = (ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000 + (ContinuousClock.now - started).components.seconds * 1000
                     switch outcome {
@@ -542,11 +599,20 @@ extension Herald {
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The last publish run, what is due next, and what needs a person.",
-            discussion: "Warns when no publish ran in the last 10 minutes while posts are due (is cron set up?). Example: herald status")
+            abstract: "The last publish run, what is due next (overdue first), and what needs a person.",
+            discussion: """
+            Warns when no publish ran in the last 10 minutes while posts are due (is cron set up?). With --json, the \
+            same as one object: last_run, overdue, next_due, pending_deliveries, unapproved_next_7_days, needs_a_person, \
+            disabled_hooks, warnings.
+            Example: herald status
+            """)
 
+        @OptionGroup var output: OutputOptions
         @OptionGroup var location: LocationOptions
         @OptionGroup var clockOptions: ClockOptions
+
+        /// How many due posts are listed (the count says how many more there are).
+        static let listed = 5
 
         func run() async throws {
             try await withExitCodes {
@@ -554,28 +620,62 @@ extension Herald {
                 let now = clockOptions.now
                 let store = ws.store
                 let runs = try store.lastRuns(1)
-                let overdue = try store.overdueWithoutDelivery(before: now)
+                let overdueUnqueued = try store.overdueWithoutDelivery(before: now)
                 let pending = (try store.deliveryCounts()).filter { DeliveryState.claimable.contains($0.key) }.values.reduce(0, +)
-                if let r = runs.first {
-                    let age = Int(now.timeIntervalSince(r.clockAt) / 60)
-                    Console.out("Last publish: \(ws.clock.isoLocal(r.clockAt)) (\(age) min ago, \(r.mode)) — \(r.counts.published) published, \(r.counts.retrying) retrying, \(r.counts.failed) failed; exit \(r.exitCode.map(String.init) ?? "?").")
-                    if age > 10, overdue + pending > 0 {
-                        Console.out(Console.yellow("warning: no publish in the last 10 minutes while \(overdue + pending) deliveries are due — is cron set up? (see README: Cron and systemd)"))
-                    }
+                // Approved posts whose time has come and that have not gone out yet (not queued, or queued and waiting).
+                let overdue = try store.posts(PostQuery(to: now.addingTimeInterval(1), statuses: [.approved]))
+                let next = try store.nextDue(after: now, limit: Self.listed)
+                let upcomingUnapproved = try store.posts(PostQuery(from: now, to: now.addingTimeInterval(7 * 86_400), statuses: [.planned, .drafted]))
+                let attention = try store.deliveries(states: DeliveryState.needsPerson)
+                let disabled = try store.disabledHooks()
+                let lastRun = runs.first
+                // Minutes since the last pass's clock; negative when that pass replayed a time after this `now`.
+                let age = lastRun.map { Int(now.timeIntervalSince($0.clockAt) / 60) }
+                var cron: String?
+                if let age, age > 10, overdueUnqueued + pending > 0 {
+                    cron = "no publish in the last 10 minutes while \(overdueUnqueued + pending) deliveries are due — is cron set up? (see README: Cron and systemd)"
+                } else if lastRun == nil, overdueUnqueued > 0 {
+                    cron = "\(overdueUnqueued) approved posts are due and nothing publishes them — is cron set up? (see README: Cron and systemd)"
+                }
+                var warnings = cron.map { [$0] } ?? []
+                if !upcomingUnapproved.isEmpty {
+                    warnings.append("\(upcomingUnapproved.count) posts in the next 7 days are not approved yet (herald draft / review / approve); they will not be published.")
+                }
+
+                if output.json {
+                    return try Console.json(StatusJSON(
+                        now: now.isoUTC,
+                        lastRun: lastRun.map { r in
+                            StatusJSON.Run(clockAt: r.clockAt.isoUTC, startedAt: r.startedAt.isoUTC, endedAt: r.endedAt?.isoUTC, mode: r.mode,
+                                           minutesAgo: age.map { max(0, $0) } ?? 0, clockAfterNow: (age ?? 0) < 0,
+                                           published: r.counts.published, retrying: r.counts.retrying, failed: r.counts.failed,
+                                           unknown: r.counts.unknown, expired: r.counts.expired, exitCode: r.exitCode)
+                        },
+                        overdue: overdue.map { StatusJSON.Due($0) }, nextDue: next.map { StatusJSON.Due($0) },
+                        pendingDeliveries: pending, unapprovedNext7Days: upcomingUnapproved.count,
+                        needsAPerson: attention.map { DeliveryJSON($0) },
+                        disabledHooks: disabled.sorted { $0.key < $1.key }.map { StatusJSON.Disabled(hook: $0.key, reason: $0.value) },
+                        warnings: warnings))
+                }
+
+                if let r = lastRun, let age {
+                    let when = age >= 0 ? "\(age) min ago" : "\(-age) min after the time asked about: that pass replayed a later --now"
+                    Console.out("Last publish: \(ws.clock.isoLocal(r.clockAt)) (\(when), \(r.mode)) — \(r.counts.published) published, \(r.counts.retrying) retrying, \(r.counts.failed) failed; exit \(r.exitCode.map(String.init) ?? "?").")
                 } else {
                     Console.out("No publish has run yet.")
-                    if overdue > 0 { Console.out(Console.yellow("warning: \(overdue) approved posts are due and nothing publishes them — is cron set up? (see README: Cron and systemd)")) }
                 }
-                let next = try store.nextDue(after: now, limit: 5)
-                if !next.isEmpty {
+                if let cron { Console.out(Console.yellow("warning: \(cron)")) }
+                if !overdue.isEmpty || !next.isEmpty {
                     Console.out("\nNext due:")
+                    for p in overdue.prefix(Self.listed) {
+                        Console.out("  \(ws.clock.isoLocal(p.scheduledAt))  \(p.channel)  \(p.kind.rawValue)  \(p.id)  overdue")
+                    }
+                    if overdue.count > Self.listed { Console.out("  … and \(overdue.count - Self.listed) more overdue") }
                     for p in next { Console.out("  \(ws.clock.isoLocal(p.scheduledAt))  \(p.channel)  \(p.kind.rawValue)  \(p.id)") }
                 }
-                let upcomingUnapproved = try store.posts(PostQuery(from: now, to: now.addingTimeInterval(7 * 86_400), statuses: [.planned, .drafted]))
                 if !upcomingUnapproved.isEmpty {
                     Console.out(Console.yellow("\n\(upcomingUnapproved.count) posts in the next 7 days are not approved yet (herald draft / review / approve); they will not be published."))
                 }
-                let attention = try store.deliveries(states: DeliveryState.needsPerson)
                 if !attention.isEmpty {
                     Console.out("\nNeeds a person (\(attention.count)):")
                     for d in attention {
@@ -584,12 +684,62 @@ extension Herald {
                         Console.out("  \(d.state.rawValue)  \(d.id)  post \(d.post) → \(d.hook): \(d.lastError ?? "") — \(hint)")
                     }
                 }
-                for (hook, reason) in try store.disabledHooks() {
+                for (hook, reason) in disabled.sorted(by: { $0.key < $1.key }) {
                     Console.out(Console.red("\nhook \(hook) is disabled: \(reason). Fix it, then `herald hooks enable \(hook)`."))
                 }
             }
         }
     }
+}
+
+/// One hook in `herald hooks list --json` (never a secret: only the name of the variable holding it).
+struct HookJSON: Encodable {
+    var id, type: String
+    var url, secretEnv, dir: String?
+    var argv, env: [String]?
+    var timeoutSeconds: Double
+    var attempts: Int
+    var idempotent, enabled: Bool
+    var disabledReason: String?
+
+    init(_ h: Hook, disabled: String?) {
+        id = h.id; type = h.typeName; timeoutSeconds = h.timeout; attempts = h.maxAttempts; idempotent = h.idempotent
+        enabled = disabled == nil; disabledReason = disabled
+        switch h.kind {
+        case .webhook(let u, let e): url = u; secretEnv = e
+        case .command(let a): argv = a; env = h.environment
+        case .outbox(let d): dir = d
+        }
+    }
+}
+
+/// `herald status --json`.
+struct StatusJSON: Encodable {
+    struct Run: Encodable {
+        var clockAt, startedAt: String
+        var endedAt: String?
+        var mode: String
+        /// Whole minutes from the pass's clock to now (0 when the pass replayed a later time: see `clockAfterNow`).
+        var minutesAgo: Int
+        var clockAfterNow: Bool
+        var published, retrying, failed, unknown, expired: Int
+        var exitCode: Int?
+    }
+    struct Due: Encodable {
+        var post, channel, kind, scheduledAt: String
+        init(_ p: Post) { post = p.id; channel = p.channel; kind = p.kind.rawValue; scheduledAt = p.scheduledAt.isoUTC }
+    }
+    struct Disabled: Encodable { var hook, reason: String }
+
+    var now: String
+    var lastRun: Run?
+    var overdue: [Due]
+    var nextDue: [Due]
+    var pendingDeliveries: Int
+    var unapprovedNext7Days: Int
+    var needsAPerson: [DeliveryJSON]
+    var disabledHooks: [Disabled]
+    var warnings: [String]
 }
 
 struct DeliveryJSON: Encodable {

@@ -97,7 +97,8 @@ final class CrisisFixture: @unchecked Sendable {
         // Publish through the contest's days: none of its posts goes out; the apology waits for approval.
         for t in ["2027-02-01T08:00:00Z", "2027-02-02T10:30:00Z", "2027-02-04T12:00:00Z", "2027-02-08T17:00:00Z"] {
             let r = try f.run(["publish"], now: t)
-            #expect(r.status == 0, "\(r.stderr)")
+            // 65: posts of the days jumped over expired, which a person is told about.
+            #expect(r.status == 0 || r.status == 65, "\(r.stderr)")
         }
         let posts = Dictionary(uniqueKeysWithValues: try f.posts().map { ($0.id, $0) })
         let delivered = try f.deliveredPostIDs()
@@ -106,7 +107,7 @@ final class CrisisFixture: @unchecked Sendable {
         #expect(!delivered.contains { posts[$0]!.kind == .crisis })
         let approve = try f.run(["crisis", "approve", "--as", "Anna de Vries"], now: "2027-02-08T17:10:00Z")
         #expect(approve.status == 0)
-        #expect(try f.run(["publish"], now: "2027-02-09T11:30:00Z").status == 0)
+        #expect([0, 65].contains(try f.run(["publish"], now: "2027-02-09T11:30:00Z").status))
         let after = try f.deliveredPostIDs()
         let crisisDelivered = after.filter { posts[$0]?.kind == .crisis || (try? f.store().post($0))?.kind == .crisis }
         #expect(!crisisDelivered.isEmpty)

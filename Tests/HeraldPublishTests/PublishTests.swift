@@ -59,7 +59,7 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         try f.approvedPosts(at: [t0, t0.addingTimeInterval(60), t0.addingTimeInterval(120)])
         #expect(try f.publish(now: "2027-03-01T09:05:00Z", env: ["HERALD_FAILPOINT": "after-send"]).status == 9)
         #expect(r.requests.count == 3)
-        #expect(try f.publish(now: "2027-03-01T09:30:00Z").status == 0)
+        #expect(try f.publish(now: "2027-03-01T09:30:00Z").status == 65)  // unknown: a person checks
         #expect(r.requests.count == 3)
         #expect(try f.deliveries().map(\.state) == [.unknown, .unknown, .unknown])
         #expect(try f.integrity() == "ok")
@@ -72,7 +72,7 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")! + "  - {id: cmd, type: command, argv: [\"\(script)\"], timeout: 5s}\n")
         try f.approvedPosts(at: [t0])
         #expect(try f.publish(now: "2027-03-01T09:01:00Z", env: ["HERALD_FAILPOINT": "after-send"]).status == 9)
-        #expect(try f.publish(now: "2027-03-01T09:10:00Z").status == 0)
+        #expect(try f.publish(now: "2027-03-01T09:10:00Z").status == 65)  // unknown: a person checks
         let d = try #require(try f.deliveries().first)
         #expect(d.state == .unknown)
         let status = try herald(["status", "--now", "2027-03-01T09:10:00Z"], directory: f.dir.path)
@@ -309,7 +309,8 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         #expect(r.requests.count == 2)
         #expect(r.requests.allSatisfy(signatureIsValid))
         #expect(r.requests[0].id == r.requests[1].id)
-        #expect(r.requests[0].timestamp != r.requests[1].timestamp)
+        // Each attempt is signed when it is sent, with the real time (not the replayed --now).
+        #expect(r.requests.allSatisfy { abs(Double($0.timestamp) - Date().timeIntervalSince1970) < 120 })
         let d = try f.deliveries()[0]
         #expect(d.state == .published)
         #expect(d.remoteURL == "https://social.example/p/9")
@@ -357,7 +358,8 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")! + webhookYAML("api", r.url) + "\n")
         try f.approvedPosts(at: [t0, t0.addingTimeInterval(1), t0.addingTimeInterval(2)])
         let run = try f.publish(now: "2027-03-01T09:01:00Z", ["--verbose"])
-        #expect(run.status == 0)
+        #expect(run.status == 65)  // failed for good: a person is needed
+        #expect(run.stderr.contains("3 deliveries need a person"))
         #expect(r.requests.count == 3)
         #expect(try f.deliveries().allSatisfy { $0.state == .failed && $0.attempts == 1 })
         let attempts = try f.deliveries().flatMap { try f.store().attempts(delivery: $0.id) }.compactMap(\.httpStatus).sorted()
@@ -381,7 +383,7 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")! + webhookYAML("api", r.url) + "\n")
         try f.approvedPosts(at: (0..<6).map { t0.addingTimeInterval(Double($0)) })
         let run = try f.publish(now: "2027-03-01T09:01:00Z", env: ["HERALD_BATCH_SIZE": "2"])
-        #expect(run.status == 75, "\(run.stderr)")
+        #expect(run.status == 65, "\(run.stderr)")  // the 410 failed one for good (and two wait): a person is needed
         #expect(r.requests.count == 2)
         let states = try f.deliveries().map(\.state)
         #expect(states.filter { $0 == .failed }.count == 1 && states.filter { $0 == .published }.count == 1)
@@ -418,7 +420,9 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         #expect(head.hasPrefix("POST /in?x=1 HTTP/1.1\r\n"))
         #expect(head.contains("\r\nHost: 127.0.0.1:\(receiver.port)\r\n"))
         #expect(head.contains("\r\nAuthorization: Basic \(Data("herald:p@ss".utf8).base64EncodedString())\r\n"))
-        #expect(head.contains("\r\nwebhook-timestamp: \(Int(Date(iso: "2027-03-01T09:01:00Z")!.timeIntervalSince1970))"))
+        // Signed with the real time of sending, not the replayed --now.
+        let stamp = head.components(separatedBy: "\r\nwebhook-timestamp: ").dropFirst().first?.prefix { $0.isNumber }
+        #expect(abs((Double(stamp.map(String.init) ?? "") ?? 0) - Date().timeIntervalSince1970) < 120, "\(head)")
     }
 
     @Test func tooManyRequestsWaitsAtLeastRetryAfter() throws {
@@ -491,7 +495,9 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         let r = try Receiver(f.dir)
         f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")! + webhookYAML("api", r.url) + "\n")
         try f.approvedPosts(at: [t0])
-        #expect(try f.publish(now: "2027-03-01T12:00:00Z").status == 0)
+        let late = try f.publish(now: "2027-03-01T12:00:00Z")
+        #expect(late.status == 65)  // expired: a person decides whether it still matters
+        #expect(late.stderr.contains("1 delivery needs a person"))
         #expect(r.requests.isEmpty)
         #expect(try f.deliveries()[0].state == .expired)
         #expect(try f.store().post("p-0").status == .expired)
@@ -610,7 +616,7 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         let api = try Receiver(f.dir, script: [["status": 400]], name: "api"), alerts = try Receiver(f.dir, name: "alerts")
         f.dir.write("strategy.yaml", f.dir.read("strategy.yaml")! + webhookYAML("api", api.url) + "\n" + webhookYAML("alerts", alerts.url) + "\n")
         try f.approvedPosts(at: [t0])
-        #expect(try f.publish(now: "2027-03-01T09:00:00Z").status == 0)
+        #expect(try f.publish(now: "2027-03-01T09:00:00Z").status == 65)
         let events = alerts.requests.map { $0.json["type"] as? String }
         #expect(events == ["post.failed"])
         #expect(alerts.requests.allSatisfy(signatureIsValid))
