@@ -28,6 +28,29 @@ public struct CrisisClosed: Sendable {
     public var posts: [Post]
     /// Pending updates (and planned posts whose slots were taken) that were cancelled.
     public var cancelled: [String]
+    /// Approved updates that were kept (`--keep-approved`): they go out first, the closing statement after them.
+    public var keptApproved: [Post] = []
+    /// Where a closing post could not keep to the channel's slots and cadence, and what was done instead.
+    public var notes: [String] = []
+}
+
+/// What `crisis close` does with crisis updates that were approved and have not gone out yet.
+public enum ApprovedUpdates: Sendable {
+    /// Refuse to close, listing them (the default: an approved post is never cancelled unasked).
+    case ask
+    /// Cancel them.
+    case cancel
+    /// Keep them: they go out as approved, and the closing statement follows them.
+    case keep
+}
+
+/// What `crisis update` did.
+public struct CrisisUpdated: Sendable {
+    public var posts: [Post]
+    /// Unapproved scheduled updates the new one replaced (cancelled).
+    public var replaced: [String]
+    /// Approved scheduled updates due soon that were kept (cancel one by hand if the new update makes it redundant).
+    public var keptApproved: [Post]
 }
 
 /// A raised crisis alert: the latest reading of the strategy's alert metric is above its threshold.
@@ -116,7 +139,8 @@ public struct CrisisDesk: Sendable {
     }
 
     func crisisValues(_ c: Crisis, day: LocalDate, update: String? = nil, summary: String? = nil, locale: String? = nil) -> [String: TemplateValue] {
-        var g: [String: TemplateValue] = ["title": .text(c.title), "date": .text(LocaleFormat.date(day, locale: locale ?? strategy.locale))]
+        var g: [String: TemplateValue] = ["title": .text(c.title), "date": .text(LocaleFormat.date(day, locale: locale ?? strategy.locale)),
+                                          "update_every": .text(Self.interval(days: strategy.crisis.updateEveryDays, locale: locale ?? strategy.locale))]
         if let update { g["update"] = .text(update) }
         if let summary { g["summary"] = .text(summary) }
         return ["crisis": .group(g)]
@@ -134,6 +158,7 @@ public struct CrisisDesk: Sendable {
             // Apologies and updates are dated the day they go out; the closing posts name the day the crisis began.
             let day = ["crisis-apology", "crisis-update"].contains(name) ? clock.localDate(at) : clock.localDate(crisis.openedAt)
             g["date"] = .text(LocaleFormat.date(day, locale: locale))
+            g["update_every"] = .text(Self.interval(days: strategy.crisis.updateEveryDays, locale: locale))
             extra["crisis"] = .group(g)
         }
         let file = try templates.template(name, locale: locale, network: channel.network.rawValue, variant: Int(StableHash.value(p.id) % 7))
@@ -156,30 +181,71 @@ public struct CrisisDesk: Sendable {
 
     // MARK: Update
 
-    /// A dated public update on the affected channels; scheduled updates due before the next regular one are
-    /// replaced by it.
-    public func update(_ text: String, by person: String, now: Date) throws -> [Post] {
+    /// A dated public update on the affected channels, after anything the crisis still has to say there (the apology
+    /// first). Unapproved scheduled updates due before the next regular one are replaced by it; approved ones are
+    /// kept and listed. The next update follows within `update_every_days`, as the text says: one is scheduled when
+    /// none is due by then.
+    public func update(_ text: String, by person: String, now: Date) throws -> CrisisUpdated {
         let crisis = try requireOpen()
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw CrisisError("the update is empty; say what is new, e.g. \"Lab results: …\".") }
-        let at = roundUp(now.addingTimeInterval(responseDelay))
+        let earliest = roundUp(now.addingTimeInterval(responseDelay))
         let channels = crisis.channels.compactMap(strategy.channel)
+        let pendingAll = try pendingCrisisPosts(crisis)
+        let soon = pendingAll.filter {
+            $0.scheduledAt >= now && $0.scheduledAt <= now.addingTimeInterval(updateEvery) && ($0.topic ?? "").hasPrefix("Update (scheduled)")
+        }
+        let replaced = soon.filter { $0.status != .approved }
+        let kept = soon.filter { $0.status == .approved }
+        let staying = pendingAll.filter { p in !replaced.contains { $0.id == p.id } }
         var posts: [Post] = []
         for c in channels {
+            // After the apology (and anything else still to go out on the channel that is not an update).
+            let before = staying.filter { $0.channel == c.id && !($0.topic ?? "").hasPrefix("Update") }.map(\.scheduledAt).max()
+            let at = max(earliest, before.map { $0.addingTimeInterval(60) } ?? earliest)
             posts.append(try post(crisis, channel: c, template: "crisis-update", at: at, topic: "Update: \(text.prefix(60))",
                                   values: crisisValues(crisis, day: clock.localDate(at), update: text)))
+            let next = staying.filter { $0.channel == c.id && ($0.topic ?? "").hasPrefix("Update") && $0.scheduledAt > at }.map(\.scheduledAt).min()
+            if next.map({ $0 > at.addingTimeInterval(updateEvery) }) ?? true {
+                let t = at.addingTimeInterval(updateEvery)
+                posts.append(try post(crisis, channel: c, template: "crisis-update", at: t, topic: "Update (scheduled): \(crisis.title)",
+                                      values: crisisValues(crisis, day: clock.localDate(t))))
+            }
         }
-        let pending = try store.posts(PostQuery(from: now, to: now.addingTimeInterval(updateEvery), channels: crisis.channels,
-                                                kinds: [.crisis], statuses: [.planned, .drafted, .approved]))
-            .filter { $0.crisis == crisis.id && ($0.topic ?? "").hasPrefix("Update (scheduled)") }
-        try store.addCrisisPosts(crisis.id, posts: posts, cancel: pending.map(\.id), actor: person, action: "update",
-                                 detail: "\(text) — on \(channels.map(\.id).joined(separator: ", ")) at \(clock.isoLocal(at)); \(pending.count) scheduled update\(pending.count == 1 ? "" : "s") replaced", at: now)
-        return posts
+        let written = posts.filter { ($0.topic ?? "").hasPrefix("Update: ") }
+        try store.addCrisisPosts(crisis.id, posts: posts, cancel: replaced.map(\.id), actor: person, action: "update",
+                                 detail: "\(text) — on \(written.map(\.channel).joined(separator: ", ")) from \(clock.isoLocal(earliest)); \(replaced.count) scheduled update\(replaced.count == 1 ? "" : "s") replaced\(kept.isEmpty ? "" : ", \(kept.count) approved one\(kept.count == 1 ? "" : "s") kept")", at: now)
+        return CrisisUpdated(posts: written, replaced: replaced.map(\.id), keptApproved: kept)
+    }
+
+    /// The crisis's posts that have not gone out and may still: planned, drafted or approved.
+    func pendingCrisisPosts(_ crisis: Crisis) throws -> [Post] {
+        try store.posts(PostQuery(kinds: nil, statuses: [.planned, .drafted, .approved])).filter { $0.crisis == crisis.id }
+    }
+
+    /// A crisis cadence in words, in the form the locale's "within …" takes (en "2 days", pl "2 dni", de "2 Tagen",
+    /// nl "2 dagen", ru "2 дней"); whole days, else hours. Templates get it as `{{crisis.update_every}}`.
+    public static func interval(days: Double, locale: String) -> String {
+        let inDays = days >= 1 && days == days.rounded()
+        let n = inDays ? Int(days) : max(1, Int((days * 24).rounded()))
+        let one = n == 1
+        switch locale.prefix(2).lowercased() {
+        case "pl": return inDays ? (one ? "1 dnia" : "\(n) dni") : (one ? "1 godziny" : "\(n) godzin")
+        case "de": return inDays ? (one ? "1 Tag" : "\(n) Tagen") : (one ? "1 Stunde" : "\(n) Stunden")
+        case "nl": return inDays ? (one ? "1 dag" : "\(n) dagen") : "\(n) uur"
+        case "ru":
+            let singular = n % 10 == 1 && n % 100 != 11
+            return inDays ? "\(n) \(singular ? "дня" : "дней")" : "\(n) \(singular ? "часа" : "часов")"
+        default: return inDays ? (one ? "1 day" : "\(n) days") : (one ? "1 hour" : "\(n) hours")
+        }
     }
 
     // MARK: Close
 
-    public func close(summary: String, by person: String, now: Date) throws -> CrisisClosed {
+    /// Closes the open crisis. Crisis updates still to go out are cancelled — approved ones only when `approved` says
+    /// so (`.ask` refuses, listing them, and changes nothing). The apology and kept updates go out first: the closing
+    /// statement and the trust-rebuilding phase land on channel slots after them, in that order.
+    public func close(summary: String, by person: String, approved: ApprovedUpdates = .ask, now: Date) throws -> CrisisClosed {
         let crisis = try requireOpen()
         let summary = summary.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !summary.isEmpty else { throw CrisisError("say what changed in --summary; it is the public closing statement.") }
@@ -192,9 +258,29 @@ public struct CrisisDesk: Sendable {
         var others = try store.posts(PostQuery(from: window.from, to: window.to))
         var taken = Set<String>()  // planned posts whose slots were given away
         var newPosts: [Post] = []
+        var notes: [String] = []
 
-        // The closing statement, then the trust-rebuilding phase.
-        let closingAt = roundUp(now.addingTimeInterval(responseDelay))
+        // What the crisis still has to say: updates are cancelled (approved ones as the person said), the rest stays.
+        let pending = try pendingCrisisPosts(crisis)
+        let updates = pending.filter { ($0.topic ?? "").hasPrefix("Update") }
+        let approvedUpdates = updates.filter { $0.status == .approved }
+        if approved == .ask, !approvedUpdates.isEmpty {
+            let list = approvedUpdates.map { p in
+                "  \(clock.isoLocal(p.scheduledAt))  \(p.channel)  \(p.id)  \(p.topic ?? "")\(p.approvedBy.map { " (approved by \($0))" } ?? "")"
+            }
+            throw CrisisError("""
+                \(approvedUpdates.count) approved crisis update\(approvedUpdates.count == 1 ? " has" : "s have") not gone out yet:
+                \(list.joined(separator: "\n"))
+                Say what to do with \(approvedUpdates.count == 1 ? "it" : "them"): --cancel-approved cancels \(approvedUpdates.count == 1 ? "it" : "them"); --keep-approved lets \(approvedUpdates.count == 1 ? "it" : "them") go out, and the closing statement follows. Nothing was changed.
+                """)
+        }
+        let cancelledUpdates = updates.filter { $0.status != .approved || approved == .cancel }
+        let cancelledIDs = Set(cancelledUpdates.map(\.id))
+        let staying = pending.filter { !cancelledIDs.contains($0.id) }
+        others = others.filter { !cancelledIDs.contains($0.id) }
+
+        // The closing statement, then the trust-rebuilding phase, each on the channel's slots after what comes before.
+        let earliest = now.addingTimeInterval(responseDelay)
         let phase: [(days: Int, template: String, kind: ContentKind, topic: String)] = [
             (3, "crisis-corrective-report", .crisis, "Corrective-action report"),
             (7, "social-proof", .socialProof, "Customer stories after the crisis"),
@@ -202,35 +288,42 @@ public struct CrisisDesk: Sendable {
             (14, "crisis-thank-you", .crisis, "Thank you for staying with us"),
         ]
         for c in channels {
-            newPosts.append(try post(crisis, channel: c, template: "crisis-resolved", at: closingAt, topic: "Resolved: \(crisis.title)",
-                                     values: crisisValues(crisis, day: today, summary: summary)))
+            let before = staying.filter { $0.channel == c.id }.map(\.scheduledAt).max()
+            var after = max(earliest, before ?? earliest)
+            let resolved = landing(on: c, after: after, from: clock.localDate(after), days: 14, calendar: days, posts: others, taken: taken)
+                ?? landing(on: c, after: after, from: clock.localDate(after), days: 14, calendar: days, posts: others, taken: taken, overCadence: true)
+            guard let resolved else {
+                notes.append("\(c.id): no slot of its own in the next two weeks is free (\(slotWords(c))), so no closing statement was drafted there; say it in the next post there (herald post edit ID) or add one (herald post add --channel \(c.id) …).")
+                continue
+            }
+            if resolved.over {
+                notes.append("\(c.id): the closing statement goes out \(clock.isoLocal(resolved.at)), a slot beyond its cadence of \(c.postsPerWeek) a week (every planned post that week is already drafted or approved).")
+            }
+            var p = try post(crisis, channel: c, template: "crisis-resolved", at: resolved.at, topic: "Resolved: \(crisis.title)",
+                             values: crisisValues(crisis, day: today, summary: summary), reuse: resolved.displaced?.id)
+            p.goal = p.goal ?? resolved.displaced?.goal
+            place(p, displacing: resolved.displaced, in: &others, new: &newPosts, taken: &taken)
+            after = resolved.at
             for step in phase {
-                let target = today.adding(days: step.days)
-                // Take over a planned regular post near the day (keeps the cadence), else add one at the channel's slot.
-                let slot = others.filter {
-                    $0.channel == c.id && $0.status == .planned && !$0.locked && !$0.kind.isPromotional && $0.kind != .crisis
-                        && !taken.contains($0.id) && clock.localDate($0.scheduledAt) >= target
-                        && clock.localDate($0.scheduledAt) <= target.adding(days: 6)
-                }.min { $0.scheduledAt < $1.scheduledAt }
-                let busy = Set((others + newPosts).filter { $0.channel == c.id && ![.cancelled, .expired, .failed].contains($0.status) && !taken.contains($0.id) }
-                    .map(\.scheduledAt) + newPosts.filter { $0.channel == c.id }.map(\.scheduledAt))
-                let at = slot?.scheduledAt ?? firstSlot(c, onOrAfter: target, days: days, busy: busy)
-                if let slot { taken.insert(slot.id) }
-                var p = try post(crisis, channel: c, template: step.template, at: at, topic: step.topic,
-                                 values: crisisValues(crisis, day: clock.localDate(at), summary: summary), kind: step.kind, reuse: slot?.id)
-                if step.kind != .crisis { p.goal = slot?.goal ?? p.goal }
-                newPosts.append(p)
+                // Counted from the closing statement's day.
+                let target = clock.localDate(resolved.at).adding(days: step.days)
+                // Take over a planned regular post near the day (keeps the cadence), else a free slot that keeps it.
+                guard let spot = landing(on: c, after: after, from: target, days: 7, calendar: days, posts: others, taken: taken)
+                        ?? landing(on: c, after: after, from: target, days: 7, calendar: days, posts: others, taken: taken, overCadence: true)
+                else {
+                    notes.append("\(c.id): no free slot between \(target) and \(target.adding(days: 6)) (\(slotWords(c))); “\(step.topic)” was left out there.")
+                    continue
+                }
+                var p = try post(crisis, channel: c, template: step.template, at: spot.at, topic: step.topic,
+                                 values: crisisValues(crisis, day: clock.localDate(spot.at), summary: summary), kind: step.kind, reuse: spot.displaced?.id)
+                if step.kind != .crisis { p.goal = spot.displaced?.goal ?? p.goal }
+                place(p, displacing: spot.displaced, in: &others, new: &newPosts, taken: &taken)
+                after = spot.at
             }
         }
-        // Pending updates are no longer needed.
-        let pendingUpdates = others.filter {
-            $0.crisis == crisis.id && $0.scheduledAt > now && [.planned, .drafted, .approved].contains($0.status)
-                && ($0.topic ?? "").hasPrefix("Update")
-        }.map(\.id)
 
         // What to do with each paused post.
         var decisions: [RestoreDecision] = []
-        others = others.filter { !pendingUpdates.contains($0.id) }
         for paused in try store.pausedPosts(crisis.id) where paused.post.status == .paused {
             var p = paused.post
             let when = clock.isoLocal(p.scheduledAt)
@@ -264,31 +357,56 @@ public struct CrisisDesk: Sendable {
                                                  note: "\(p.id) (\(p.channel), \(p.kind.rawValue)) expired: no slot on \(p.channel) before \(limit) keeps the rules."))
             }
         }
-        let cancelled = pendingUpdates + taken.filter { id in !newPosts.contains { $0.id == id } }.sorted()
-        try store.closeCrisis(crisis.id, summary: summary, decisions: decisions, posts: newPosts, cancel: cancelled, by: person, at: now)
+        let cancelled = cancelledUpdates.map(\.id) + taken.filter { id in !newPosts.contains { $0.id == id } }.sorted()
+        let kept = staying.filter { ($0.topic ?? "").hasPrefix("Update") }
+        try store.closeCrisis(crisis.id, summary: summary, decisions: decisions, posts: newPosts, cancel: cancelled, by: person,
+                              notes: notes + (kept.isEmpty ? [] : ["kept \(kept.count) approved update\(kept.count == 1 ? "" : "s") (--keep-approved)"]), at: now)
         var closed = crisis
         closed.status = .closed
         closed.closedAt = now
         closed.summary = summary
-        return CrisisClosed(crisis: closed, decisions: decisions, posts: newPosts, cancelled: cancelled)
+        return CrisisClosed(crisis: closed, decisions: decisions, posts: newPosts, cancelled: cancelled, keptApproved: kept, notes: notes)
     }
 
-    /// The channel's first allowed slot on or after a day that is not a blackout day.
-    /// The channel's first free slot on or after a day that is not a blackout day, within a week; when every slot
-    /// of that week is taken, two hours after the first slot of the first allowed day (trust comes before cadence).
-    func firstSlot(_ c: Channel, onOrAfter day: LocalDate, days: CalendarDays, busy: Set<Date>) -> Date {
-        var d = day
-        var firstAllowed: LocalDate?
-        for _ in 0..<7 {
-            if c.days.contains(d.weekday), !days.isBlackout(d) {
-                if firstAllowed == nil { firstAllowed = d }
-                for t in c.times where !busy.contains(clock.instant(d, t)) { return clock.instant(d, t) }
+    /// Adds a closing post to the working set: it replaces the planned post whose slot it took.
+    func place(_ p: Post, displacing d: Post?, in others: inout [Post], new: inout [Post], taken: inout Set<String>) {
+        if let d { taken.insert(d.id) }
+        others.removeAll { $0.id == p.id }
+        others.append(p)
+        new.append(p)
+    }
+
+    func slotWords(_ c: Channel) -> String {
+        "\(c.days.map(\.shortName).joined(separator: ", ")) at \(c.times.map(\.description).joined(separator: ", ")), \(c.postsPerWeek) a week"
+    }
+
+    /// The earliest of the channel's slots (its days and times, not on a blackout day) strictly after `after`, on or
+    /// after the day `from` and within `days` days of it, that no other post holds — or that a planned regular post
+    /// holds, which then gives it up (the cadence holds). A free slot is taken only while the channel's week keeps
+    /// to its posts per week, counting every post that goes out, unless `overCadence`.
+    func landing(on c: Channel, after: Date, from: LocalDate, days count: Int, calendar marks: CalendarDays, posts: [Post],
+                 taken: Set<String>, overCadence: Bool = false) -> (at: Date, displaced: Post?, over: Bool)? {
+        let live = posts.filter { $0.channel == c.id && ![.cancelled, .expired, .failed].contains($0.status) && !taken.contains($0.id) }
+        var d = max(from, clock.localDate(after))
+        let end = from.adding(days: count - 1)
+        while d <= end {
+            if c.days.contains(d.weekday), !marks.isBlackout(d) {
+                for t in c.times.sorted() {
+                    let at = clock.instant(d, t)
+                    guard at > after else { continue }
+                    if let o = live.first(where: { $0.scheduledAt == at }) {
+                        if o.status == .planned, !o.locked, !o.kind.isPromotional, o.kind != .crisis { return (at, o, false) }
+                        continue
+                    }
+                    let week = d.startOfWeek
+                    let inWeek = live.filter { clock.localDate($0.scheduledAt).startOfWeek == week }.count
+                    if inWeek < c.postsPerWeek { return (at, nil, false) }
+                    if overCadence { return (at, nil, true) }
+                }
             }
             d = d.adding(days: 1)
         }
-        var at = clock.instant(firstAllowed ?? day, c.times[0]).addingTimeInterval(2 * 3600)
-        while busy.contains(at) { at = at.addingTimeInterval(3600) }
-        return at
+        return nil
     }
 
     /// A slot for a paused post that keeps every rule: a free cadence slot, or the slot of a planned regular post
@@ -325,9 +443,12 @@ public struct CrisisDesk: Sendable {
 
     // MARK: Approval, checklist, alert
 
-    /// Approves the open crisis's drafted posts that fit their network, recording who.
-    public func approve(by person: String, now: Date) throws -> (approved: [Post], refused: [(Post, String)]) {
+    /// Approves the open crisis's drafted posts that fit their network, recording who. Only the crisis owner
+    /// approves crisis posts, unless `force` (recorded); a post waits while one before it on its channel is not
+    /// approved, so they go out in order.
+    public func approve(by person: Participant, force: Bool = false, now: Date) throws -> (approved: [Post], refused: [(Post, String)]) {
         let crisis = try requireOpen()
+        let forced = try ownerCheck(person, force: force)
         let drafted = try store.posts(PostQuery(kinds: nil, statuses: [.drafted])).filter { $0.crisis == crisis.id }
         var ok: [Post] = [], refused: [(Post, String)] = []
         for p in drafted {
@@ -335,9 +456,50 @@ public struct CrisisDesk: Sendable {
             let check = NetworkRules.check(body, channel: c)
             if check.fits { ok.append(p) } else { refused.append((p, check.errors.joined(separator: "; "))) }
         }
-        let done = Set(try store.approve(ok.map(\.id), by: person, at: now))
-        try store.recordCrisisEvent(crisis.id, actor: person, action: "approved", detail: "\(done.count) crisis post\(done.count == 1 ? "" : "s") approved", at: now)
-        return (ok.filter { done.contains($0.id) }, refused)
+        let waiting = try pendingCrisisPosts(crisis).filter { $0.status != .approved }
+        let order = Self.inOrder(ok, waiting: waiting, clock: clock)
+        refused += order.held
+        let done = Set(try store.approve(order.ok.map(\.id), by: person.name, at: now))
+        try store.recordCrisisEvent(crisis.id, actor: person.name, action: "approved",
+                                    detail: "\(done.count) crisis post\(done.count == 1 ? "" : "s") approved\(forced ? " (not the crisis owner: --force)" : "")", at: now)
+        return (order.ok.filter { done.contains($0.id) }, refused)
+    }
+
+    /// Throws unless `person` may approve crisis posts: the crisis owner, or anyone with `force`. True when forced.
+    func ownerCheck(_ person: Participant, force: Bool) throws -> Bool {
+        guard let ownerID = strategy.crisis.owner, ownerID != person.id else { return false }
+        let owner = strategy.participant(ownerID)?.name ?? ownerID
+        if force { return true }
+        throw CrisisError("crisis posts are approved by the crisis owner, \(owner) (crisis.owner in the strategy), not \(person.name). Approve as \(owner) (--as \"\(owner)\"), or add --force to approve as \(person.name); it is recorded. Nothing was approved.")
+    }
+
+    /// Why `person` may not approve crisis posts (nil when they may): see `ownerCheck`. For `herald approve`, which
+    /// names any approver, a participant or not.
+    public func approverProblem(_ person: Participant?, named name: String, force: Bool) -> String? {
+        guard let ownerID = strategy.crisis.owner, person?.id != ownerID, !force else { return nil }
+        let owner = strategy.participant(ownerID)?.name ?? ownerID
+        return "a crisis post is approved by the crisis owner, \(owner), not \(name) (or add --force)"
+    }
+
+    /// Splits crisis posts about to be approved into those that may go and those that wait for an earlier crisis post
+    /// on the same channel that is not approved (and not in this batch): crisis posts go out in order — the apology,
+    /// then updates, then the closing statement. Other posts pass.
+    public static func inOrder(_ approving: [Post], waiting: [Post], clock: ZoneClock) -> (ok: [Post], held: [(Post, String)]) {
+        let ids = Set(approving.map(\.id))
+        var blockers = waiting.filter { $0.crisis != nil && !ids.contains($0.id) }
+        var ok: [Post] = [], held: [(Post, String)] = []
+        for p in approving.sorted(by: { ($0.scheduledAt, $0.id) < ($1.scheduledAt, $1.id) }) {
+            guard let crisis = p.crisis else { ok.append(p); continue }
+            let blocker = blockers.filter { $0.crisis == crisis && $0.channel == p.channel && $0.scheduledAt < p.scheduledAt }
+                .min { $0.scheduledAt < $1.scheduledAt }
+            if let b = blocker {
+                held.append((p, "it follows \(b.id) (\(b.topic ?? "crisis post"), \(clock.isoLocal(b.scheduledAt))) on \(p.channel), which is not approved; crisis posts go out in order, so approve that one first"))
+                blockers.append(p)
+            } else {
+                ok.append(p)
+            }
+        }
+        return (ok, held)
     }
 
     public func check(_ step: CrisisStep, done: Bool, by person: String, now: Date) throws {

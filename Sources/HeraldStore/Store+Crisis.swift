@@ -168,7 +168,7 @@ extension Store {
     /// Closes a crisis in one transaction: restores, reschedules or expires the paused posts as decided, adds the
     /// closing and trust-rebuilding posts, cancels pending updates, and records every decision.
     public func closeCrisis(_ id: String, summary: String, decisions: [RestoreDecision], posts: [Post], cancel: [String],
-                            by person: String, at now: Date) throws(StoreError) {
+                            by person: String, notes: [String] = [], at now: Date) throws(StoreError) {
         try writeImmediate { db in
             let nowS = Store.secs(now)
             guard try String.fetchOne(db, sql: "SELECT status FROM crisis WHERE id = ?", arguments: [id]) == "open" else {
@@ -201,6 +201,7 @@ extension Store {
                     WHERE id = ? AND status IN ('planned', 'drafted', 'approved')
                     """, arguments: [nowS, pid])
             }
+            for note in notes { try Store.crisisEvent(db, id, at: nowS, actor: person, action: "note", detail: note) }
             try db.execute(sql: "UPDATE crisis SET status = 'closed', closed_at = ?, summary = ? WHERE id = ?", arguments: [nowS, summary, id])
             try Store.crisisEvent(db, id, at: nowS, actor: person, action: "closed",
                                   detail: "\(summary) — \(decisions.count) paused post\(decisions.count == 1 ? "" : "s") decided, \(posts.count) closing and trust-rebuilding post\(posts.count == 1 ? "" : "s") added")

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCrisis
 import HeraldContent
 import HeraldModel
 import HeraldPlanner
@@ -94,7 +95,9 @@ extension Workspace {
     }
 
     /// Approves drafted posts whose text fits their network; returns approved ids and refusals with reasons.
-    public func approve(period: DateRange?, post id: String?, by person: String, now: Date) throws
+    /// Crisis posts are approved only by the crisis owner (unless `force`), and each after the crisis posts before it
+    /// on its channel (see `CrisisDesk.inOrder`).
+    public func approve(period: DateRange?, post id: String?, by person: String, force: Bool = false, now: Date) throws
         -> (approved: [Post], refused: [(Post, String)]) {
         var candidates: [Post]
         if let id {
@@ -108,9 +111,18 @@ extension Workspace {
             candidates = try store.posts(PostQuery(from: bounds?.from, to: bounds?.to, statuses: [.drafted]))
         }
         var ok: [Post] = [], refused: [(Post, String)] = []
+        let approver = strategy.participantMatching(person)
+        let desk = candidates.contains { $0.crisis != nil } ? try crisisDesk() : nil
         for p in candidates {
-            let problems = lintErrors(p, now: now)
+            var problems = lintErrors(p, now: now)
+            if p.crisis != nil, let why = desk?.approverProblem(approver, named: person, force: force) { problems.append(why) }
             if problems.isEmpty { ok.append(p) } else { refused.append((p, problems.joined(separator: "; "))) }
+        }
+        if desk != nil {
+            let waiting = try store.posts(PostQuery(kinds: [.crisis, .socialProof], statuses: [.planned, .drafted])).filter { $0.crisis != nil }
+            let order = CrisisDesk.inOrder(ok, waiting: waiting, clock: clock)
+            ok = order.ok
+            refused += order.held
         }
         let done = Set(try store.approve(ok.map(\.id), by: person, at: now))
         return (ok.filter { done.contains($0.id) }, refused)

@@ -9,7 +9,7 @@ import HeraldWorkspace
 struct PostFilterOptions: ParsableArguments {
     @Option(name: .customLong("channel"), help: ArgumentHelp("Only this channel (repeatable).", valueName: "id"))
     var channels: [String] = []
-    @Option(help: ArgumentHelp("Only posts owned by this participant.", valueName: "id"))
+    @Option(help: ArgumentHelp("Only posts owned by this participant (id or name; case and accents do not matter).", valueName: "person"))
     var owner: String?
     @Option(name: .customLong("kind"), help: ArgumentHelp("Only this kind: informational, engagement, social-proof, contest, discount, crisis (repeatable).", valueName: "kind"))
     var kinds: [String] = []
@@ -25,16 +25,18 @@ struct PostFilterOptions: ParsableArguments {
         for s in statuses where PostStatus(rawValue: s) == nil {
             throw ValidationError("unknown status '\(s)'; use \(PostStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
+        try validatePersonName(owner, option: "--owner")
     }
 
-    /// Checks ids against the strategy so a typo is not an empty listing.
-    func check(against s: Strategy) throws {
+    /// Checks ids against the strategy so a typo is not an empty listing; the owner, named by id or name, becomes
+    /// the participant's id.
+    func checked(against s: Strategy) throws -> PostFilterOptions {
         for c in channels where s.channel(c) == nil {
             throw CLIError("no channel '\(c)' in the strategy (known: \(s.channels.map(\.id).joined(separator: ", "))).", exitCode: 65)
         }
-        if let owner, s.participant(owner) == nil {
-            throw CLIError("no participant '\(owner)' in the strategy (known: \(s.participants.map(\.id).joined(separator: ", "))).", exitCode: 65)
-        }
+        var resolved = self
+        if let owner { resolved.owner = try participant(named: owner, option: "--owner", in: s).id }
+        return resolved
     }
 
     func query(from: Date?, to: Date?) -> PostQuery {
@@ -50,7 +52,7 @@ extension Herald {
             abstract: "Show the stored plan: an agenda grouped by day, or a month grid.",
             discussion: """
             JSON fields: id, channel, network, kind, step, campaign, goal, owner, topic, body, scheduled_at (UTC), \
-            local_time (with offset), status, idempotency_key, source, locked, variant.
+            local_time (with offset), status, idempotency_key, source, locked, variant, approved_by, approved_at (UTC; null until approved).
             Examples:
               herald calendar --month 2027-02
               herald calendar 2027-Q1 --channel facebook --owner anna --kind contest
@@ -73,7 +75,7 @@ extension Herald {
         func run() async throws {
             try await withExitCodes {
                 let ws = try location.openWorkspace(printWarnings: false)
-                try filter.check(against: ws.strategy)
+                let filter = try self.filter.checked(against: ws.strategy)
                 let range: DateRange? = if let month { PeriodName.parse(month) } else if periodOptions.period != nil || periodOptions.from != nil {
                     try periodOptions.range(in: ws)
                 } else { ws.strategy.period }

@@ -15,39 +15,40 @@ extension Herald {
             with --pause-all), drafts an apology on each channel within crisis.response_hours and updates every \
             crisis.update_every_days, for the crisis owner to approve. Closing posts what changed, schedules a \
             trust-rebuilding phase and restores, reschedules or expires the paused posts, listing every decision.
+            Every action names who does it with --as: a participant's id or name (case and accents do not matter).
             Examples:
-              herald crisis open "Contaminated batch of oat milk" --severity high
-              herald crisis approve --as "Anna"
-              herald crisis update "Lab results: one delivery, now withdrawn."
-              herald crisis check apologise --as "Anna"
-              herald crisis close --summary "Every delivery is now tested."
+              herald crisis open "Contaminated batch of oat milk" --severity high --as anna
+              herald crisis approve --as "Anna de Vries"
+              herald crisis update "Lab results: one delivery, now withdrawn." --as anna
+              herald crisis check apologise --as anna
+              herald crisis close --summary "Every delivery is now tested." --as anna
             """,
             subcommands: [Open.self, Status.self, Update.self, Approve.self, Check.self, Close.self, List.self, Show.self, Dismiss.self])
 
-        /// Who a crisis step is recorded as when `--as` is not given: the login name.
-        static var loginName: String { ProcessInfo.processInfo.environment["USER"] ?? "someone" }
-
+        
         struct Open: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Open a crisis: pause promotion, draft the response on every affected channel.")
             @Argument(help: "A short public title, e.g. \"Contaminated batch of oat milk\".") var title: String
             @Option(help: "low, medium or high.") var severity: String = "high"
             @Option(help: ArgumentHelp("Affected channels, comma-separated, or all.", valueName: "ids")) var channels: String = "all"
             @Flag(name: .customLong("pause-all"), help: "Pause every non-crisis post, not only promotional ones.") var pauseAll = false
-            @Option(name: .customLong("as"), help: "Who opens it (recorded).") var person: String = Herald.CrisisCommand.loginName
+            @Option(name: .customLong("as"), help: ArgumentHelp("Who opens it (a participant's id or name; recorded).", valueName: "person")) var person: String
             @OptionGroup var location: LocationOptions
             @OptionGroup var clockOptions: ClockOptions
 
             func validate() throws {
                 if CrisisSeverity(rawValue: severity) == nil { throw ValidationError("--severity must be low, medium or high.") }
+                try validatePersonName(person, option: "--as")
             }
 
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace()
+                    let who = try participant(named: person, option: "--as", in: ws.strategy)
                     let desk = try ws.crisisDesk()
                     let requested = channels.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                     let o = try desk.open(title: title, severity: CrisisSeverity(rawValue: severity)!, channels: requested, pauseAll: pauseAll,
-                                          by: person, now: clockOptions.now)
+                                          by: who.name, now: clockOptions.now)
                     Console.out(Console.bold("Crisis \(o.crisis.id) opened: \(o.crisis.title)") + " (\(o.crisis.severity.rawValue), \(o.crisis.channels.joined(separator: ", ")))")
                     Console.out("Paused \(o.paused.count) post\(o.paused.count == 1 ? "" : "s") (\(pauseAll ? "everything but crisis posts" : "contests and discounts")): they will not be published while the crisis is open.")
                     for p in o.paused.prefix(20) { Console.out("  paused  \(ws.clock.isoLocal(p.scheduledAt))  \(p.channel)  \(p.kind.rawValue)  \(p.id)") }
@@ -87,33 +88,42 @@ extension Herald {
         struct Update: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "A dated public update on the affected channels.")
             @Argument(help: "What is new.") var text: String
-            @Option(name: .customLong("as"), help: "Who posts it (recorded).") var person: String = Herald.CrisisCommand.loginName
+            @Option(name: .customLong("as"), help: ArgumentHelp("Who posts it (a participant's id or name; recorded).", valueName: "person")) var person: String
             @OptionGroup var location: LocationOptions
             @OptionGroup var clockOptions: ClockOptions
+
+            func validate() throws { try validatePersonName(person, option: "--as") }
 
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    let posts = try ws.crisisDesk().update(text, by: person, now: clockOptions.now)
-                    Console.out("Drafted the update on \(posts.map(\.channel).joined(separator: ", ")) for \(posts.first.map { ws.clock.isoLocal($0.scheduledAt) } ?? "-"); approve it with: herald crisis approve --as NAME")
+                    let who = try participant(named: person, option: "--as", in: ws.strategy)
+                    let u = try ws.crisisDesk().update(text, by: who.name, now: clockOptions.now)
+                    Console.out("Drafted the update on \(u.posts.map(\.channel).joined(separator: ", ")) for \(u.posts.first.map { ws.clock.isoLocal($0.scheduledAt) } ?? "-"); approve it with: herald crisis approve --as NAME")
+                    if !u.replaced.isEmpty { Console.out("It replaces \(u.replaced.count) scheduled update\(u.replaced.count == 1 ? "" : "s") not yet approved (cancelled).") }
+                    if !u.keptApproved.isEmpty {
+                        Console.out("Kept \(u.keptApproved.count) approved scheduled update\(u.keptApproved.count == 1 ? "" : "s") due soon (cancel one with herald post cancel ID if the new update makes it redundant):")
+                        for p in u.keptApproved { Console.out("  \(ws.clock.isoLocal(p.scheduledAt))  \(p.channel)  \(p.id)") }
+                    }
                 }
             }
         }
 
         struct Approve: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "The crisis owner approves the crisis's drafted posts.")
-            @Option(name: .customLong("as"), help: "Who approves (recorded).") var person: String
+            @Option(name: .customLong("as"), help: ArgumentHelp("Who approves: the crisis owner (a participant's id or name; recorded).", valueName: "person")) var person: String
+            @Flag(help: "Approve as someone other than the crisis owner (recorded).") var force = false
             @OptionGroup var location: LocationOptions
             @OptionGroup var clockOptions: ClockOptions
+
+            func validate() throws { try validatePersonName(person, option: "--as") }
 
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    let (ok, refused) = try ws.crisisDesk().approve(by: person, now: clockOptions.now)
-                    if let owner = ws.strategy.crisis.owner.flatMap(ws.strategy.participant), owner.name != person, owner.id != person {
-                        Console.error("note: the crisis owner is \(owner.name); approved as \(person).")
-                    }
-                    Console.out("Approved \(ok.count) crisis post\(ok.count == 1 ? "" : "s") as \(person).")
+                    let who = try participant(named: person, option: "--as", in: ws.strategy)
+                    let (ok, refused) = try ws.crisisDesk().approve(by: who, force: force, now: clockOptions.now)
+                    Console.out("Approved \(ok.count) crisis post\(ok.count == 1 ? "" : "s") as \(who.name).")
                     for (p, why) in refused { Console.out("  not approved \(p.id) \(p.channel): \(why)") }
                     if !refused.isEmpty { throw ExitCode(65) }
                 }
@@ -124,7 +134,7 @@ extension Herald {
             static let configuration = CommandConfiguration(abstract: "Mark a checklist step done: apologise, admit, counteract, improve, repair.")
             @Argument(help: "apologise, admit, counteract, improve or repair.") var step: String
             @Flag(help: "Mark it not done again.") var undo = false
-            @Option(name: .customLong("as"), help: "Who did it (recorded).") var person: String = Herald.CrisisCommand.loginName
+            @Option(name: .customLong("as"), help: ArgumentHelp("Who did it (a participant's id or name; recorded).", valueName: "person")) var person: String
             @OptionGroup var location: LocationOptions
             @OptionGroup var clockOptions: ClockOptions
 
@@ -132,12 +142,14 @@ extension Herald {
                 if CrisisStep(rawValue: step) == nil {
                     throw ValidationError("unknown step '\(step)'; use \(CrisisStep.allCases.map(\.rawValue).joined(separator: ", ")).")
                 }
+                try validatePersonName(person, option: "--as")
             }
 
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    try ws.crisisDesk().check(CrisisStep(rawValue: step)!, done: !undo, by: person, now: clockOptions.now)
+                    let who = try participant(named: person, option: "--as", in: ws.strategy)
+                    try ws.crisisDesk().check(CrisisStep(rawValue: step)!, done: !undo, by: who.name, now: clockOptions.now)
                     Console.out("\(undo ? "Reopened" : "Done"): \(CrisisStep(rawValue: step)!.label).")
                 }
             }
@@ -146,17 +158,36 @@ extension Herald {
         struct Close: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Close the crisis: say what changed, rebuild trust, restore what was paused.")
             @Option(help: "What changed (the public closing statement).") var summary: String
-            @Option(name: .customLong("as"), help: "Who closes it (recorded).") var person: String = Herald.CrisisCommand.loginName
+            @Flag(name: .customLong("cancel-approved"), help: "Cancel crisis updates that were approved and have not gone out.") var cancelApproved = false
+            @Flag(name: .customLong("keep-approved"), help: "Let approved crisis updates go out; the closing statement follows them.") var keepApproved = false
+            @Option(name: .customLong("as"), help: ArgumentHelp("Who closes it (a participant's id or name; recorded).", valueName: "person")) var person: String
             @OptionGroup var location: LocationOptions
             @OptionGroup var clockOptions: ClockOptions
+
+            func validate() throws {
+                if cancelApproved && keepApproved { throw ValidationError("give --cancel-approved or --keep-approved, not both.") }
+                try validatePersonName(person, option: "--as")
+            }
 
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    let r = try ws.crisisDesk().close(summary: summary, by: person, now: clockOptions.now)
-                    Console.out(Console.bold("Crisis \(r.crisis.id) closed.") + " Drafted the closing statement and the trust-rebuilding phase (approve them: herald approve --post ID, or herald review):")
-                    for p in r.posts { Console.out("  \(ws.clock.isoLocal(p.scheduledAt))  \(p.channel)  \(p.topic ?? p.kind.rawValue)  \(p.id)") }
-                    if !r.cancelled.isEmpty { Console.out("Cancelled \(r.cancelled.count) pending update(s) and planned post(s) whose slots were used.") }
+                    let who = try participant(named: person, option: "--as", in: ws.strategy)
+                    let approved: ApprovedUpdates = cancelApproved ? .cancel : keepApproved ? .keep : .ask
+                    let r = try ws.crisisDesk().close(summary: summary, by: who.name, approved: approved, now: clockOptions.now)
+                    Console.out(Console.bold("Crisis \(r.crisis.id) closed.") + " Drafted the closing statement and the trust-rebuilding phase (the crisis owner approves them: herald approve --post ID --as NAME, or herald review):")
+                    for p in r.posts.sorted(by: { ($0.channel, $0.scheduledAt) < ($1.channel, $1.scheduledAt) }) {
+                        Console.out("  \(ws.clock.isoLocal(p.scheduledAt))  \(p.channel)  \(p.topic ?? p.kind.rawValue)  \(p.id)")
+                    }
+                    for n in r.notes { Console.out(Console.yellow("  note: ") + n) }
+                    if !r.keptApproved.isEmpty {
+                        Console.out("Kept \(r.keptApproved.count) approved update\(r.keptApproved.count == 1 ? "" : "s") (they go out first):")
+                        for p in r.keptApproved { Console.out("  \(ws.clock.isoLocal(p.scheduledAt))  \(p.channel)  \(p.id)") }
+                    }
+                    if !r.cancelled.isEmpty {
+                        Console.out("Cancelled \(r.cancelled.count) pending update(s) and planned post(s) whose slots were used:")
+                        for id in r.cancelled { Console.out("  \(id)") }
+                    }
                     Console.out("Paused posts (\(r.decisions.count)):")
                     for d in r.decisions { Console.out("  " + d.note) }
                 }
@@ -164,13 +195,50 @@ extension Herald {
         }
 
         struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Every crisis, open and closed.")
+            static let configuration = CommandConfiguration(
+                abstract: "Every crisis, open and closed.",
+                discussion: """
+                JSON fields: id, title, severity, status, channels, pause_all, owner, opened_at and closed_at (UTC), \
+                opened_local and closed_local (with offset), opened_by, summary; null where not set.
+                """)
+            @OptionGroup var output: OutputOptions
             @OptionGroup var location: LocationOptions
+
+            struct CrisisJSON: Encodable {
+                var id, title, severity, status: String
+                var channels: [String]
+                var pauseAll: Bool
+                var owner: String?
+                var openedAt, openedLocal, openedBy: String
+                var closedAt, closedLocal, summary: String?
+
+                // `null` for absent fields, so every crisis has the same keys.
+                func encode(to encoder: any Encoder) throws {
+                    var c = encoder.container(keyedBy: CodingKeys.self)
+                    try c.encode(id, forKey: .id); try c.encode(title, forKey: .title); try c.encode(severity, forKey: .severity)
+                    try c.encode(status, forKey: .status); try c.encode(channels, forKey: .channels); try c.encode(pauseAll, forKey: .pauseAll)
+                    try c.encode(owner, forKey: .owner); try c.encode(openedAt, forKey: .openedAt); try c.encode(openedLocal, forKey: .openedLocal)
+                    try c.encode(openedBy, forKey: .openedBy); try c.encode(closedAt, forKey: .closedAt)
+                    try c.encode(closedLocal, forKey: .closedLocal); try c.encode(summary, forKey: .summary)
+                }
+
+                enum CodingKeys: String, CodingKey {
+                    case id, title, severity, status, channels, pauseAll, owner, openedAt, openedLocal, openedBy, closedAt, closedLocal, summary
+                }
+            }
 
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
                     let all = try ws.store.crises()
+                    if output.json {
+                        return try Console.json(all.map { c in
+                            CrisisJSON(id: c.id, title: c.title, severity: c.severity.rawValue, status: c.status.rawValue, channels: c.channels,
+                                       pauseAll: c.pauseAll, owner: c.owner, openedAt: c.openedAt.isoUTC, openedLocal: ws.clock.isoLocal(c.openedAt),
+                                       openedBy: c.openedBy, closedAt: c.closedAt?.isoUTC, closedLocal: c.closedAt.map(ws.clock.isoLocal),
+                                       summary: c.summary)
+                        })
+                    }
                     guard !all.isEmpty else { return Console.out("No crises recorded.") }
                     var t = Table("id", "title", "severity", "status", "opened", "closed", "channels")
                     for c in all {
@@ -200,14 +268,17 @@ extension Herald {
 
         struct Dismiss: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Dismiss a raised crisis alert without opening a crisis (promotion resumes).")
-            @Option(name: .customLong("as"), help: "Who decides (recorded).") var person: String = Herald.CrisisCommand.loginName
+
+            func validate() throws { try validatePersonName(person, option: "--as") }
+            @Option(name: .customLong("as"), help: ArgumentHelp("Who decides (a participant's id or name; recorded).", valueName: "person")) var person: String
             @OptionGroup var location: LocationOptions
             @OptionGroup var clockOptions: ClockOptions
 
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    let a = try ws.crisisDesk().dismissAlert(by: person, now: clockOptions.now)
+                    let who = try participant(named: person, option: "--as", in: ws.strategy)
+                    let a = try ws.crisisDesk().dismissAlert(by: who.name, now: clockOptions.now)
                     Console.out("Dismissed the alert (\(a.metric) \(formatNumber(a.value)) on \(a.date)); promotional posts go out again. A newer reading above \(formatNumber(a.above)) raises it again.")
                 }
             }

@@ -56,7 +56,7 @@ extension Herald {
         func run() async throws {
             try await withExitCodes {
                 let ws = try location.openWorkspace(printWarnings: false)
-                try filter.check(against: ws.strategy)
+                let filter = try self.filter.checked(against: ws.strategy)
                 let range = try periodOptions.range(in: ws)
                 let bounds = ws.instants(range)
                 var q = filter.query(from: bounds.from, to: bounds.to)
@@ -91,21 +91,23 @@ extension Herald {
             """)
 
         @OptionGroup var periodOptions: PeriodOptions
-        @Option(help: ArgumentHelp("Who approves (recorded with the time).", valueName: "name")) var `as`: String
+        @Option(help: ArgumentHelp("Who approves (recorded with the time): a participant's id or name, or another person's name. Crisis posts: the crisis owner.", valueName: "name")) var `as`: String
         @Option(help: ArgumentHelp("Approve only this post.", valueName: "id")) var post: String?
+        @Flag(help: "Approve crisis posts as someone other than the crisis owner (recorded).") var force = false
         @OptionGroup var location: LocationOptions
         @OptionGroup var clockOptions: ClockOptions
 
         func validate() throws {
-            if `as`.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--as needs the approver's name.") }
+            try validatePersonName(`as`, option: "--as")
         }
 
         func run() async throws {
             try await withExitCodes {
                 let ws = try location.openWorkspace(printWarnings: false)
                 let range = post == nil ? try periodOptions.range(in: ws) : nil
-                let (approved, refused) = try ws.approve(period: range, post: post, by: `as`, now: clockOptions.now)
-                Console.out("Approved \(approved.count) post\(approved.count == 1 ? "" : "s") as \(`as`).")
+                let approver = ws.strategy.participantMatching(`as`)?.name ?? PersonName.tidy(`as`)
+                let (approved, refused) = try ws.approve(period: range, post: post, by: approver, force: force, now: clockOptions.now)
+                Console.out("Approved \(approved.count) post\(approved.count == 1 ? "" : "s") as \(approver).")
                 if !refused.isEmpty {
                     Console.out(Console.yellow("Not approved (\(refused.count)):"))
                     for (p, why) in refused { Console.out("  \(p.id) \(p.channel) \(ws.clock.localDate(p.scheduledAt)): \(why)") }

@@ -84,7 +84,7 @@ extension Herald {
         func run() async throws {
             try await withExitCodes {
                 let ws = try location.openWorkspace(printWarnings: false)
-                try filter.check(against: ws.strategy)
+                let filter = try self.filter.checked(against: ws.strategy)
                 let range = try periodOptions.range(in: ws)
                 let bounds = ws.instants(range)
                 let query = filter.query(from: bounds.from, to: bounds.to)
@@ -126,7 +126,7 @@ extension Herald {
 
         func exportICS(_ ws: Workspace, range: DateRange, query: PostQuery, name: String) throws {
             var title = ws.strategy.brand.name
-            if let owner = filter.owner { title += " — " + (ws.strategy.participant(owner)?.name ?? owner) }
+            if let owner = filter.owner { title += " — " + (ws.strategy.participantMatching(owner)?.name ?? owner) }
             if filter.channels.count == 1 { title += " — " + filter.channels[0] }
             title += " — " + name
             try withOutput(output) { sink in

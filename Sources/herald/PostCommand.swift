@@ -45,6 +45,7 @@ extension Herald {
                         ("goal", p.goal.map { g in s.goal(g).map { "\(g) — \($0.title)" } ?? g }),
                         ("owner", p.owner.map { o in s.participant(o).map { "\(o) (\($0.name))" } ?? o } ?? "nobody yet"),
                         ("topic", p.topic), ("status", p.status.rawValue + (p.locked ? ", locked" : "")),
+                        ("approved", p.approvedBy.map { "by \($0)\(p.approvedAt.map { ", \(ws.clock.isoLocal($0))" } ?? "")" }),
                         ("source", p.source.rawValue), ("idempotency key", p.idempotencyKey),
                     ]
                     for (k, v) in rows { if let v { Console.out("\(k.padding(toLength: 16, withPad: " ", startingAt: 0))\(v)") } }
@@ -92,7 +93,7 @@ extension Herald {
                 discussion: "Example: herald post set p-1a2b3c4d --owner lena --kind engagement")
             @Argument(help: "The post's id.") var id: String
             @Option(help: "New kind.") var kind: String?
-            @Option(help: "New owner (participant id), or 'none'.") var owner: String?
+            @Option(help: "New owner: a participant's id or name (case and accents do not matter), or 'none'.") var owner: String?
             @Option(help: "New channel id.") var channel: String?
             @Option(help: "New goal id.") var goal: String?
             @Option(help: "New topic line.") var topic: String?
@@ -112,18 +113,20 @@ extension Herald {
                 if let step, CampaignStep(rawValue: step) == nil {
                     throw ValidationError("unknown step '\(step)'; use \(CampaignStep.allCases.map(\.rawValue).joined(separator: ", ")).")
                 }
+                try validatePersonName(owner, option: "--owner")
             }
 
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
+                    let newOwner = try owner.map { $0 == "none" ? "none" : try participant(named: $0, option: "--owner", in: ws.strategy).id }
                     var newNetwork: Network?
                     if let channel {
                         guard let c = ws.strategy.channel(channel) else { throw CLIError("no channel '\(channel)' in the strategy.", exitCode: 65) }
                         newNetwork = c.network
                     }
                     let network = newNetwork
-                    let (kind, owner, channel, goal, topic, campaign, step) = (self.kind, self.owner, self.channel, self.goal, self.topic, self.campaign, self.step)
+                    let (kind, owner, channel, goal, topic, campaign, step) = (self.kind, newOwner, self.channel, self.goal, self.topic, self.campaign, self.step)
                     let wasApproved = try ws.store.post(id).status == .approved
                     let updated = try ws.change(id, force: force, now: clockOptions.now) { p in
                         var p = p
@@ -203,7 +206,7 @@ extension Herald {
             @Option(help: "Channel id.") var channel: String
             @Option(help: ArgumentHelp("Time: \"YYYY-MM-DD HH:mm\" in the strategy's zone, or ISO 8601.", valueName: "time")) var at: String
             @Option(help: "Kind.") var kind: String = "informational"
-            @Option(help: "Owner (participant id).") var owner: String?
+            @Option(help: "Owner: a participant's id or name (case and accents do not matter).") var owner: String?
             @Option(help: "Goal id (default: the channel's first goal).") var goal: String?
             @Option(help: "Topic line.") var topic: String?
             @Option(help: "Body text (the post is then `drafted`).") var body: String?
@@ -220,11 +223,13 @@ extension Herald {
                 if let step, CampaignStep(rawValue: step) == nil {
                     throw ValidationError("unknown step '\(step)'; use \(CampaignStep.allCases.map(\.rawValue).joined(separator: ", ")).")
                 }
+                try validatePersonName(owner, option: "--owner")
             }
 
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
+                    let owner = try self.owner.map { try participant(named: $0, option: "--owner", in: ws.strategy).id }
                     guard let c = ws.strategy.channel(channel) else {
                         throw CLIError("no channel '\(channel)' in the strategy (known: \(ws.strategy.channels.map(\.id).joined(separator: ", "))).", exitCode: 65)
                     }

@@ -5,6 +5,8 @@ import HeraldModel
 struct PostJSON: Encodable {
     var id, channel, network, kind: String
     var step, campaign, goal, owner, topic, body: String?
+    /// Who approved it, and when (UTC); null until approved.
+    var approved_by, approved_at: String?
     var scheduled_at, local_time, status, idempotency_key, source: String
     var locked: Bool
     var variant: Int
@@ -14,6 +16,7 @@ struct PostJSON: Encodable {
         campaign = p.campaign; goal = p.goal; owner = p.owner; topic = p.topic; body = p.body
         scheduled_at = p.scheduledAt.isoUTC; local_time = clock.isoLocal(p.scheduledAt); status = p.status.rawValue
         idempotency_key = p.idempotencyKey; source = p.source.rawValue; locked = p.locked; variant = p.variant
+        approved_by = p.approvedBy; approved_at = p.approvedAt?.isoUTC
     }
 
     // Keep `null` for absent optional fields so every post has the same keys.
@@ -26,11 +29,13 @@ struct PostJSON: Encodable {
         try c.encode(local_time, forKey: .local_time); try c.encode(status, forKey: .status)
         try c.encode(idempotency_key, forKey: .idempotency_key); try c.encode(source, forKey: .source)
         try c.encode(locked, forKey: .locked); try c.encode(variant, forKey: .variant)
+        try c.encode(approved_by, forKey: .approved_by); try c.encode(approved_at, forKey: .approved_at)
     }
 
     enum CodingKeys: String, CodingKey {
         case id, channel, network, kind, step, campaign, goal, owner, topic, body, scheduled_at, local_time, status
         case idempotency_key, source, locked, variant
+        case approved_by, approved_at
     }
 }
 

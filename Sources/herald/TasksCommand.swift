@@ -11,9 +11,11 @@ extension Herald {
             discussion: "Examples:\n  herald tasks --owner anna\n  herald tasks 2027-02 --owner lena --json")
 
         @OptionGroup var periodOptions: PeriodOptions
-        @Option(help: ArgumentHelp("The participant's id.", valueName: "id")) var owner: String
+        @Option(help: ArgumentHelp("The participant: id or name (case and accents do not matter).", valueName: "person")) var owner: String
         @OptionGroup var output: OutputOptions
         @OptionGroup var location: LocationOptions
+
+        func validate() throws { try validatePersonName(owner, option: "--owner") }
 
         struct TasksJSON: Encodable {
             var participant: String
@@ -24,9 +26,8 @@ extension Herald {
         func run() async throws {
             try await withExitCodes {
                 let ws = try location.openWorkspace(printWarnings: false)
-                guard let person = ws.strategy.participant(owner) else {
-                    throw CLIError("no participant '\(owner)' in the strategy (known: \(ws.strategy.participants.map(\.id).joined(separator: ", "))).", exitCode: 65)
-                }
+                let person = try participant(named: owner, option: "--owner", in: ws.strategy)
+                let owner = person.id
                 let range: DateRange? = periodOptions.period != nil || periodOptions.from != nil ? try periodOptions.range(in: ws) : ws.strategy.period
                 let bounds = range.map(ws.instants)
                 let posts = try ws.store.posts(PostQuery(from: bounds?.from, to: bounds?.to, owner: owner,

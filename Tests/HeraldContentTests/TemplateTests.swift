@@ -34,7 +34,7 @@ func strategy(network: Network, locale: String) -> Strategy {
 }
 
 let crisisValues: [String: TemplateValue] = ["crisis": .group([
-    "title": .text("Contaminated batch of oat milk in two cafés"), "date": .text("3 February 2027"),
+    "title": .text("Contaminated batch of oat milk in two cafés"), "date": .text("3 February 2027"), "update_every": .text("2 days"),
     "update": .text("Lab results are in: the batch came from one supplier delivery, now withdrawn."),
     "summary": .text("We changed supplier checks: every delivery is now tested before it reaches a café."),
 ])]

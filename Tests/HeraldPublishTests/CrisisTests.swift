@@ -174,14 +174,21 @@ final class CrisisFixture: @unchecked Sendable {
         let spring = posts.filter { $0.campaign == "spring-blend" }
         #expect(!spring.isEmpty && spring.allSatisfy { $0.status == .approved })
         #expect(posts.filter { $0.campaign == "winter-warmer" }.allSatisfy { $0.status == .expired })
-        // The closing statement and the trust-rebuilding phase on every affected channel; pending updates cancelled.
-        for channel in ["facebook", "instagram", "mastodon", "newsletter"] {
+        // The closing statement and the trust-rebuilding phase on every affected channel with room for them;
+        // pending updates cancelled.
+        for channel in ["facebook", "instagram"] {
             let mine = posts.filter { $0.channel == channel && $0.crisis != nil && $0.status != .cancelled }
             #expect(mine.contains { ($0.topic ?? "").hasPrefix("Resolved") })
             #expect(mine.contains { $0.topic == "Corrective-action report" })
             #expect(mine.contains { $0.topic == "Thank you for staying with us" })
             #expect(mine.filter { $0.topic == "Customer stories after the crisis" }.count == 2)
             #expect(!mine.contains { ($0.topic ?? "").hasPrefix("Update") && $0.scheduledAt > Date(iso: "2027-02-10T09:00:00Z")! })
+        }
+        // Mastodon's and the newsletter's slots (one a day) hold approved posts every week: nothing is squeezed in
+        // beside them, and the person closing is told.
+        for channel in ["mastodon", "newsletter"] {
+            #expect(!posts.contains { $0.channel == channel && $0.crisis != nil && $0.status != .cancelled && !($0.topic ?? "").hasPrefix("Apology") })
+            #expect(close.stdout.contains("\(channel): no slot of its own in the next two weeks is free"), "\(close.stdout)")
         }
         let corrective = try #require(posts.first { $0.topic == "Corrective-action report" })
         #expect(corrective.body?.contains("3 February 2027") == true)
@@ -257,23 +264,23 @@ final class CrisisFixture: @unchecked Sendable {
     @Test func badCrisisCommandsChangeNothing() throws {
         let f = try CrisisFixture()
         let before = try f.posts()
-        let unknown = try f.run(["crisis", "open", "X", "--channels", "facebook,tiktok"], now: "2027-02-03T10:00:00Z")
+        let unknown = try f.run(["crisis", "open", "X", "--channels", "facebook,tiktok", "--as", "anna"], now: "2027-02-03T10:00:00Z")
         #expect(unknown.status == 65)
         #expect(unknown.stderr.contains("no channel 'tiktok'"))
-        #expect(try f.run(["crisis", "open", "X", "--severity", "apocalyptic"], now: "2027-02-03T10:00:00Z").status == 64)
-        #expect(try f.run(["crisis", "open", "   "], now: "2027-02-03T10:00:00Z").status == 65)
-        let noUpdate = try f.run(["crisis", "update", "News"], now: "2027-02-03T10:00:00Z")
+        #expect(try f.run(["crisis", "open", "X", "--severity", "apocalyptic", "--as", "anna"], now: "2027-02-03T10:00:00Z").status == 64)
+        #expect(try f.run(["crisis", "open", "   ", "--as", "anna"], now: "2027-02-03T10:00:00Z").status == 65)
+        let noUpdate = try f.run(["crisis", "update", "News", "--as", "anna"], now: "2027-02-03T10:00:00Z")
         #expect(noUpdate.status == 65)
         #expect(noUpdate.stderr.contains("no crisis is open"))
-        #expect(try f.run(["crisis", "close", "--summary", "Done"], now: "2027-02-03T10:00:00Z").status == 65)
-        #expect(try f.run(["crisis", "dismiss"], now: "2027-02-03T10:00:00Z").status == 65)
+        #expect(try f.run(["crisis", "close", "--summary", "Done", "--as", "anna"], now: "2027-02-03T10:00:00Z").status == 65)
+        #expect(try f.run(["crisis", "dismiss", "--as", "anna"], now: "2027-02-03T10:00:00Z").status == 65)
         #expect(try f.posts() == before)
-        #expect(try f.run(["crisis", "open", "Real one"], now: "2027-02-03T10:00:00Z").status == 0)
-        let twice = try f.run(["crisis", "open", "Another"], now: "2027-02-03T10:05:00Z")
+        #expect(try f.run(["crisis", "open", "Real one", "--as", "anna"], now: "2027-02-03T10:00:00Z").status == 0)
+        let twice = try f.run(["crisis", "open", "Another", "--as", "anna"], now: "2027-02-03T10:05:00Z")
         #expect(twice.status == 65)
         #expect(twice.stderr.contains("is still open"))
-        #expect(try f.run(["crisis", "check", "panic"], now: "2027-02-03T10:05:00Z").status == 64)
-        let empty = try f.run(["crisis", "close", "--summary", " "], now: "2027-02-03T10:05:00Z")
+        #expect(try f.run(["crisis", "check", "panic", "--as", "anna"], now: "2027-02-03T10:05:00Z").status == 64)
+        let empty = try f.run(["crisis", "close", "--summary", " ", "--as", "anna"], now: "2027-02-03T10:05:00Z")
         #expect(empty.status == 65)
         #expect(try f.store().openCrisis() != nil)
     }
