@@ -74,6 +74,48 @@ let crisisValues: [String: TemplateValue] = ["crisis": .group([
         }
     }
 
+    /// Item 16: topics, campaign names and prizes that end in their own "?" or "!" (and Russian dates ending in "г.")
+    /// never meet a template's punctuation; newsletters get their own templates for every name, with no hashtags and
+    /// no "comments"; Instagram and TikTok captions carry no link, which cannot be clicked there.
+    @Test(arguments: StrategyLoader.bundledLocales)
+    func renderedBodiesReadNaturally(_ locale: String) throws {
+        let set = TemplateSet.bundled
+        for network in Self.networks {
+            for mark in ["?", "!"] {
+                var s = strategy(network: network, locale: locale)
+                s.campaigns = s.campaigns.map { c in
+                    var c = c
+                    c.name += mark
+                    c.prize = c.prize.map { $0 + mark } ?? "A barista class for two\(mark)"
+                    c.details = c.details.map { $0 + "." }
+                    return c
+                }
+                let context = DraftContext(strategy: s)
+                for topic in ["Oat, almond or whole milk: what is your pick?", "Show us your set-up!", nil] as [String?] {
+                    for (name, post) in samplePosts(network: network, topic: topic) {
+                        for (variant, file) in set.variants(name, locale: locale, network: network.rawValue).enumerated() {
+                            var p = post
+                            p.variant = variant
+                            let body = try TemplateRenderer.render(file, context: context.values(for: p), post: p.id)
+                            #expect(PostChecks.doubledPunctuation(in: body).isEmpty,
+                                    "\(file.path) on \(network): \(PostChecks.doubledPunctuation(in: body).map(\.excerpt))")
+                            if network == .newsletter {
+                                #expect(file.folder == "\(locale)/newsletter", "\(name) for \(locale) newsletters falls back to \(file.path)")
+                                #expect(NetworkRules.hashtags(in: body).isEmpty, "\(file.path) has hashtags")
+                                #expect(PostChecks.commentsWording(in: body) == nil, "\(file.path) mentions comments")
+                                #expect(UTM.urls(in: body).allSatisfy { $0.contains("utm_medium=email") }, "\(file.path): \(UTM.urls(in: body))")
+                            }
+                            if !PostChecks.linksClickable(on: network) {
+                                #expect(UTM.urls(in: body).isEmpty, "\(file.path) on \(network) carries a link")
+                                #expect(PostChecks.warnings(body: body, network: network).isEmpty, "\(file.path) on \(network)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test func localesFormatDatesAndPercents() {
         let d = LocalDate(iso: "2027-02-14")!
         #expect(LocaleFormat.date(d, locale: "en") == "14 February 2027")
