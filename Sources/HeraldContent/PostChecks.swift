@@ -35,7 +35,7 @@ public enum PostChecks {
         var out: [String] = []
         let urls = UTM.urls(in: body)
         if !linksClickable(on: network), let url = urls.first {
-            out.append("a link in a \(network.rawValue) caption cannot be clicked (\(shorten(url))); write “link in bio” and put the link in the profile (hooks still get the post's link)")
+            out.append("links cannot be clicked in \(network.rawValue) captions (\(shorten(url))); write “link in bio” and put the link in the profile (hooks still get the post's link)")
         }
         if network == .newsletter {
             let tags = NetworkRules.hashtags(in: body)

@@ -144,7 +144,7 @@ extension Workspace {
     }
 
     /// Checks a period's posts the way networks and readers would: errors stop approval, warnings are advice.
-    /// Posts that break a planning rule (placed with `--force`, or planned before the strategy changed) are reported
+    /// Posts that break a planning rule (placed with `--force`, or kept from before the strategy changed) are reported
     /// by the same checker `post add` and `post move` use, as warnings: a person chose them.
     public func lint(_ period: DateRange?, now: Date) throws -> [PostFinding] {
         let bounds = period.map(instants)
@@ -159,6 +159,9 @@ extension Workspace {
                                                                                        end: range.end.adding(days: 7))))
         let aroundBounds = instants(DateRange(start: range.start.adding(days: -14), end: range.end.adding(days: 14)))
         let around = posts.isEmpty ? [] : try store.posts(PostQuery(from: aroundBounds.from, to: aroundBounds.to))
+        // A post a person placed (locked) is checked against every post around it; the planner's own posts against
+        // each other only, so a week over its cadence is reported on the post that was forced in, not on its neighbours.
+        let planned = around.filter { !$0.locked }
         var out: [PostFinding] = []
         var byDayText: [String: [Post]] = [:]
         for p in posts {
@@ -167,7 +170,7 @@ extension Workspace {
             }
             // A blackout day is already an error above. Crisis posts go out when the crisis needs them, not on the plan.
             let blackout = "\(clock.localDate(p.scheduledAt)) is a blackout day"
-            for v in p.kind == .crisis ? [] : rules.violations(p, others: around, now: now) where !v.hasPrefix(blackout) {
+            for v in p.kind == .crisis ? [] : rules.violations(p, others: p.locked ? around : planned, now: now) where !v.hasPrefix(blackout) {
                 out.append(PostFinding(post: p, severity: .warning, message: "breaks a planning rule: \(v)"))
             }
             if p.status == .planned { out.append(PostFinding(post: p, severity: .warning, message: "not drafted yet")) }

@@ -340,3 +340,71 @@ let crisisValues: [String: TemplateValue] = ["crisis": .group([
         }
     }
 }
+
+@Suite struct PostCheckTests {
+    @Test func doubledPunctuationIsFoundButEllipsesAndInterrobangsAreNot() {
+        for bad in ["what is your pick?: we'd love", "Great!. Next", "Wait.. what", "one,, two", "done.!", "time:. now", "so;; on"] {
+            #expect(!PostChecks.doubledPunctuation(in: bad).isEmpty, "\(bad)")
+        }
+        for fine in ["Wait... what", "Really?!", "Wow!!", "What???", "So...?", "Неужели?..", "Well…", "etc., and more", "до 21 марта 2027 г.: скидка",
+                     "Times: 08:30.", "https://a.example/a..b?x=1&y=2 is a link", "No marks here"] {
+            #expect(PostChecks.doubledPunctuation(in: fine).isEmpty, "\(fine): \(PostChecks.doubledPunctuation(in: fine))")
+        }
+        #expect(PostChecks.doubledPunctuation(in: "Oat or whole milk: what is your pick?: we'd love your honest opinion.").first?.marks == "?:")
+    }
+
+    @Test func commentsAreRecognisedInEveryBundledLanguage() {
+        for (text, said) in [("Tell us in the comments.", "in the comments"), ("Piszcie w komentarzach – czytamy", "Piszcie w komentarzach"),
+                             ("Zostawcie komentarz albo", "Zostawcie komentarz"), ("Stellt sie gern in den Kommentaren – wir", "in den Kommentaren"),
+                             ("Laat het weten in de reacties!", "het weten in de reacties"), ("Laat een comment achter", "Laat een comment"),
+                             ("Задавайте в комментариях: мы", "Задавайте в комментариях")] {
+            #expect(PostChecks.commentsWording(in: text) == said, "\(text)")
+        }
+        #expect(PostChecks.commentsWording(in: "Just hit reply and tell us. We recommend the flat white.") == nil)
+        #expect(PostChecks.commentsWording(in: "Stuur ons je reactie per mail.") == nil)
+    }
+
+    @Test func networksThatNeedMediaAndLinksThatCannotBeClicked() {
+        #expect(PostChecks.missingMedia(network: .instagram, media: [], post: "p-1")
+                == "instagram requires an image or video: add one with `herald post set p-1 --media URL`")
+        #expect(PostChecks.missingMedia(network: .instagram, media: ["https://a.example/a.jpg"], post: "p-1") == nil)
+        #expect(PostChecks.missingMedia(network: .facebook, media: [], post: "p-1") == nil)
+        #expect(PostChecks.mediaNeeded(on: .tiktok) == "a video")
+        let ig = PostChecks.warnings(body: "New! https://beanandbloom.example/?utm_source=instagram", network: .instagram)
+        #expect(ig.count == 1 && ig[0].contains("cannot be clicked"))
+        #expect(PostChecks.warnings(body: "New! https://beanandbloom.example/", network: .facebook).isEmpty)
+        let mail = PostChecks.warnings(body: "Tell us in the comments.\n#BeanAndBloom", network: .newsletter)
+        #expect(mail.contains { $0.hasPrefix("hashtags do nothing in an e-mail (#BeanAndBloom)") })
+        #expect(mail.contains { $0.contains("the text says “in the comments”") })
+        // On Instagram a template's link reads "link in bio" in the post's language; hooks still get the real link.
+        for (locale, phrase) in [("en", "link in bio"), ("pl", "link w bio"), ("de", "Link in der Bio"), ("ru", "ссылка в профиле")] {
+            let s = strategy(network: .instagram, locale: locale)
+            let post = Post(id: "p", channel: "c", network: .instagram, kind: .informational, goal: "awareness", owner: nil,
+                            scheduledAt: Date(iso: "2027-03-08T08:00:00Z")!)
+            let context = DraftContext(strategy: s)
+            #expect(context.values(for: post)["link"] == .text(phrase))
+            #expect(context.link(for: post)?.hasPrefix("https://beanandbloom.example/?utm_source=instagram&utm_medium=social") == true)
+        }
+        // Newsletters are e-mail.
+        let s = strategy(network: .newsletter, locale: "en")
+        let letter = Post(id: "p", channel: "c", network: .newsletter, kind: .informational, goal: "awareness", owner: nil,
+                          scheduledAt: Date(iso: "2027-03-08T08:00:00Z")!)
+        #expect(DraftContext(strategy: s).link(for: letter) == "https://beanandbloom.example/?utm_source=newsletter&utm_medium=email&utm_campaign=informational")
+    }
+
+    @Test func aLibraryPostCarriesItsMedia() throws {
+        let entry = try EvergreenLibrary.parse("---\nkind: informational\nmedia: [https://a.example/roast.jpg, https://a.example/roast.mp4]\n---\nHow we roast.\n",
+                                               id: "roast.md", file: "lib/roast.md")
+        #expect(entry.media == ["https://a.example/roast.jpg", "https://a.example/roast.mp4"])
+        let one = try EvergreenLibrary.parse("---\nkind: informational\nmedia: https://a.example/roast.jpg\n---\nHow we roast.\n", id: "r.md", file: "lib/r.md")
+        #expect(one.media == ["https://a.example/roast.jpg"])
+        #expect(throws: ContentError.library(file: "lib/r.md", line: 3, reason: "media must be web addresses of images or videos (https://…), got 'roast.jpg'.")) {
+            try EvergreenLibrary.parse("---\nkind: informational\nmedia: [roast.jpg]\n---\nHow we roast.\n", id: "r.md", file: "lib/r.md")
+        }
+        let s = strategy(network: .instagram, locale: "en")
+        let post = Post(id: "p", channel: "c", network: .instagram, kind: .informational, goal: "awareness", owner: nil,
+                        scheduledAt: Date(iso: "2027-03-08T08:00:00Z")!)
+        let result = try Drafter(strategy: s, templates: .bundled, library: [entry]).draft([post])
+        #expect(result[0].media == ["https://a.example/roast.jpg", "https://a.example/roast.mp4"])
+    }
+}
