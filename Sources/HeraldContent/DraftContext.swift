@@ -47,7 +47,8 @@ public struct DraftContext: Sendable {
 
     func link(for post: Post, campaign: Campaign?) -> String? {
         guard let base = post.link ?? campaign?.link ?? strategy.brand.link else { return nil }
-        return UTM.tag(base, source: post.network.rawValue, campaign: post.campaign ?? post.kind.rawValue)
+        return UTM.tag(base, source: post.network.rawValue, campaign: post.campaign ?? post.kind.rawValue,
+                       medium: UTM.medium(for: post.network))
     }
 
     /// Everything a template may use for this post; `extra` adds groups such as `crisis`.
@@ -63,7 +64,10 @@ public struct DraftContext: Sendable {
             "owner": .text(post.owner.flatMap(strategy.participant)?.firstName ?? LocaleFormat.team(strategy.brand.name, locale: locale)),
         ]
         if let g = post.goal.flatMap(strategy.goal) { v["goal"] = .text(g.title) }
-        let link = link(for: post, campaign: campaign)
+        // Where a caption's link cannot be clicked, templates say "link in bio" instead; hooks still get the link.
+        let link = link(for: post, campaign: campaign).map {
+            PostChecks.linksClickable(on: post.network) ? $0 : LocaleFormat.linkInBio(locale: locale)
+        }
         if let link { v["link"] = .text(link) }
         if let topic = post.topic, !topic.isEmpty { v["topic"] = .text(topic) }
         if let c = campaign {

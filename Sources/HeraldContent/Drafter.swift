@@ -8,6 +8,8 @@ public struct DraftResult: Sendable {
     /// The template file's path, or `library:<file>`.
     public var source: String
     public var check: TextCheck
+    /// Media that come with the text (a library post's `media:`); nil leaves the post's own media as they are.
+    public var media: [String]?
     public var fromLibrary: Bool { source.hasPrefix("library:") }
 }
 
@@ -39,7 +41,9 @@ public struct Drafter: Sendable {
             let channel = context.strategy.channel(post.channel)
             if let entry = libraryEntry(for: post, uses: uses) {
                 uses[entry.templateKey, default: []].append((post.channel, context.clock.localDate(post.scheduledAt)))
-                out.append(result(post, body: entry.body, source: entry.templateKey, channel: channel))
+                var r = result(post, body: entry.body, source: entry.templateKey, channel: channel)
+                if !entry.media.isEmpty { r.media = entry.media }
+                out.append(r)
                 continue
             }
             let locale = context.locale(for: channel)
@@ -54,7 +58,7 @@ public struct Drafter: Sendable {
     func result(_ post: Post, body: String, source: String, channel: Channel?) -> DraftResult {
         let check = channel.map { NetworkRules.check(body, channel: $0) }
             ?? TextCheck(length: body.count, limit: Int.max, hashtags: 0, hashtagLimit: nil, errors: [])
-        return DraftResult(post: post.id, body: body, source: source, check: check)
+        return DraftResult(post: post.id, body: body, source: source, check: check, media: nil)
     }
 
     /// The library post to use, if one fits: same kind, a network and language it suits, its goal (if it names one),

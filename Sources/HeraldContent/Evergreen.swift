@@ -15,6 +15,8 @@ public struct LibraryEntry: Sendable, Hashable {
     /// Not used for posts after this day.
     public var expires: LocalDate?
     public var body: String
+    /// Images or videos that go with the text (web addresses); drafting gives them to the post.
+    public var media: [String] = []
 
     public var templateKey: String { "library:\(id)" }
 }
@@ -28,11 +30,12 @@ public struct LibraryEntry: Sendable, Hashable {
 /// networks: [instagram, facebook]
 /// locale: en
 /// expires: 2027-06-30
+/// media: [https://beanandbloom.example/img/roast.jpg]
 /// ---
 /// How we roast: …
 /// ```
 public enum EvergreenLibrary {
-    static let keys = ["kind", "goal", "networks", "locale", "expires"]
+    static let keys = ["kind", "goal", "networks", "locale", "expires", "media"]
 
     public static func load(folder: String, display: String) throws(ContentError) -> [LibraryEntry] {
         var isDir: ObjCBool = false
@@ -93,9 +96,25 @@ public enum EvergreenLibrary {
             }
             expires = d
         }
+        var media: [String] = []
+        if let raw = fields["media"] {
+            media = (raw as? [Any])?.map { "\($0)" } ?? ["\(raw)"]
+            if let bad = media.first(where: { !isWebAddress($0) }) {
+                throw .library(file: file, line: lineOf("media", lines),
+                               reason: "media must be web addresses of images or videos (https://…), got '\(bad)'.")
+            }
+        }
         guard !body.isEmpty else { throw .library(file: file, line: end + 2, reason: "the post has no text after the front matter.") }
         return LibraryEntry(id: id, kind: kind, goal: fields["goal"].map { "\($0)" }, networks: networks,
-                            locale: fields["locale"].map { "\($0)" }, expires: expires, body: body)
+                            locale: fields["locale"].map { "\($0)" }, expires: expires, body: body, media: media)
+    }
+
+    /// An http(s) address with a host and no spaces or control characters: what hooks can fetch an image from.
+    public static func isWebAddress(_ text: String) -> Bool {
+        guard text.hasPrefix("https://") || text.hasPrefix("http://"),
+              !text.contains(where: { $0.isWhitespace || $0.unicodeScalars.contains { $0.properties.generalCategory == .control } }),
+              let url = URL(string: text), let host = url.host, !host.isEmpty else { return false }
+        return true
     }
 
     static func lineOf(_ key: String, _ lines: [String]) -> Int {

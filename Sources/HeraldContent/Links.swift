@@ -1,9 +1,13 @@
 import Foundation
+import HeraldModel
 
 /// Adds UTM parameters to links, keeping any query and fragment already there.
 public enum UTM {
-    /// `utm_source`=network, `utm_medium`=social, `utm_campaign`=campaign (or kind). Parameters already in the
-    /// link are kept as they are; only missing ones are added.
+    /// The `utm_medium` for a network's posts: `email` for newsletters, `social` for the rest.
+    public static func medium(for network: Network) -> String { network == .newsletter ? "email" : "social" }
+
+    /// `utm_source`=network, `utm_medium`=social (`email` for newsletters, see `medium(for:)`), `utm_campaign`=campaign
+    /// (or kind). Parameters already in the link are kept as they are; only missing ones are added.
     public static func tag(_ link: String, source: String, campaign: String, medium: String = "social") -> String {
         var base = link
         var fragment = ""

@@ -48,6 +48,17 @@ public enum LocaleFormat {
         return s
     }
 
+    /// What a caption says instead of a link where links cannot be clicked (Instagram, TikTok): "link in bio".
+    public static func linkInBio(locale: String) -> String {
+        switch language(locale) {
+        case "pl": "link w bio"
+        case "de": "Link in der Bio"
+        case "nl": "link in bio"
+        case "ru": "ссылка в профиле"
+        default: "link in bio"
+        }
+    }
+
     /// "the Bean & Bloom Coffee team", used when a post has no owner yet.
     public static func team(_ brand: String, locale: String) -> String {
         switch language(locale) {

@@ -7,9 +7,11 @@ public struct DraftWrite: Sendable {
     public var post: String
     public var body: String
     public var template: String
+    /// New media for the post (a library post's); nil keeps the post's own.
+    public var media: [String]?
 
-    public init(post: String, body: String, template: String) {
-        self.post = post; self.body = body; self.template = template
+    public init(post: String, body: String, template: String, media: [String]? = nil) {
+        self.post = post; self.body = body; self.template = template; self.media = media
     }
 }
 
@@ -27,7 +29,11 @@ extension Store {
                                     approved_by = NULL, approved_at = NULL
                     WHERE id = ? AND status IN \(allowed)
                     """, arguments: [d.body, d.template, Int64(now.timeIntervalSince1970), d.post])
-                if db.changesCount > 0 { written.append(d.post) }
+                guard db.changesCount > 0 else { continue }
+                written.append(d.post)
+                if let media = d.media {
+                    try db.execute(sql: "UPDATE post SET media = ? WHERE id = ?", arguments: [PostRecord.encode(media), d.post])
+                }
             }
             return written
         }

@@ -10,6 +10,9 @@ public struct DraftOutcome: Sendable {
     public var results: [DraftResult]
     /// Ids actually stored (nil for a dry run).
     public var written: [String]
+    /// Written posts that cannot be approved until they get an image or video (Instagram, TikTok, …), with what
+    /// their network needs.
+    public var needingMedia: [(post: Post, needs: String)] = []
     public var overLimit: [DraftResult] { results.filter { !$0.check.fits } }
 }
 
@@ -63,9 +66,17 @@ extension Workspace {
                 .filter { p in p.template?.hasPrefix("library:") == true && !targets.contains { $0.id == p.id } }
         }
         let results = try drafter().draft(targets, history: history)
-        let written = try store.saveDrafts(results.map { DraftWrite(post: $0.post, body: $0.body, template: $0.source) },
+        let written = try store.saveDrafts(results.map { DraftWrite(post: $0.post, body: $0.body, template: $0.source, media: $0.media) },
                                            overwrite: overwrite, at: now)
-        return DraftOutcome(results: results, written: written)
+        let mediaFor = Dictionary(results.map { ($0.post, $0.media) }, uniquingKeysWith: { a, _ in a })
+        let writtenSet = Set(written)
+        let needing = targets.compactMap { p -> (post: Post, needs: String)? in
+            let media = mediaFor[p.id].flatMap { $0 } ?? p.media
+            guard writtenSet.contains(p.id), media.isEmpty,
+                  let needs = PostChecks.mediaNeeded(on: p.network) else { return nil }
+            return (p, needs)
+        }
+        return DraftOutcome(results: results, written: written, needingMedia: needing)
     }
 
     /// Replaces a post's body. A planned or approved post becomes `drafted` (approval must be given again).
@@ -131,6 +142,10 @@ extension Workspace {
     /// Problems that stop a post from being approved or published.
     func lintErrors(_ p: Post, now: Date, calendar: CalendarDays? = nil) -> [String] {
         var out = check(p)?.errors ?? (p.body == nil ? ["it has no body yet"] : [])
+        // A network that publishes nothing without an image or video would refuse it: checked once there is a text.
+        if p.body != nil, let missing = PostChecks.missingMedia(network: p.network, media: p.media, post: p.id) {
+            out.append(missing)
+        }
         if p.kind.isPromotional, let c = p.campaign.flatMap(strategy.campaign), clock.localDate(p.scheduledAt) > c.dates.end,
            p.step != .winners {
             out.append("campaign '\(c.id)' ends \(c.dates.end), before this post goes out (an expired offer)")
@@ -142,6 +157,8 @@ extension Workspace {
     }
 
     /// Checks a period's posts the way networks and readers would: errors stop approval, warnings are advice.
+    /// Posts that break a planning rule (placed with `--force`, or kept from before the strategy changed) are reported
+    /// by the same checker `post add` and `post move` use, as warnings: a person chose them.
     public func lint(_ period: DateRange?, now: Date) throws -> [PostFinding] {
         let bounds = period.map(instants)
         let posts = try store.posts(PostQuery(from: bounds?.from, to: bounds?.to,
@@ -150,16 +167,32 @@ extension Workspace {
             DateRange(start: clock.localDate(first.scheduledAt), end: clock.localDate(posts.last!.scheduledAt))
         } ?? DateRange(start: LocalDate(iso: "2000-01-01")!, end: LocalDate(iso: "2000-01-01")!)
         let days = try calendarDays(range)
+        // The rules see the posts around the period too (a week's cadence, a run of promotions across its edge).
+        let rules = PostRules(strategy: strategy, calendar: try calendarDays(DateRange(start: range.start.adding(days: -7),
+                                                                                       end: range.end.adding(days: 7))))
+        let aroundBounds = instants(DateRange(start: range.start.adding(days: -14), end: range.end.adding(days: 14)))
+        let around = posts.isEmpty ? [] : try store.posts(PostQuery(from: aroundBounds.from, to: aroundBounds.to))
+        // A post a person placed (locked) is checked against every post around it; the planner's own posts against
+        // each other only, so a week over its cadence is reported on the post that was forced in, not on its neighbours.
+        let planned = around.filter { !$0.locked }
         var out: [PostFinding] = []
         var byDayText: [String: [Post]] = [:]
         for p in posts {
             for e in lintErrors(p, now: now, calendar: days) where !(p.status == .planned && e == "it has no body yet") {
                 out.append(PostFinding(post: p, severity: .error, message: e))
             }
+            // A blackout day is already an error above. Crisis posts go out when the crisis needs them, not on the plan.
+            let blackout = "\(clock.localDate(p.scheduledAt)) is a blackout day"
+            for v in p.kind == .crisis ? [] : rules.violations(p, others: p.locked ? around : planned, now: now) where !v.hasPrefix(blackout) {
+                out.append(PostFinding(post: p, severity: .warning, message: "breaks a planning rule: \(v)"))
+            }
             if p.status == .planned { out.append(PostFinding(post: p, severity: .warning, message: "not drafted yet")) }
             guard let body = p.body else { continue }
             for url in UTM.urls(in: body) where !UTM.isTagged(url) {
                 out.append(PostFinding(post: p, severity: .warning, message: "the link \(url) has no UTM tags, so its visits cannot be traced to this post"))
+            }
+            for w in PostChecks.warnings(body: body, network: p.network) {
+                out.append(PostFinding(post: p, severity: .warning, message: w))
             }
             let key = "\(clock.localDate(p.scheduledAt))|\(body.trimmingCharacters(in: .whitespacesAndNewlines).lowercased())"
             byDayText[key, default: []].append(p)

@@ -5,7 +5,7 @@ import HeraldStore
 
 extension Workspace {
     /// Changes one post, checked against the plan's rules (unless `force`), and locks it so re-planning keeps it.
-    /// A published post cannot change; an approved one whose content or time changes goes back to `drafted`.
+    /// A published post cannot change; an approved one whose content, media or time changes goes back to `drafted`.
     @discardableResult
     public func change(_ id: String, force: Bool, now: Date, _ edit: @Sendable (Post) -> Post) throws -> Post {
         let current = try store.post(id)
@@ -15,7 +15,7 @@ extension Workspace {
         var proposed = edit(current)
         proposed.locked = true
         if proposed.status == .approved, proposed.scheduledAt != current.scheduledAt || proposed.channel != current.channel
-            || proposed.kind != current.kind || proposed.campaign != current.campaign {
+            || proposed.kind != current.kind || proposed.campaign != current.campaign || proposed.media != current.media {
             proposed.status = .drafted
             proposed.approvedBy = nil
             proposed.approvedAt = nil

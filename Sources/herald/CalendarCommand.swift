@@ -52,7 +52,7 @@ extension Herald {
             abstract: "Show the stored plan: an agenda grouped by day, or a month grid.",
             discussion: """
             JSON fields: id, channel, network, kind, step, campaign, goal, owner, topic, body, scheduled_at (UTC), \
-            local_time (with offset), status, idempotency_key, source, locked, variant, approved_by, approved_at (UTC; null until approved).
+            local_time (with offset), status, idempotency_key, source, locked, variant, media (web addresses), approved_by, approved_at (UTC; null until approved).
             Examples:
               herald calendar --month 2027-02
               herald calendar 2027-Q1 --channel facebook --owner anna --kind contest

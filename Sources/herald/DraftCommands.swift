@@ -34,6 +34,14 @@ extension Herald {
                 if outcome.written.isEmpty, outcome.results.isEmpty {
                     Console.out(overwrite ? "Nothing to draft." : "Nothing to draft: no planned posts\(range.map { " in \($0.start) – \($0.end)" } ?? ""). Use --overwrite to write drafted posts again.")
                 }
+                if !outcome.needingMedia.isEmpty {
+                    let n = outcome.needingMedia.count
+                    Console.out(Console.yellow("\(n) post\(n == 1 ? " needs" : "s need") an image or video before \(n == 1 ? "it" : "they") can be approved (their network publishes nothing without one):"))
+                    for (p, needs) in outcome.needingMedia.prefix(5) {
+                        Console.out("  \(p.id) \(p.channel) \(ws.clock.localDate(p.scheduledAt)): \(needs) — herald post set \(p.id) --media URL")
+                    }
+                    if n > 5 { Console.out("  … and \(n - 5) more: herald lint shows them all.") }
+                }
                 if !outcome.overLimit.isEmpty {
                     Console.out(Console.yellow("\(outcome.overLimit.count) do not fit their network and will not be approved until shortened:"))
                     for r in outcome.overLimit { Console.out("  \(r.post): \(r.check.errors.joined(separator: "; ")) — \(r.source)") }
@@ -46,10 +54,18 @@ extension Herald {
     struct Review: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Read drafted posts: body, length against the network's limit, and warnings.",
-            discussion: "Examples:\n  herald review 2027-02\n  herald review --channel instagram")
+            discussion: """
+            --json prints an array: for each post `post` (the fields of `calendar --json`), `length`, `limit`, \
+            `hashtags`, `hashtag_limit`, `fits`, and `findings` (each with `severity` and `message`).
+            Examples:
+              herald review 2027-02
+              herald review --channel instagram
+              herald review 2027-02 --json
+            """)
 
         @OptionGroup var periodOptions: PeriodOptions
         @OptionGroup var filter: PostFilterOptions
+        @OptionGroup var output: OutputOptions
         @OptionGroup var location: LocationOptions
         @OptionGroup var clockOptions: ClockOptions
 
@@ -63,6 +79,11 @@ extension Herald {
                 if q.statuses == nil { q.statuses = [.drafted] }
                 let posts = try ws.store.posts(q)
                 let findings = Dictionary(grouping: try ws.lint(range, now: clockOptions.now), by: \.post.id)
+                if output.json {
+                    return try Console.json(posts.map { p in
+                        ReviewJSON(p, check: ws.check(p), findings: (findings[p.id] ?? []).filter { $0.message != "not drafted yet" }, clock: ws.clock)
+                    })
+                }
                 guard !posts.isEmpty else { return Console.out("No drafted posts in \(range.start) – \(range.end). Run `herald draft` first.") }
                 for p in posts {
                     let check = ws.check(p)
@@ -121,13 +142,21 @@ extension Herald {
         static let configuration = CommandConfiguration(
             abstract: "Check posts as networks and readers would; exit 65 on errors, 0 with warnings only.",
             discussion: """
-            Errors: over the network's length or hashtag limit, an empty body, a promotion whose campaign has ended \
-            by then, a post on a blackout day. Warnings: the same text on two channels the same day, a link without \
-            UTM tags, a post not drafted yet.
-            Example: herald lint 2027-Q1
+            Errors (approval refuses them too): over the network's length or hashtag limit, an empty body, an \
+            Instagram, TikTok, YouTube or Pinterest post without an image or video, a promotion whose campaign has \
+            ended by then, a post on a blackout day. Warnings: a post that breaks a planning rule (placed with \
+            --force), a link in an Instagram or TikTok caption (it cannot be clicked), hashtags or "comments" in a \
+            newsletter, doubled punctuation ("?:", "!.", ".."; not "..." or "?!"), the same text on two channels the \
+            same day, a link without UTM tags, a post not drafted yet.
+            --json prints an object: `errors` and `warnings` (how many findings of each) and `findings`, each with \
+            `post`, `channel`, `network`, `scheduled_at`, `local_time`, `status`, `severity` and `message`.
+            Examples:
+              herald lint 2027-Q1
+              herald lint 2027-02 --json
             """)
 
         @OptionGroup var periodOptions: PeriodOptions
+        @OptionGroup var output: OutputOptions
         @OptionGroup var location: LocationOptions
         @OptionGroup var clockOptions: ClockOptions
 
@@ -136,6 +165,12 @@ extension Herald {
                 let ws = try location.openWorkspace(printWarnings: false)
                 let range = try periodOptions.range(in: ws)
                 let findings = try ws.lint(range, now: clockOptions.now)
+                if output.json {
+                    let report = LintJSON(findings, clock: ws.clock)
+                    try Console.json(report)
+                    if report.errors > 0 { throw ExitCode(65) }
+                    return
+                }
                 let notDrafted = findings.filter { $0.message == "not drafted yet" }
                 for f in findings where f.message != "not drafted yet" {
                     let l = ws.clock.local(f.post.scheduledAt)
@@ -158,9 +193,16 @@ extension Herald {
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "List template names with the file that serves each.",
-                discussion: "Example: herald templates list --locale pl --network x")
+                discussion: """
+                --json prints an array with, for each network and name, `network`, `locale`, `name`, `variants` (how \
+                many), `file` (the first, or null when none serves it), `files` and `bundled`.
+                Examples:
+                  herald templates list --locale pl --network x
+                  herald templates list --json
+                """)
             @Option(help: "Locale (default: the strategy's).") var locale: String?
             @Option(help: "Network (default: each channel's).") var network: String?
+            @OptionGroup var output: OutputOptions
             @OptionGroup var location: LocationOptions
 
             func run() async throws {
@@ -169,6 +211,11 @@ extension Herald {
                     let set = try ws.templateSet()
                     let locale = self.locale ?? ws.strategy.locale
                     let networks = network.map { [$0] } ?? Array(Swift.Set(ws.strategy.channels.map(\.network.rawValue))).sorted()
+                    if output.json {
+                        return try Console.json(networks.flatMap { net in
+                            set.names.map { name in TemplateJSON(name: name, locale: locale, network: net, files: set.variants(name, locale: locale, network: net)) }
+                        })
+                    }
                     for net in networks {
                         Console.out(Console.bold("\(locale) / \(net)"))
                         var t = Table("name", "variants", "file")
@@ -272,4 +319,75 @@ extension Herald.PostCommand {
             return String(data: FileManager.default.contents(atPath: file) ?? Data(), encoding: .utf8) ?? ""
         }
     }
+}
+
+/// A drafted post as `review --json` shows it.
+struct ReviewJSON: Encodable {
+    var post: PostJSON
+    var length, limit, hashtags: Int?
+    var hashtag_limit: Int?
+    var fits: Bool
+    var findings: [FindingJSON]
+
+    init(_ p: Post, check: TextCheck?, findings: [PostFinding], clock: ZoneClock) {
+        post = PostJSON(p, clock: clock)
+        length = check?.length; limit = check?.limit; hashtags = check?.hashtags; hashtag_limit = check?.hashtagLimit
+        fits = check?.fits ?? false
+        self.findings = findings.map { FindingJSON(severity: $0.severity.rawValue, message: $0.message) }
+    }
+
+    struct FindingJSON: Encodable { var severity, message: String }
+
+    // Keep `null` for absent values so every post has the same keys.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(post, forKey: .post); try c.encode(length, forKey: .length); try c.encode(limit, forKey: .limit)
+        try c.encode(hashtags, forKey: .hashtags); try c.encode(hashtag_limit, forKey: .hashtag_limit)
+        try c.encode(fits, forKey: .fits); try c.encode(findings, forKey: .findings)
+    }
+
+    enum CodingKeys: String, CodingKey { case post, length, limit, hashtags, hashtag_limit, fits, findings }
+}
+
+/// `lint --json`: the counts of the last line and every finding.
+struct LintJSON: Encodable {
+    var errors, warnings: Int
+    var findings: [Finding]
+
+    struct Finding: Encodable {
+        var post, channel, network, scheduled_at, local_time, status, severity, message: String
+    }
+
+    init(_ all: [PostFinding], clock: ZoneClock) {
+        findings = all.map { f in
+            Finding(post: f.post.id, channel: f.post.channel, network: f.post.network.rawValue, scheduled_at: f.post.scheduledAt.isoUTC,
+                    local_time: clock.isoLocal(f.post.scheduledAt), status: f.post.status.rawValue, severity: f.severity.rawValue,
+                    message: f.message)
+        }
+        errors = all.filter { $0.severity == .error }.count
+        warnings = all.count - errors
+    }
+}
+
+/// One template name for a locale and network, as `templates list --json` shows it.
+struct TemplateJSON: Encodable {
+    var name, locale, network: String
+    var variants: Int
+    var file: String?
+    var files: [String]
+    var bundled: Bool?
+
+    init(name: String, locale: String, network: String, files: [TemplateFile]) {
+        self.name = name; self.locale = locale; self.network = network
+        variants = files.count; file = files.first?.path; self.files = files.map(\.path); bundled = files.first?.bundled
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name); try c.encode(locale, forKey: .locale); try c.encode(network, forKey: .network)
+        try c.encode(variants, forKey: .variants); try c.encode(file, forKey: .file); try c.encode(files, forKey: .files)
+        try c.encode(bundled, forKey: .bundled)
+    }
+
+    enum CodingKeys: String, CodingKey { case name, locale, network, variants, file, files, bundled }
 }

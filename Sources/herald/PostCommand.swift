@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeraldContent
 import HeraldModel
 import HeraldPlanner
 import HeraldStore
@@ -47,6 +48,9 @@ extension Herald {
                         ("topic", p.topic), ("status", p.status.rawValue + (p.locked ? ", locked" : "")),
                         ("approved", p.approvedBy.map { "by \($0)\(p.approvedAt.map { ", \(ws.clock.isoLocal($0))" } ?? "")" }),
                         ("source", p.source.rawValue), ("idempotency key", p.idempotencyKey),
+                        ("media", p.media.isEmpty
+                            ? PostChecks.mediaNeeded(on: p.network).map { "none yet: \(p.network.rawValue) requires \($0) (herald post set \(p.id) --media URL)" }
+                            : p.media.joined(separator: "\n" + String(repeating: " ", count: 16))),
                     ]
                     for (k, v) in rows { if let v { Console.out("\(k.padding(toLength: 16, withPad: " ", startingAt: 0))\(v)") } }
                     let tasks = try ws.store.shareTasks().filter { $0.post == p.id }
@@ -99,14 +103,17 @@ extension Herald {
             @Option(help: "New topic line.") var topic: String?
             @Option(help: "Campaign id (for contest and discount kinds).") var campaign: String?
             @Option(help: "Campaign step: announce, reminder, last-call, winners, launch.") var step: String?
+            @Option(help: ArgumentHelp("An image or video for the post, as a web address (https://…); repeat for several. Replaces the post's media; 'none' removes them.",
+                                       valueName: "url")) var media: [String] = []
             @Flag(help: "Do it even if it breaks a rule.") var force = false
             @OptionGroup var location: LocationOptions
             @OptionGroup var clockOptions: ClockOptions
 
             func validate() throws {
-                if kind == nil, owner == nil, channel == nil, goal == nil, topic == nil, campaign == nil, step == nil {
-                    throw ValidationError("say what to change: --kind, --owner, --channel, --goal, --topic, --campaign or --step.")
+                if kind == nil, owner == nil, channel == nil, goal == nil, topic == nil, campaign == nil, step == nil, media.isEmpty {
+                    throw ValidationError("say what to change: --kind, --owner, --channel, --goal, --topic, --campaign, --step or --media.")
                 }
+                if media != ["none"] { try checkMedia(media) }
                 if let kind, ContentKind(rawValue: kind) == nil {
                     throw ValidationError("unknown kind '\(kind)'; use \(ContentKind.allCases.map(\.rawValue).joined(separator: ", ")).")
                 }
@@ -128,6 +135,7 @@ extension Herald {
                     let network = newNetwork
                     let (kind, owner, channel, goal, topic, campaign, step) = (self.kind, newOwner, self.channel, self.goal, self.topic, self.campaign, self.step)
                     let wasApproved = try ws.store.post(id).status == .approved
+                    let media: [String]? = self.media.isEmpty ? nil : self.media == ["none"] ? [] : self.media
                     let updated = try ws.change(id, force: force, now: clockOptions.now) { p in
                         var p = p
                         if let kind, let k = ContentKind(rawValue: kind) {
@@ -140,6 +148,7 @@ extension Herald {
                         if let topic { p.topic = topic }
                         if let campaign { p.campaign = campaign }
                         if let step { p.step = CampaignStep(rawValue: step) }
+                        if let media { p.media = media }
                         return p
                     }
                     Console.out("Updated \(id) and locked it: \(agendaLine(updated, ws))\(statusNote(updated, wasApproved: wasApproved))")
@@ -212,6 +221,8 @@ extension Herald {
             @Option(help: "Body text (the post is then `drafted`).") var body: String?
             @Option(help: "Campaign id (contest and discount kinds).") var campaign: String?
             @Option(help: "Campaign step.") var step: String?
+            @Option(help: ArgumentHelp("An image or video for the post, as a web address (https://…); repeat for several. Instagram, TikTok, YouTube and Pinterest posts need one before approval.",
+                                       valueName: "url")) var media: [String] = []
             @Flag(help: "Add it even if it breaks a rule.") var force = false
             @OptionGroup var location: LocationOptions
             @OptionGroup var clockOptions: ClockOptions
@@ -224,6 +235,7 @@ extension Herald {
                     throw ValidationError("unknown step '\(step)'; use \(CampaignStep.allCases.map(\.rawValue).joined(separator: ", ")).")
                 }
                 try validatePersonName(owner, option: "--owner")
+                try checkMedia(media)
             }
 
             func run() async throws {
@@ -240,12 +252,19 @@ extension Herald {
                                     kind: ContentKind(rawValue: kind)!, step: step.flatMap(CampaignStep.init(rawValue:)),
                                     campaign: campaign, goal: goal ?? campaign.flatMap { ws.strategy.campaign($0)?.goal } ?? c.goals.first,
                                     owner: owner, scheduledAt: when, status: body == nil ? .planned : .drafted, body: body,
-                                    topic: topic, locked: true, source: .manual)
+                                    topic: topic, locked: true, source: .manual, media: media)
                     let added = try ws.add(post, force: force, now: clockOptions.now)
                     Console.out("Added \(added.id): \(agendaLine(added, ws))")
                 }
             }
         }
+    }
+}
+
+/// `--media` values must be web addresses a hook can fetch: refused with exit 64 otherwise.
+func checkMedia(_ media: [String]) throws {
+    for m in media where !EvergreenLibrary.isWebAddress(m) {
+        throw ValidationError("--media '\(m)' is not a web address; give the image's or video's address, like https://beanandbloom.example/img/latte.jpg.")
     }
 }
 

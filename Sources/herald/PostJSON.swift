@@ -10,6 +10,7 @@ struct PostJSON: Encodable {
     var scheduled_at, local_time, status, idempotency_key, source: String
     var locked: Bool
     var variant: Int
+    var media: [String]
 
     init(_ p: Post, clock: ZoneClock) {
         id = p.id; channel = p.channel; network = p.network.rawValue; kind = p.kind.rawValue; step = p.step?.rawValue
@@ -17,6 +18,7 @@ struct PostJSON: Encodable {
         scheduled_at = p.scheduledAt.isoUTC; local_time = clock.isoLocal(p.scheduledAt); status = p.status.rawValue
         idempotency_key = p.idempotencyKey; source = p.source.rawValue; locked = p.locked; variant = p.variant
         approved_by = p.approvedBy; approved_at = p.approvedAt?.isoUTC
+        media = p.media
     }
 
     // Keep `null` for absent optional fields so every post has the same keys.
@@ -28,13 +30,13 @@ struct PostJSON: Encodable {
         try c.encode(body, forKey: .body); try c.encode(scheduled_at, forKey: .scheduled_at)
         try c.encode(local_time, forKey: .local_time); try c.encode(status, forKey: .status)
         try c.encode(idempotency_key, forKey: .idempotency_key); try c.encode(source, forKey: .source)
-        try c.encode(locked, forKey: .locked); try c.encode(variant, forKey: .variant)
+        try c.encode(locked, forKey: .locked); try c.encode(variant, forKey: .variant); try c.encode(media, forKey: .media)
         try c.encode(approved_by, forKey: .approved_by); try c.encode(approved_at, forKey: .approved_at)
     }
 
     enum CodingKeys: String, CodingKey {
         case id, channel, network, kind, step, campaign, goal, owner, topic, body, scheduled_at, local_time, status
-        case idempotency_key, source, locked, variant
+        case idempotency_key, source, locked, variant, media
         case approved_by, approved_at
     }
 }

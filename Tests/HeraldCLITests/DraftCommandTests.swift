@@ -14,7 +14,9 @@ import Testing
         #expect(posts.allSatisfy { $0["status"] as? String == "drafted" })
         #expect(posts.allSatisfy { ($0["body"] as? String)?.isEmpty == false })
         // Links carry UTM tags; campaign posts name their campaign.
-        let contest = try #require(posts.first { $0["campaign"] as? String == "latte-art" && $0["step"] as? String == "announce" })
+        let contest = try #require(posts.first {
+            $0["campaign"] as? String == "latte-art" && $0["step"] as? String == "announce" && $0["network"] as? String == "facebook"
+        })
         let body = contest["body"] as! String
         #expect(body.contains("Latte art"))
         #expect(body.contains("utm_source=\(contest["network"] as! String)&utm_medium=social&utm_campaign=latte-art"))
@@ -28,10 +30,13 @@ import Testing
         let again = try ex.run(["draft", "2027-Q1"] + now)
         #expect(again.stdout.contains("Nothing to draft"))
 
+        // Instagram posts wait for an image (exit 65, each listed); the others are approved.
         let approve = try ex.run(["approve", "2027-02", "--as", "Anna"] + now)
-        #expect(approve.status == 0, "\(approve.stdout)\(approve.stderr)")
+        #expect(approve.status == 65, "\(approve.stdout)\(approve.stderr)")
+        #expect(approve.stdout.contains("instagram requires an image or video"))
         let feb = try ex.posts(["--status", "approved"])
         #expect(!feb.isEmpty)
+        #expect(!feb.contains { $0["network"] as? String == "instagram" })
         #expect(feb.allSatisfy { ($0["local_time"] as! String).hasPrefix("2027-02") })
         let show = try ex.run(["post", "show", feb[0]["id"] as! String])
         #expect(show.stdout.contains("approved"))
@@ -121,7 +126,9 @@ import Testing
         let ex = try PlannedExample()
         _ = try ex.run(["draft", "2027-Q1"] + now)
         let lint = try ex.run(["lint", "2027-Q1"] + now)
-        #expect(lint.status == 0, "\(lint.stdout)")
-        #expect(lint.stdout.contains("0 errors"))
+        // Only what a person must add: an image for each Instagram post.
+        let lines = lint.stdout.split(separator: "\n").dropLast()
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.contains("error: instagram requires an image or video") }, "\(lint.stdout)")
+        #expect(lint.stdout.hasSuffix("\(lines.count) errors, 0 warnings.\n"), "\(lint.stdout)")
     }
 }

@@ -74,6 +74,48 @@ let crisisValues: [String: TemplateValue] = ["crisis": .group([
         }
     }
 
+    /// Item 16: topics, campaign names and prizes that end in their own "?" or "!" (and Russian dates ending in "г.")
+    /// never meet a template's punctuation; newsletters get their own templates for every name, with no hashtags and
+    /// no "comments"; Instagram and TikTok captions carry no link, which cannot be clicked there.
+    @Test(arguments: StrategyLoader.bundledLocales)
+    func renderedBodiesReadNaturally(_ locale: String) throws {
+        let set = TemplateSet.bundled
+        for network in Self.networks {
+            for mark in ["?", "!"] {
+                var s = strategy(network: network, locale: locale)
+                s.campaigns = s.campaigns.map { c in
+                    var c = c
+                    c.name += mark
+                    c.prize = c.prize.map { $0 + mark } ?? "A barista class for two\(mark)"
+                    c.details = c.details.map { $0 + "." }
+                    return c
+                }
+                let context = DraftContext(strategy: s)
+                for topic in ["Oat, almond or whole milk: what is your pick?", "Show us your set-up!", nil] as [String?] {
+                    for (name, post) in samplePosts(network: network, topic: topic) {
+                        for (variant, file) in set.variants(name, locale: locale, network: network.rawValue).enumerated() {
+                            var p = post
+                            p.variant = variant
+                            let body = try TemplateRenderer.render(file, context: context.values(for: p), post: p.id)
+                            #expect(PostChecks.doubledPunctuation(in: body).isEmpty,
+                                    "\(file.path) on \(network): \(PostChecks.doubledPunctuation(in: body).map(\.excerpt))")
+                            if network == .newsletter {
+                                #expect(file.folder == "\(locale)/newsletter", "\(name) for \(locale) newsletters falls back to \(file.path)")
+                                #expect(NetworkRules.hashtags(in: body).isEmpty, "\(file.path) has hashtags")
+                                #expect(PostChecks.commentsWording(in: body) == nil, "\(file.path) mentions comments")
+                                #expect(UTM.urls(in: body).allSatisfy { $0.contains("utm_medium=email") }, "\(file.path): \(UTM.urls(in: body))")
+                            }
+                            if !PostChecks.linksClickable(on: network) {
+                                #expect(UTM.urls(in: body).isEmpty, "\(file.path) on \(network) carries a link")
+                                #expect(PostChecks.warnings(body: body, network: network).isEmpty, "\(file.path) on \(network)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test func localesFormatDatesAndPercents() {
         let d = LocalDate(iso: "2027-02-14")!
         #expect(LocaleFormat.date(d, locale: "en") == "14 February 2027")
@@ -296,5 +338,73 @@ let crisisValues: [String: TemplateValue] = ["crisis": .group([
                 #expect(text.hasPrefix("lib/a.md"))
             }
         }
+    }
+}
+
+@Suite struct PostCheckTests {
+    @Test func doubledPunctuationIsFoundButEllipsesAndInterrobangsAreNot() {
+        for bad in ["what is your pick?: we'd love", "Great!. Next", "Wait.. what", "one,, two", "done.!", "time:. now", "so;; on"] {
+            #expect(!PostChecks.doubledPunctuation(in: bad).isEmpty, "\(bad)")
+        }
+        for fine in ["Wait... what", "Really?!", "Wow!!", "What???", "So...?", "Неужели?..", "Well…", "etc., and more", "до 21 марта 2027 г.: скидка",
+                     "Times: 08:30.", "https://a.example/a..b?x=1&y=2 is a link", "No marks here"] {
+            #expect(PostChecks.doubledPunctuation(in: fine).isEmpty, "\(fine): \(PostChecks.doubledPunctuation(in: fine))")
+        }
+        #expect(PostChecks.doubledPunctuation(in: "Oat or whole milk: what is your pick?: we'd love your honest opinion.").first?.marks == "?:")
+    }
+
+    @Test func commentsAreRecognisedInEveryBundledLanguage() {
+        for (text, said) in [("Tell us in the comments.", "in the comments"), ("Piszcie w komentarzach – czytamy", "Piszcie w komentarzach"),
+                             ("Zostawcie komentarz albo", "Zostawcie komentarz"), ("Stellt sie gern in den Kommentaren – wir", "in den Kommentaren"),
+                             ("Laat het weten in de reacties!", "het weten in de reacties"), ("Laat een comment achter", "Laat een comment"),
+                             ("Задавайте в комментариях: мы", "Задавайте в комментариях")] {
+            #expect(PostChecks.commentsWording(in: text) == said, "\(text)")
+        }
+        #expect(PostChecks.commentsWording(in: "Just hit reply and tell us. We recommend the flat white.") == nil)
+        #expect(PostChecks.commentsWording(in: "Stuur ons je reactie per mail.") == nil)
+    }
+
+    @Test func networksThatNeedMediaAndLinksThatCannotBeClicked() {
+        #expect(PostChecks.missingMedia(network: .instagram, media: [], post: "p-1")
+                == "instagram requires an image or video: add one with `herald post set p-1 --media URL`")
+        #expect(PostChecks.missingMedia(network: .instagram, media: ["https://a.example/a.jpg"], post: "p-1") == nil)
+        #expect(PostChecks.missingMedia(network: .facebook, media: [], post: "p-1") == nil)
+        #expect(PostChecks.mediaNeeded(on: .tiktok) == "a video")
+        let ig = PostChecks.warnings(body: "New! https://beanandbloom.example/?utm_source=instagram", network: .instagram)
+        #expect(ig.count == 1 && ig[0].contains("cannot be clicked"))
+        #expect(PostChecks.warnings(body: "New! https://beanandbloom.example/", network: .facebook).isEmpty)
+        let mail = PostChecks.warnings(body: "Tell us in the comments.\n#BeanAndBloom", network: .newsletter)
+        #expect(mail.contains { $0.hasPrefix("hashtags do nothing in an e-mail (#BeanAndBloom)") })
+        #expect(mail.contains { $0.contains("the text says “in the comments”") })
+        // On Instagram a template's link reads "link in bio" in the post's language; hooks still get the real link.
+        for (locale, phrase) in [("en", "link in bio"), ("pl", "link w bio"), ("de", "Link in der Bio"), ("ru", "ссылка в профиле")] {
+            let s = strategy(network: .instagram, locale: locale)
+            let post = Post(id: "p", channel: "c", network: .instagram, kind: .informational, goal: "awareness", owner: nil,
+                            scheduledAt: Date(iso: "2027-03-08T08:00:00Z")!)
+            let context = DraftContext(strategy: s)
+            #expect(context.values(for: post)["link"] == .text(phrase))
+            #expect(context.link(for: post)?.hasPrefix("https://beanandbloom.example/?utm_source=instagram&utm_medium=social") == true)
+        }
+        // Newsletters are e-mail.
+        let s = strategy(network: .newsletter, locale: "en")
+        let letter = Post(id: "p", channel: "c", network: .newsletter, kind: .informational, goal: "awareness", owner: nil,
+                          scheduledAt: Date(iso: "2027-03-08T08:00:00Z")!)
+        #expect(DraftContext(strategy: s).link(for: letter) == "https://beanandbloom.example/?utm_source=newsletter&utm_medium=email&utm_campaign=informational")
+    }
+
+    @Test func aLibraryPostCarriesItsMedia() throws {
+        let entry = try EvergreenLibrary.parse("---\nkind: informational\nmedia: [https://a.example/roast.jpg, https://a.example/roast.mp4]\n---\nHow we roast.\n",
+                                               id: "roast.md", file: "lib/roast.md")
+        #expect(entry.media == ["https://a.example/roast.jpg", "https://a.example/roast.mp4"])
+        let one = try EvergreenLibrary.parse("---\nkind: informational\nmedia: https://a.example/roast.jpg\n---\nHow we roast.\n", id: "r.md", file: "lib/r.md")
+        #expect(one.media == ["https://a.example/roast.jpg"])
+        #expect(throws: ContentError.library(file: "lib/r.md", line: 3, reason: "media must be web addresses of images or videos (https://…), got 'roast.jpg'.")) {
+            try EvergreenLibrary.parse("---\nkind: informational\nmedia: [roast.jpg]\n---\nHow we roast.\n", id: "r.md", file: "lib/r.md")
+        }
+        let s = strategy(network: .instagram, locale: "en")
+        let post = Post(id: "p", channel: "c", network: .instagram, kind: .informational, goal: "awareness", owner: nil,
+                        scheduledAt: Date(iso: "2027-03-08T08:00:00Z")!)
+        let result = try Drafter(strategy: s, templates: .bundled, library: [entry]).draft([post])
+        #expect(result[0].media == ["https://a.example/roast.jpg", "https://a.example/roast.mp4"])
     }
 }

@@ -30,6 +30,17 @@ final class CrisisFixture: @unchecked Sendable {
         dir.write("strategy.yaml", yaml)
         if prepare {
             for args in [["plan", "2027-Q1"], ["draft", "2027-Q1"], ["approve", "2027-Q1", "--as", "Anna"]] {
+                // Instagram publishes nothing without an image: give each post one, as a person would, before approval.
+                if args[0] == "approve" {
+                    let store = try store()
+                    for p in try store.posts() where p.network == .instagram {
+                        try store.update(p.id, at: Date(iso: "2026-12-01T00:00:00Z")!) { p in
+                            var p = p
+                            p.media = ["https://beanandbloom.example/img/\(p.id).jpg"]
+                            return p
+                        }
+                    }
+                }
                 let r = try run(args, now: "2026-12-01T00:00:00Z")
                 precondition(r.status == 0, "\(args): \(r.stderr)")
             }
