@@ -60,7 +60,11 @@ private func json(_ r: ProcessResult) -> Any? { try? JSONSerialization.jsonObjec
         #expect(early.status == 65)
         #expect(early.stdout.contains("crisis posts go out in order"), "\(early.stdout)")
         #expect(try f.store().post(resolutions[0].id).status == .drafted)
-        // Approved together, they go out in order.
+        // Approved together, they go out in order (Instagram's once they have an image, as Instagram requires).
+        for p in try f.posts() where p.channel == "instagram" && p.status == .drafted && p.media.isEmpty {
+            let set = try f.run(["post", "set", p.id, "--media", "https://beanandbloom.example/img/\(p.id).jpg", "--force"], now: "2027-02-03T10:06:30Z")
+            #expect(set.status == 0, "\(set.stderr)")
+        }
         let both = try f.run(["approve", "2027-02", "--as", "anna"], now: "2027-02-03T10:07:00Z")
         #expect(both.status == 0, "\(both.stdout)")
         for r in resolutions { #expect(try f.store().post(r.id).status == .approved) }
