@@ -63,6 +63,9 @@ public struct DraftContext: Sendable {
             "hashtags": .text(hashtags(for: channel).joined(separator: " ")),
             "owner": .text(post.owner.flatMap(strategy.participant)?.firstName ?? LocaleFormat.team(strategy.brand.name, locale: locale)),
         ]
+        // The writer's first name, only when the post has an owner: a sign-off `{{#author}}— {{{author}}} and the team
+        // {{/author}}{{^author}}— the {{{brand}}} team{{/author}}` never reads "the Brand team and the Brand team".
+        if let name = post.owner.flatMap(strategy.participant)?.firstName { v["author"] = .text(name) }
         if let g = post.goal.flatMap(strategy.goal) { v["goal"] = .text(g.title) }
         // Where a caption's link cannot be clicked, templates say "link in bio" instead; hooks still get the link.
         let link = link(for: post, campaign: campaign).map {

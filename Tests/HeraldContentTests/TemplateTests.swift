@@ -74,6 +74,33 @@ let crisisValues: [String: TemplateValue] = ["crisis": .group([
         }
     }
 
+    /// A post nobody owns (no participant writes the language, or none qualifies) is signed by the team once: never
+    /// "the Bean & Bloom Coffee Roasters team and the Bean & Bloom Coffee Roasters team". An owned post names its writer.
+    @Test(arguments: StrategyLoader.bundledLocales)
+    func signOffsNeverDoubleTheTeam(_ locale: String) throws {
+        let set = TemplateSet.bundled
+        let teamWords = ["team", "zespół", "команда"]
+        for network in Self.networks {
+            let context = DraftContext(strategy: strategy(network: network, locale: locale))
+            for (name, post) in samplePosts(network: network, topic: nil) + [("crisis-thank-you", Post(id: "p-c", channel: "c", network: network, kind: .crisis, owner: "anna", scheduledAt: Date(iso: "2027-02-03T09:00:00Z")!))] {
+                for owner in ["anna", nil] as [String?] {
+                    var p = post
+                    p.owner = owner
+                    for file in set.variants(name, locale: locale, network: network.rawValue) {
+                        let extra = p.kind == .crisis ? crisisValues : [:]
+                        let body = try TemplateRenderer.render(file, context: context.values(for: p, extra: extra), post: p.id)
+                        for line in body.split(separator: "\n") {
+                            let lower = line.lowercased()
+                            let count = teamWords.map { lower.components(separatedBy: $0).count - 1 }.reduce(0, +)
+                            #expect(count <= 1, "\(file.path), owner \(owner ?? "none"): \(line)")
+                        }
+                        if owner == nil { #expect(!body.contains("Anna"), "\(file.path)") }
+                    }
+                }
+            }
+        }
+    }
+
     /// Item 16: topics, campaign names and prizes that end in their own "?" or "!" (and Russian dates ending in "г.")
     /// never meet a template's punctuation; newsletters get their own templates for every name, with no hashtags and
     /// no "comments"; Instagram and TikTok captions carry no link, which cannot be clicked there.
