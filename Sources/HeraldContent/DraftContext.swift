@@ -11,7 +11,7 @@ public struct DraftContext: Sendable {
 
     public init(strategy: Strategy) {
         self.strategy = strategy
-        clock = ZoneClock(identifier: strategy.timeZone) ?? ZoneClock(TimeZone(identifier: "UTC")!)
+        clock = ZoneClock.orUTC(strategy.timeZone)
         campaignsByID = Dictionary(strategy.campaigns.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 

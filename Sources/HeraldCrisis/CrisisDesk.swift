@@ -77,7 +77,7 @@ public struct CrisisDesk: Sendable {
         self.strategy = strategy; self.store = store; self.templates = templates; self.calendar = calendar
     }
 
-    var clock: ZoneClock { ZoneClock(identifier: strategy.timeZone) ?? ZoneClock(TimeZone(identifier: "UTC")!) }
+    var clock: ZoneClock { ZoneClock.orUTC(strategy.timeZone) }
     var context: DraftContext { DraftContext(strategy: strategy) }
 
     /// The first public response goes out this long after opening (within `crisis.response_hours`).

@@ -175,6 +175,12 @@ public struct ZoneClock: Sendable {
 
     public init(_ timeZone: TimeZone) { self.timeZone = timeZone }
 
+    /// The zone named by a validated strategy; UTC if the name is unknown here (the strategy loader refuses unknown
+    /// zones, so this only guards values built in code).
+    public static func orUTC(_ identifier: String) -> ZoneClock {
+        ZoneClock(identifier: identifier) ?? ZoneClock(TimeZone(secondsFromGMT: 0)!)
+    }
+
     public init?(identifier: String) {
         guard let tz = TimeZone(identifier: identifier) else { return nil }
         self.timeZone = tz

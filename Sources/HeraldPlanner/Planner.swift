@@ -39,7 +39,7 @@ struct PlanBuilder {
     init(_ request: PlanRequest) {
         self.request = request
         strategy = request.strategy
-        clock = ZoneClock(identifier: request.strategy.timeZone) ?? ZoneClock(TimeZone(identifier: "UTC")!)
+        clock = ZoneClock.orUTC(request.strategy.timeZone)
         period = request.period
     }
 

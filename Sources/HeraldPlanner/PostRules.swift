@@ -10,7 +10,7 @@ public struct PostRules: Sendable {
     public init(strategy: Strategy, calendar: CalendarDays) {
         self.strategy = strategy
         self.calendar = calendar
-        clock = ZoneClock(identifier: strategy.timeZone) ?? ZoneClock(TimeZone(identifier: "UTC")!)
+        clock = ZoneClock.orUTC(strategy.timeZone)
     }
 
     /// What `post` would break, given the other stored posts (any status). Empty when it is fine.

@@ -86,7 +86,7 @@ public struct Publisher: Sendable {
         self.store = store; self.strategy = strategy; self.hooks = hooks; self.caller = caller; self.settings = settings
         self.environment = environment; self.logger = logger; self.link = link
         redactor = SecretRedactor(strategy: strategy, environment: environment)
-        clock = ZoneClock(identifier: strategy.timeZone) ?? ZoneClock(TimeZone(identifier: "UTC")!)
+        clock = ZoneClock.orUTC(strategy.timeZone)
     }
 
     /// The strategy's zone, made once per publisher (payloads show local times).
@@ -94,11 +94,7 @@ public struct Publisher: Sendable {
     var notifying: Bool { strategy.notify != nil && hooks[strategy.notify!] != nil }
 
     /// Where each channel's posts go.
-    var dueHooks: [String: [DueHook]] {
-        Dictionary(uniqueKeysWithValues: strategy.channels.map { c in
-            (c.id, c.hooks.compactMap { id in hooks[id].map { DueHook(hook: id, maxAttempts: $0.maxAttempts, maxLateness: c.maxLateness) } })
-        })
-    }
+    var dueHooks: [String: [DueHook]] { DueHook.byChannel(strategy, usable: { hooks[$0] != nil }) }
 
     /// One pass: take back dead leases, queue what is due, deliver everything claimable now, send lifecycle events.
     /// - Parameters:

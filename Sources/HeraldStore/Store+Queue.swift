@@ -11,6 +11,15 @@ public struct DueHook: Sendable {
     public init(hook: String, maxAttempts: Int, maxLateness: TimeInterval) {
         self.hook = hook; self.maxAttempts = maxAttempts; self.maxLateness = maxLateness
     }
+
+    /// Where each channel's posts go: its hooks (those `usable` keeps) with their attempts and the channel's lateness.
+    public static func byChannel(_ strategy: Strategy, usable: (String) -> Bool = { _ in true }) -> [String: [DueHook]] {
+        Dictionary(uniqueKeysWithValues: strategy.channels.map { c in
+            (c.id, c.hooks.compactMap { id in
+                strategy.hook(id).flatMap { usable(id) ? DueHook(hook: id, maxAttempts: $0.maxAttempts, maxLateness: c.maxLateness) : nil }
+            })
+        })
+    }
 }
 
 /// How a claimed delivery ended, for `finish`.

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldContent
 import HeraldModel
 import HeraldPlanner
 import HeraldReports
@@ -374,7 +375,7 @@ struct PostRowParser {
         let bodyColumn = layout == .buffer ? "Text" : "body"
         let body = cell(r, layout == .buffer ? "text" : "body", trim: false).flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
         if let body, let channel {
-            let n = Self.characterCount(body, network: channel.network)
+            let n = NetworkRules.length(body, network: channel.network)
             if n > channel.maxCharacters { fail(bodyColumn, "\(n) characters; \(channel.id) takes at most \(channel.maxCharacters).") }
         }
         let link = cell(r, "link")
@@ -405,18 +406,5 @@ struct PostRowParser {
         let parts = text.split(whereSeparator: { $0 == " " || $0 == "T" })
         guard parts.count == 2, let date = LocalDate(iso: String(parts[0])), let time = LocalTime(hhmm: String(parts[1])) else { return nil }
         return clock.instant(date, time)
-    }
-
-    /// Characters as the network counts them: links count as `urlLength` where the network shortens them.
-    static func characterCount(_ text: String, network: Network) -> Int {
-        guard let urlLength = network.urlLength else { return text.count }
-        var n = 0
-        var first = true
-        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
-            if !first { n += 1 }
-            first = false
-            n += word.hasPrefix("http://") || word.hasPrefix("https://") ? urlLength : word.count
-        }
-        return n
     }
 }

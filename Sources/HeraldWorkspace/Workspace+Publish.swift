@@ -22,9 +22,5 @@ extension Workspace {
     }
 
     /// Each channel's hooks with their attempts and lateness, for a queue refresh without secrets.
-    public var dueHooks: [String: [DueHook]] {
-        Dictionary(uniqueKeysWithValues: strategy.channels.map { c in
-            (c.id, c.hooks.compactMap { id in strategy.hook(id).map { DueHook(hook: id, maxAttempts: $0.maxAttempts, maxLateness: c.maxLateness) } })
-        })
-    }
+    public var dueHooks: [String: [DueHook]] { DueHook.byChannel(strategy) }
 }

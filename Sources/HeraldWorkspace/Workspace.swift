@@ -51,7 +51,7 @@ public struct Workspace: Sendable {
         self.loaded = loaded
         self.store = store
         locator = ResourceLocator(baseDirectory: loaded.directory)
-        clock = ZoneClock(identifier: loaded.strategy.timeZone) ?? ZoneClock(TimeZone(identifier: "UTC")!)
+        clock = ZoneClock.orUTC(loaded.strategy.timeZone)
     }
 
     /// The period to work on: a name (`2027-Q1`, `2027-03`), explicit dates, or the strategy's own.

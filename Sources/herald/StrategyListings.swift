@@ -1,18 +1,11 @@
 import ArgumentParser
 import Foundation
+import HeraldReports
 import HeraldModel
 import HeraldStrategy
 
-/// Numbers as people write them: 12000, 2.1, 0.35.
-func formatNumber(_ v: Double) -> String {
-    guard v.isFinite else { return "–" }
-    if abs(v) >= 1e15 { return String(format: "%.6g", v) }
-    if v == v.rounded() { return String(Int(v)) }
-    var s = String(format: "%.4f", v)
-    while s.hasSuffix("0") { s.removeLast() }
-    if s.hasSuffix(".") { s.removeLast() }
-    return s
-}
+/// A number as the command line shows it: up to four decimals (the reports' formatting, with more precision).
+func formatNumber(_ v: Double) -> String { HeraldReports.formatNumber(v, decimals: 4) }
 
 extension Herald {
     struct Goals: AsyncParsableCommand {
