@@ -25,6 +25,10 @@ public struct Strategy: Sendable {
     public var templatesPath: String?
     /// The evergreen library: ready-written posts recycled into matching slots.
     public var library: LibrarySettings?
+    /// Where inbox items come from: connectors that post signed JSON to `herald run --listen`.
+    public var sources: [InboxSource] = []
+    /// How fast the brand answers what comes in.
+    public var responseTargets = ResponseTargets()
 
     public init(brand: Brand, timeZone: String, locale: String, period: DateRange?, goals: [Goal],
                 channels: [Channel], mix: [ContentKind: Double], kindGoals: [ContentKind: [GoalKind]] = [:],
@@ -46,6 +50,7 @@ public struct Strategy: Sendable {
     public func participant(_ id: String) -> Participant? { participants.first { $0.id == id } }
     public func campaign(_ id: String) -> Campaign? { campaigns.first { $0.id == id } }
     public func hook(_ id: String) -> Hook? { hooks.first { $0.id == id } }
+    public func source(_ id: String) -> InboxSource? { sources.first { $0.id == id } }
 
     /// The goal kinds a content kind serves in this strategy.
     public func goalKinds(for kind: ContentKind) -> [GoalKind] { kindGoals[kind] ?? kind.defaultGoalKinds }

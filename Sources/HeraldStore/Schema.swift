@@ -308,6 +308,41 @@ enum Schema {
             // pass prints the strategy's warnings only when this differs from the last pass's (cron mails them once).
             try db.alter(table: "publish_run") { t in t.add(column: "strategy_hash", .text) }
         }
+
+        m.registerMigration("v8-inbox") { db in
+            // Comments, mentions, messages and reviews that came in (the endpoint of `herald run --listen`, or
+            // `herald inbox import`). The text is kept as UTF-8 bytes, exactly as received (a NUL byte included).
+            // One item per network id on a network, and per (source, webhook id) for what a connector sent.
+            try db.create(table: "inbox_item") { t in
+                t.primaryKey("id", .text).check(sql: "id GLOB 'm-*'")
+                t.column("source", .text).notNull()
+                t.column("webhook_id", .text)
+                t.column("network", .text).notNull()
+                t.column("channel", .text).notNull()
+                t.column("kind", .text).notNull().check(sql: "kind IN ('comment', 'mention', 'message', 'review')")
+                t.column("network_item_id", .text)
+                t.column("author_handle", .text).notNull()
+                t.column("author_name", .text)
+                t.column("author_followers", .integer).check(sql: "author_followers >= 0")
+                t.column("text", .blob).notNull()
+                t.column("url", .text)
+                t.column("created_at", .integer).notNull()
+                t.column("received_at", .integer).notNull()
+                t.column("in_reply_to", .text)
+                t.column("location", .text)
+                t.column("labels", .text).notNull()
+                t.column("owner", .text)
+                t.column("deadline", .integer)
+                t.column("status", .text).notNull().check(sql: "status IN ('new', 'assigned', 'answered', 'closed')")
+                t.column("close_reason", .text).check(sql: "close_reason IS NULL OR close_reason IN ('spam', 'no-reply-needed', 'answered-elsewhere')")
+                t.column("note", .text)
+                t.column("updated_at", .integer).notNull()
+            }
+            try db.execute(sql: "CREATE UNIQUE INDEX inbox_item_on_network_item ON inbox_item (network, network_item_id) WHERE network_item_id IS NOT NULL")
+            try db.execute(sql: "CREATE UNIQUE INDEX inbox_item_on_source_webhook ON inbox_item (source, webhook_id) WHERE webhook_id IS NOT NULL")
+            // `herald inbox`: open items by deadline.
+            try db.execute(sql: "CREATE INDEX inbox_item_open_by_deadline ON inbox_item (deadline) WHERE status IN ('new', 'assigned')")
+        }
         return m
     }
 }

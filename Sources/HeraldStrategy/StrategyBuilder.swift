@@ -9,7 +9,7 @@ struct StrategyBuilder {
 
     static let topKeys = ["version", "brand", "timezone", "locale", "period", "goals", "channels", "mix",
                           "kind_goals", "rules", "participants", "campaigns", "calendars", "hooks", "topics",
-                          "crisis", "notify", "templates", "library"]
+                          "crisis", "notify", "templates", "library", "sources", "response_targets"]
 
     func build(_ root: Node) -> Strategy? {
         guard let top = reader.map(root, "", known: Self.topKeys,
@@ -101,13 +101,94 @@ struct StrategyBuilder {
         }
         let templates = top.text("templates")
         let library = top.value("library").flatMap { readLibrary($0, "library") }
+        let sources = list(top, "sources", readSource)
+        _ = ids(sources, "sources")
+        let targets = top.map("response_targets", known: ["first_reply", "complaint", "hours", "business_hours", "channels"])
+            .map { readResponseTargets($0, channelIDs: channelIDs) } ?? ResponseTargets()
 
         guard let brand, let timeZone else { return nil }
-        return Strategy(brand: brand, timeZone: timeZone, locale: locale, period: period,
+        var strategy = Strategy(brand: brand, timeZone: timeZone, locale: locale, period: period,
                         goals: goals.compactMap(\.value), channels: channels.compactMap(\.value), mix: mix, kindGoals: kindGoals,
                         rules: rules, participants: participants.compactMap(\.value), campaigns: campaigns.compactMap(\.value),
                         calendars: calendars.compactMap(\.value), hooks: hooks.compactMap(\.value), topics: topics,
                         crisis: crisis, notify: notify, templatesPath: templates, library: library)
+        strategy.sources = sources.compactMap(\.value)
+        strategy.responseTargets = targets
+        return strategy
+    }
+
+    // MARK: Listening
+
+    /// `sources: [{id: reviews-connector, secret_env: HERALD_SOURCE_REVIEWS}]`.
+    func readSource(_ v: MapView) -> InboxSource? {
+        let id = readId(v)
+        for secretKey in ["secret", "token"] where v.entries[secretKey] != nil {
+            reader.error(v.value(secretKey), v.path(secretKey), "secrets never live in the strategy file. Put the value in an environment variable and name that variable with `secret_env: HERALD_SOURCE_SECRET`.")
+        }
+        let env = v.text("secret_env")
+        if let env, !Self.isEnvironmentName(env) {
+            reader.error(v.value("secret_env"), v.path("secret_env"), "'\(env)' is not an environment variable name (letters, digits and _, not starting with a digit).")
+            return nil
+        }
+        guard let id, let env else { return nil }
+        return InboxSource(id: id, secretEnv: env)
+    }
+
+    static func isEnvironmentName(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
+        return s.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+    }
+
+    /// `response_targets: {first_reply: 1h, complaint: 30m, hours: business, business_hours: {days: [mon, …], from: "09:00",
+    /// to: "17:00"}, channels: {facebook: 2h}}`.
+    func readResponseTargets(_ v: MapView, channelIDs: Set<String>) -> ResponseTargets {
+        var t = ResponseTargets()
+        if let d = v.duration("first_reply") { t.firstReply = d }
+        if let d = v.duration("complaint") { t.complaint = d }
+        var business: BusinessHours? = BusinessHours(days: [.monday, .tuesday, .wednesday, .thursday, .friday],
+                                                     opens: LocalTime(hour: 9, minute: 0)!, closes: LocalTime(hour: 17, minute: 0)!)
+        if let b = v.map("business_hours", known: ["days", "from", "to"]) {
+            var days = business!.days
+            if let list = b.texts("days") {
+                days = list.compactMap { d in
+                    let w = Weekday(name: d.text)
+                    if w == nil { reader.error(d.node, d.path, "'\(d.text)' is not a weekday; use mon, tue, wed, thu, fri, sat, sun.") }
+                    return w
+                }
+                if list.isEmpty { reader.error(b.value("days"), b.path("days"), "list at least one weekday.") }
+            }
+            func time(_ key: String) -> LocalTime? {
+                guard let text = b.text(key) else { return nil }
+                guard let t = LocalTime(hhmm: text) else {
+                    reader.error(b.value(key), b.path(key), "expected a time like 09:00 (24-hour HH:mm), got '\(text)'.")
+                    return nil
+                }
+                return t
+            }
+            let opens = time("from") ?? business!.opens, closes = time("to") ?? business!.closes
+            if opens >= closes { reader.error(b.value("to"), b.path("to"), "business hours must end after they start (\(opens)–\(closes)).") }
+            business = BusinessHours(days: days, opens: opens, closes: closes)
+        }
+        if let hours = v.text("hours") {
+            switch hours {
+            case "business": break
+            case "always", "24/7": business = nil
+            default: reader.error(v.value("hours"), v.path("hours"), "'\(hours)' is not `business` or `always`.")
+            }
+        } else if !v.has("business_hours") {
+            business = nil
+        }
+        t.businessHours = business
+        if let channels = v.value("channels"), case .mapping(let m) = channels {
+            for (k, node) in m {
+                guard let id = k.scalar?.string else { continue }
+                ref(id, channelIDs, k, "response_targets.channels.\(id)", what: "channel", listKey: "channels")
+                if let d = reader.duration(node, "response_targets.channels.\(id)") { t.perChannel[id] = d }
+            }
+        } else if v.has("channels") {
+            reader.error(v.value("channels"), v.path("channels"), "expected channel ids with a first-reply target, e.g. `channels: {facebook: 2h}`.")
+        }
+        return t
     }
 
     static let defaultMix: [ContentKind: Double] = [
@@ -163,6 +244,7 @@ struct StrategyBuilder {
         "campaigns": (["id", "kind", "name", "start", "end", "goal", "channels", "code", "percent", "prize",
                        "details", "link"], ["id", "kind", "name", "start", "end", "goal", "channels"]),
         "calendars": (["path", "role", "name"], ["path", "role"]),
+        "sources": (["id", "secret_env", "secret", "token"], ["id", "secret_env"]),
         "metrics": (["id", "name", "unit", "baseline", "target", "direction", "deadline", "measured_by"],
                     ["id", "name", "unit", "baseline", "target", "direction", "deadline", "measured_by"]),
     ]

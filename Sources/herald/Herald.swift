@@ -53,6 +53,7 @@ struct Herald: AsyncParsableCommand {
             CommandGroup(name: "Planning", subcommands: [Plan.self, Calendar.self, PostCommand.self, Tasks.self, Import.self]),
             CommandGroup(name: "Content", subcommands: [Draft.self, Review.self, Approve.self, Lint.self, Templates.self]),
             CommandGroup(name: "Publishing", subcommands: [Publish.self, Run.self, Queue.self, Hooks.self, Status.self]),
+            CommandGroup(name: "Listening", subcommands: [Inbox.self]),
             CommandGroup(name: "Crisis", subcommands: [CrisisCommand.self]),
             CommandGroup(name: "Reporting", subcommands: [Export.self, Report.self, Metrics.self]),
             CommandGroup(name: "Database", subcommands: [DB.self]),

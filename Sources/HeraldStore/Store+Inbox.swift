@@ -1,0 +1,165 @@
+import Foundation
+import GRDB
+import HeraldModel
+
+/// A row of `inbox_item`.
+struct InboxItemRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "inbox_item"
+    var id: String
+    var source: String
+    var webhook_id: String?
+    var network: String
+    var channel: String
+    var kind: String
+    var network_item_id: String?
+    var author_handle: String
+    var author_name: String?
+    var author_followers: Int?
+    var text: Data
+    var url: String?
+    var created_at: Int64
+    var received_at: Int64
+    var in_reply_to: String?
+    var location: String?
+    var labels: String
+    var owner: String?
+    var deadline: Int64?
+    var status: String
+    var close_reason: String?
+    var note: String?
+    var updated_at: Int64
+
+    init(_ i: InboxItem, webhookID: String?, at now: Date) {
+        id = i.id; source = i.source; webhook_id = webhookID; network = i.network.rawValue; channel = i.channel
+        kind = i.kind.rawValue; network_item_id = i.networkItemID; author_handle = i.authorHandle; author_name = i.authorName
+        author_followers = i.authorFollowers; text = Data(i.text.utf8); url = i.url
+        created_at = Int64(i.createdAt.timeIntervalSince1970); received_at = Int64(i.receivedAt.timeIntervalSince1970)
+        in_reply_to = i.inReplyTo; location = i.location
+        labels = (try? String(decoding: JSONEncoder.sorted.encode(i.labels), as: UTF8.self)) ?? "{}"
+        owner = i.owner; deadline = i.deadline.map { Int64($0.timeIntervalSince1970) }; status = i.status.rawValue
+        close_reason = i.closeReason?.rawValue; note = i.note; updated_at = Int64(now.timeIntervalSince1970)
+    }
+
+    var item: InboxItem {
+        InboxItem(id: id, source: source, network: Network(rawValue: network) ?? .facebook, channel: channel,
+                  kind: InboxKind(rawValue: kind) ?? .comment, networkItemID: network_item_id, authorHandle: author_handle,
+                  authorName: author_name, authorFollowers: author_followers, text: String(decoding: text, as: UTF8.self), url: url,
+                  createdAt: Date(timeIntervalSince1970: TimeInterval(created_at)),
+                  receivedAt: Date(timeIntervalSince1970: TimeInterval(received_at)), inReplyTo: in_reply_to, location: location,
+                  labels: (try? JSONDecoder().decode(InboxLabels.self, from: Data(labels.utf8))) ?? InboxLabels(),
+                  owner: owner, deadline: deadline.map { Date(timeIntervalSince1970: TimeInterval($0)) },
+                  status: InboxStatus(rawValue: status) ?? .new, closeReason: close_reason.flatMap(InboxCloseReason.init(rawValue:)),
+                  note: note)
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }
+}
+
+/// What storing inbox items did.
+public struct InboxWrite: Sendable, Equatable {
+    /// Items stored now.
+    public var stored: [String]
+    /// Items already there (the same network id, or the same source and webhook id): left as they were.
+    public var duplicates: [String]
+
+    public init(stored: [String] = [], duplicates: [String] = []) { self.stored = stored; self.duplicates = duplicates }
+}
+
+/// Which inbox items to list.
+public struct InboxQuery: Sendable {
+    public var statuses: [InboxStatus]
+    public var owner: String?
+    public var channel: String?
+    public var from: Date?
+    public var to: Date?
+    public var limit: Int?
+
+    public init(statuses: [InboxStatus] = [.new, .assigned], owner: String? = nil, channel: String? = nil,
+                from: Date? = nil, to: Date? = nil, limit: Int? = nil) {
+        self.statuses = statuses; self.owner = owner; self.channel = channel; self.from = from; self.to = to; self.limit = limit
+    }
+}
+
+extension Store {
+    /// Stores items in one transaction (all or none). An item whose network id (or source and webhook id) is stored
+    /// already is a duplicate and left as it was, so the same export imported again, or a connector's retry, changes
+    /// nothing.
+    @discardableResult
+    public func storeInbox(_ items: [(item: InboxItem, webhookID: String?)], at now: Date) throws(StoreError) -> InboxWrite {
+        try write { db in
+            var w = InboxWrite()
+            for (item, webhookID) in items {
+                var exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM inbox_item WHERE id = ?", arguments: [item.id]) ?? false
+                if !exists, let n = item.networkItemID {
+                    exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM inbox_item WHERE network = ? AND network_item_id = ?",
+                                               arguments: [item.network.rawValue, n]) ?? false
+                }
+                if !exists, let webhookID {
+                    exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM inbox_item WHERE source = ? AND webhook_id = ?",
+                                               arguments: [item.source, webhookID]) ?? false
+                }
+                if exists { w.duplicates.append(item.id); continue }
+                try InboxItemRecord(item, webhookID: webhookID, at: now).insert(db)
+                w.stored.append(item.id)
+            }
+            return w
+        }
+    }
+
+    /// One item, or `notFound`.
+    public func inboxItem(_ id: String) throws(StoreError) -> InboxItem {
+        let found = try read { db in try InboxItemRecord.fetchOne(db, key: id)?.item }
+        guard let found else { throw .notFound(what: "inbox item", id: id) }
+        return found
+    }
+
+    /// Items by deadline (those without one last), then by when they came in.
+    public func inboxItems(_ q: InboxQuery) throws(StoreError) -> [InboxItem] {
+        try read { db in
+            var sql = "SELECT * FROM inbox_item WHERE status IN (\(q.statuses.map { "'\($0.rawValue)'" }.joined(separator: ",")))"
+            var args: [any DatabaseValueConvertible] = []
+            if let o = q.owner { sql += " AND owner = ?"; args.append(o) }
+            if let c = q.channel { sql += " AND channel = ?"; args.append(c) }
+            if let f = q.from { sql += " AND received_at >= ?"; args.append(Int64(f.timeIntervalSince1970)) }
+            if let t = q.to { sql += " AND received_at < ?"; args.append(Int64(t.timeIntervalSince1970)) }
+            sql += " ORDER BY deadline IS NULL, deadline, received_at, id"
+            if let l = q.limit { sql += " LIMIT \(l)" }
+            return try InboxItemRecord.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(\.item)
+        }
+    }
+
+    /// Open items per owner, for routing to the person with the fewest.
+    public func openInboxCounts() throws(StoreError) -> [String: Int] {
+        try read { db in
+            var out: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT owner, COUNT(*) AS n FROM inbox_item WHERE status IN ('new', 'assigned') AND owner IS NOT NULL GROUP BY owner") {
+                out[row["owner"]] = row["n"]
+            }
+            return out
+        }
+    }
+
+    /// Changes one item through its lifecycle: `event` must be allowed from its status (`InboxLifecycle`), else the
+    /// change is refused with the reason and nothing is written.
+    @discardableResult
+    public func updateInbox(_ id: String, event: InboxEvent?, at now: Date, _ edit: @Sendable (InboxItem) -> InboxItem) throws(StoreError) -> InboxItem {
+        try write { db in
+            guard let record = try InboxItemRecord.fetchOne(db, key: id) else { throw StoreError.notFound(what: "inbox item", id: id) }
+            var item = edit(record.item)
+            if let event {
+                switch InboxLifecycle.transition(from: record.item.status, on: event) {
+                case .moves(let to): item.status = to
+                case .refused(let why): throw StoreError.refused("\(id): \(why)")
+                }
+            }
+            try InboxItemRecord(item, webhookID: record.webhook_id, at: now).update(db)
+            return item
+        }
+    }
+}

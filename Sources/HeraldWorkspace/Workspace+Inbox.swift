@@ -1,0 +1,213 @@
+import Foundation
+import HeraldModel
+import HeraldReports
+import HeraldStore
+import HeraldStrategy
+
+/// One inbox item as a connector sends it or an export holds it, before it is checked.
+///
+/// JSON: `{"network": "instagram", "channel": "instagram", "kind": "comment", "id": "17890…", "author": {"handle":
+/// "@kasia", "name": "Kasia", "followers": 120}, "text": "…", "url": "…", "created_at": "2027-01-05T10:00:00Z",
+/// "in_reply_to": "p-1a2b3c4d", "location": "Amsterdam", "language": "pl"}`. CSV: the same fields as columns, with
+/// `author_handle`, `author_name`, `author_followers`.
+public struct InboxDraft: Sendable {
+    public var fields: [String: String]
+    public var followers: String?
+
+    public init(fields: [String: String], followers: String? = nil) { self.fields = fields; self.followers = followers }
+
+    /// The JSON object's fields, flattened as the CSV layout names them; nil with the reason when it is no object.
+    public static func fromJSON(_ data: Data) -> (InboxDraft?, String?) {
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) } catch {
+            return (nil, "not JSON: \(InboxDraft.describe(error))")
+        }
+        guard let dict = object as? [String: Any] else { return (nil, "expected a JSON object ({…}) per line") }
+        var fields: [String: String] = [:]
+        var followers: String?
+        for (key, value) in dict {
+            if key == "author", let a = value as? [String: Any] {
+                for (k, v) in a {
+                    if k == "followers" { followers = v is NSNull ? nil : "\(v)" } else if let s = v as? String { fields["author_\(k)"] = s }
+                }
+            } else if let s = value as? String {
+                fields[key] = s
+            } else if value is NSNull {
+                continue
+            } else if let n = value as? NSNumber {
+                if key == "author_followers" { followers = n.stringValue } else { fields[key] = n.stringValue }
+            }
+        }
+        if followers == nil { followers = fields.removeValue(forKey: "author_followers") }
+        return (InboxDraft(fields: fields, followers: followers), nil)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+        return text.count > 120 ? String(text.prefix(120)) + "…" : text
+    }
+
+    /// The fields an item may have (CSV columns, JSON keys).
+    public static let columns = ["network", "channel", "kind", "id", "author_handle", "author_name", "author_followers", "text", "url",
+                                 "created_at", "in_reply_to", "location", "language"]
+}
+
+/// What `herald inbox import` did.
+public struct InboxImportResult: Sendable {
+    public var read: Int
+    public var write: InboxWrite
+    public var items: [InboxItem]
+}
+
+extension Workspace {
+    /// Checks one item and makes it ready to store: labels given, owner and deadline routed. Problems are returned as
+    /// (field, message).
+    public func inboxItem(_ d: InboxDraft, source: String, receivedAt: Date, openCounts: [String: Int]) -> (InboxItem?, [(String, String)]) {
+        var problems: [(String, String)] = []
+        func field(_ k: String) -> String? {
+            guard let v = d.fields[k], !v.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+            return v
+        }
+        var network: Network?
+        if let n = field("network") {
+            network = Network(rawValue: n.lowercased())
+            if network == nil {
+                let known = Network.allCases.map(\.rawValue)
+                problems.append(("network", "'\(n)' is not a network Herald knows.\(Suggest.hint(for: n, in: known)) Known: \(known.joined(separator: ", "))."))
+            }
+        }
+        var channel: Channel?
+        if let c = field("channel") {
+            channel = strategy.channel(c)
+            if channel == nil {
+                let known = strategy.channels.map(\.id)
+                problems.append(("channel", "no channel '\(c)' in the strategy.\(Suggest.hint(for: c, in: known)) Known: \(known.joined(separator: ", "))."))
+            } else if let network, channel!.network != network {
+                problems.append(("channel", "channel '\(c)' is on \(channel!.network.rawValue), not \(network.rawValue)."))
+            }
+        } else if let network {
+            let on = strategy.channels.filter { $0.network == network }
+            if on.count == 1 { channel = on[0] } else {
+                problems.append(("channel", on.isEmpty ? "no channel of the strategy is on \(network.rawValue); add the item's channel."
+                                 : "\(on.count) channels are on \(network.rawValue) (\(on.map(\.id).joined(separator: ", "))); say which one."))
+            }
+        } else {
+            problems.append(("network", "no network (or channel); say where the item was written, e.g. \"network\": \"instagram\"."))
+        }
+        var kind: InboxKind?
+        if let k = field("kind") {
+            kind = InboxKind(rawValue: k.lowercased())
+            if kind == nil { problems.append(("kind", "'\(k)' is not comment, mention, message or review.")) }
+        } else {
+            kind = .comment
+        }
+        let text = d.fields["text"] ?? ""
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append(("text", "no text.")) }
+        let handle = field("author_handle")
+        if handle == nil { problems.append(("author_handle", "no author handle (who wrote it).")) }
+        var created: Date?
+        if let c = field("created_at") {
+            created = Date(iso: c)
+            if created == nil { problems.append(("created_at", "'\(c)' is not an ISO 8601 time like 2027-01-05T10:00:00Z.")) }
+            else if created! > receivedAt.addingTimeInterval(300) {
+                problems.append(("created_at", "\(c) is in the future (received \(receivedAt.isoUTC)); check the clock of the tool that wrote it."))
+            }
+        } else {
+            problems.append(("created_at", "no created_at (when it was written)."))
+        }
+        var followers: Int?
+        if let f = d.followers?.trimmingCharacters(in: .whitespaces), !f.isEmpty {
+            followers = Int(f)
+            if followers == nil || followers! < 0 { problems.append(("author_followers", "'\(f)' is not a whole number of followers.")) }
+        }
+        var language: String?
+        if let l = field("language") {
+            language = l.lowercased()
+            if !StrategyLoader.bundledLocales.contains(language!) {
+                problems.append(("language", "'\(l)' is not a language Herald sorts (\(StrategyLoader.bundledLocales.joined(separator: ", "))); leave it out to have it detected."))
+            }
+        }
+        if let u = field("url"), !(u.hasPrefix("https://") || u.hasPrefix("http://")) {
+            problems.append(("url", "'\(u)' is not a web address."))
+        }
+        for key in d.fields.keys where !InboxDraft.columns.contains(key) {
+            problems.append((key, "unknown field '\(key)'.\(Suggest.hint(for: key, in: InboxDraft.columns)) The fields are \(InboxDraft.columns.joined(separator: ", "))."))
+        }
+        guard problems.isEmpty, let network, let channel, let kind, let handle, let created else { return (nil, problems) }
+        let networkID = field("id")
+        var item = InboxItem(id: InboxItem.makeID(source: source, network: network, networkItemID: networkID, author: handle, createdAt: created, text: text),
+                             source: source, network: network, channel: channel.id, kind: kind, networkItemID: networkID,
+                             authorHandle: handle, authorName: field("author_name"), authorFollowers: followers, text: text,
+                             url: field("url"), createdAt: created, receivedAt: receivedAt, inReplyTo: field("in_reply_to"),
+                             location: field("location"), labels: InboxLabels(language: language, reasons: language.map { ["language": "given by the source (\($0))"] } ?? [:]))
+        let router = InboxRouter(strategy: strategy)
+        let routed = router.owner(for: item, openCounts: openCounts)
+        item.owner = routed.owner
+        item.status = routed.owner == nil ? .new : .assigned
+        item.note = routed.owner == nil ? "unassigned: \(routed.reason)" : "routed: \(routed.reason)"
+        item.deadline = router.deadline(for: item)
+        return (item, [])
+    }
+
+    /// Imports items from JSON Lines (one object per line) or CSV (the same fields as columns), all or nothing: every
+    /// problem is listed as FILE:LINE:FIELD and nothing is stored unless every item is valid. Items already stored
+    /// (the same network id) are left alone, so importing the same export again changes nothing.
+    public func importInbox(text: String, file: String, csv: Bool, now: Date, dryRun: Bool = false) throws -> InboxImportResult {
+        var drafts: [(line: Int, draft: InboxDraft)] = []
+        var problems: [ImportProblem] = []
+        if csv {
+            let records: [CSVRecord]
+            do { records = try CSVReader.parse(text) } catch {
+                throw ImportError.invalid(file: file, problems: [ImportProblem(file: file, row: error.row, column: "-", message: error.message)], rows: 0)
+            }
+            guard let header = records.first else {
+                throw ImportError.invalid(file: file, problems: [ImportProblem(file: file, row: 1, column: "-", message: "the file is empty; the first row must be the header (\(InboxDraft.columns.joined(separator: ","))).")], rows: 0)
+            }
+            let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            for n in names where !InboxDraft.columns.contains(n) {
+                problems.append(ImportProblem(file: file, row: 1, column: n.isEmpty ? "-" : n, message: "unknown column '\(n)'.\(Suggest.hint(for: n, in: InboxDraft.columns)) The columns are \(InboxDraft.columns.joined(separator: ", "))."))
+            }
+            guard problems.isEmpty else { throw ImportError.invalid(file: file, problems: problems, rows: records.count - 1) }
+            for r in records.dropFirst() {
+                guard r.fields.count == names.count else {
+                    problems.append(ImportProblem(file: file, row: r.row, column: "-", message: "\(r.fields.count) fields, but the header has \(names.count)."))
+                    continue
+                }
+                var fields: [String: String] = [:]
+                for (i, n) in names.enumerated() where !r.fields[i].isEmpty { fields[n] = n == "text" ? r.fields[i] : CSV.unguard(r.fields[i]) }
+                let followers = fields.removeValue(forKey: "author_followers")
+                drafts.append((r.row, InboxDraft(fields: fields, followers: followers)))
+            }
+        } else {
+            var lineNumber = 0
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                lineNumber += 1
+                let trimmed = line.hasSuffix("\r") ? line.dropLast() : line[...]
+                if trimmed.allSatisfy(\.isWhitespace) { continue }
+                let (draft, why) = InboxDraft.fromJSON(Data(trimmed.utf8))
+                if let draft { drafts.append((lineNumber, draft)) } else {
+                    problems.append(ImportProblem(file: file, row: lineNumber, column: "-", message: why ?? "unreadable"))
+                }
+            }
+        }
+        var counts = try store.openInboxCounts()
+        var items: [InboxItem] = []
+        var seen: [String: Int] = [:]
+        for (line, draft) in drafts {
+            let (item, found) = inboxItem(draft, source: "import", receivedAt: now, openCounts: counts)
+            for (field, message) in found { problems.append(ImportProblem(file: file, row: line, column: field, message: message)) }
+            guard let item else { continue }
+            if let first = seen[item.id] {
+                problems.append(ImportProblem(file: file, row: line, column: "id", message: "the same item as line \(first); keep one."))
+                continue
+            }
+            seen[item.id] = line
+            if let o = item.owner { counts[o, default: 0] += 1 }
+            items.append(item)
+        }
+        guard problems.isEmpty else { throw ImportError.invalid(file: file, problems: problems, rows: drafts.count) }
+        if dryRun { return InboxImportResult(read: drafts.count, write: InboxWrite(), items: items) }
+        let write = try store.storeInbox(items.map { ($0, nil) }, at: now)
+        return InboxImportResult(read: drafts.count, write: write, items: items)
+    }
+}
