@@ -14,7 +14,7 @@ extension Herald {
             its channel, is trained, writes its language and is at work, with the fewest open items; its deadline is the \
             strategy's `response_targets` counted from when it was written (in business hours when set).
             """,
-            subcommands: [List.self, Import.self, Show.self, Assign.self, Close.self, Reopen.self],
+            subcommands: [List.self, Import.self, Show.self, Assign.self, Close.self, Reopen.self, Label.self, Stats.self],
             defaultSubcommand: List.self)
 
         struct List: AsyncParsableCommand {
@@ -254,6 +254,127 @@ extension Herald {
                     }
                     Console.out("Reopened \(updated.id) for \(updated.owner.flatMap { ws.strategy.participant($0)?.name } ?? "nobody").")
                 }
+            }
+        }
+    }
+}
+
+extension Herald.Inbox {
+    struct Label: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Correct how an item was sorted; the correction is kept and counts in the statistics.",
+            discussion: "Example: herald inbox label m-1a2b3c4d5e --intent complaint --sentiment negative --as anna")
+
+        @Argument(help: ArgumentHelp("The item's id.", valueName: "id")) var id: String
+        @Option(help: ArgumentHelp("en, pl, de, nl or ru.", valueName: "code")) var language: String?
+        @Option(help: ArgumentHelp("negative, neutral or positive.", valueName: "sentiment")) var sentiment: String?
+        @Option(help: ArgumentHelp("question, complaint, praise or other.", valueName: "intent")) var intent: String?
+        @Option(help: ArgumentHelp("A topic of the strategy (or any word).", valueName: "topic")) var topic: String?
+        @Flag(inversion: .prefixedNo, help: "Mark it as spam, or not.") var spam: Bool?
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who corrects it.", valueName: "person")) var person: String
+        @OptionGroup var location: LocationOptions
+        @OptionGroup var clockOptions: ClockOptions
+
+        func validate() throws {
+            if language == nil, sentiment == nil, intent == nil, topic == nil, spam == nil {
+                throw ValidationError("say what to correct: --language, --sentiment, --intent, --topic or --spam/--no-spam.")
+            }
+            if let language, !["en", "pl", "de", "nl", "ru"].contains(language) { throw ValidationError("--language '\(language)' is not en, pl, de, nl or ru.") }
+            if let sentiment, Sentiment(rawValue: sentiment) == nil { throw ValidationError("--sentiment '\(sentiment)' is not negative, neutral or positive.") }
+            if let intent, Intent(rawValue: intent) == nil { throw ValidationError("--intent '\(intent)' is not question, complaint, praise or other.") }
+            if let topic, let p = PlainText.problem(in: topic, field: "topic") { throw ValidationError("--topic: \(p)") }
+            try validatePersonName(person, option: "--as")
+        }
+
+        func run() async throws {
+            try await withExitCodes {
+                let ws = try location.openWorkspace(printWarnings: false)
+                let p = try participant(named: person, option: "--as", in: ws.strategy)
+                let (language, sentiment, intent, topic, spam) = (self.language, self.sentiment.flatMap(Sentiment.init), self.intent.flatMap(Intent.init), self.topic, self.spam)
+                let updated = try ws.store.updateInbox(id, event: nil, at: clockOptions.now) { i in
+                    var i = i
+                    var changed: [String] = []
+                    if let language { i.labels.language = language; changed.append("language") }
+                    if let sentiment { i.labels.sentiment = sentiment; changed.append("sentiment") }
+                    if let intent { i.labels.intent = intent; changed.append("intent") }
+                    if let topic { i.labels.topic = topic; changed.append("topic") }
+                    if let spam { i.labels.spam = spam; changed.append("spam") }
+                    for k in changed { i.labels.reasons[k] = "set by \(p.name)" }
+                    i.labels.corrected = Array(Set(i.labels.corrected).union(changed)).sorted()
+                    return i
+                }
+                let l = updated.labels
+                let shown = [l.language.map { "language \($0)" }, l.sentiment.map { "sentiment \($0.rawValue)" },
+                             l.intent.map { "intent \($0.rawValue)" }, l.topic.map { "topic \($0)" }, l.spam ? "spam" : nil].compactMap { $0 }
+                Console.out("Labelled \(updated.id): \(shown.joined(separator: ", ")).")
+            }
+        }
+    }
+
+    struct Stats: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "What came in over a period, grouped by topic, sentiment, intent, location, channel or owner.",
+            discussion: """
+            Per group: items, open, overdue, answered, closed, and the share answered or closed. Labels a person \
+            corrected count as corrected.
+            Example: herald inbox stats 2027-Q1 --by sentiment
+            """)
+
+        @OptionGroup var periodOptions: PeriodOptions
+        @Option(help: ArgumentHelp("topic, sentiment, intent, location, channel, owner, kind or language.", valueName: "label")) var by = "channel"
+        @OptionGroup var output: OutputOptions
+        @OptionGroup var location: LocationOptions
+        @OptionGroup var clockOptions: ClockOptions
+
+        static let groupings = ["topic", "sentiment", "intent", "location", "channel", "owner", "kind", "language"]
+
+        func validate() throws {
+            if !Self.groupings.contains(by) { throw ValidationError("--by '\(by)' is not one of \(Self.groupings.joined(separator: ", ")).") }
+        }
+
+        struct Row: Encodable {
+            var group: String
+            var items, open, overdue, answered, closed: Int
+            var handled_share: Double
+        }
+
+        func run() async throws {
+            try await withExitCodes {
+                let ws = try location.openWorkspace(printWarnings: false)
+                let range = try periodOptions.range(in: ws)
+                let bounds = ws.instants(range)
+                let now = clockOptions.now
+                let items = try ws.store.inboxItems(InboxQuery(statuses: InboxStatus.allCases, from: bounds.from, to: bounds.to))
+                func key(_ i: InboxItem) -> String {
+                    let value: String? = switch by {
+                    case "topic": i.labels.topic
+                    case "sentiment": i.labels.sentiment?.rawValue
+                    case "intent": i.labels.intent?.rawValue
+                    case "location": i.location
+                    case "owner": i.owner
+                    case "kind": i.kind.rawValue
+                    case "language": i.labels.language
+                    default: i.channel
+                    }
+                    return value ?? "(none)"
+                }
+                let rows = Dictionary(grouping: items, by: key).map { group, list in
+                    let answered = list.filter { $0.status == .answered }.count, closed = list.filter { $0.status == .closed }.count
+                    return Row(group: group, items: list.count, open: list.filter { $0.status.isOpen }.count,
+                               overdue: list.filter { $0.isOverdue(at: now) }.count, answered: answered, closed: closed,
+                               handled_share: Double(answered + closed) / Double(list.count))
+                }.sorted { ($0.items, $1.group) > ($1.items, $0.group) }
+                if output.json { return try Console.json(rows) }
+                guard !items.isEmpty else {
+                    Console.out("Nothing came in from \(range.start) to \(range.end).")
+                    return
+                }
+                var t = Table(by, "items", "open", "overdue", "answered", "closed", "handled")
+                for r in rows {
+                    t.add(r.group, "\(r.items)", "\(r.open)", "\(r.overdue)", "\(r.answered)", "\(r.closed)", "\(Int((r.handled_share * 100).rounded()))%")
+                }
+                Console.out(t.rendered)
+                Console.out(Console.dim("\(items.count) items from \(range.start) to \(range.end)."))
             }
         }
     }

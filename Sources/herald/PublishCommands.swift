@@ -603,7 +603,7 @@ extension Herald {
             discussion: """
             Warns when no publish ran in the last 10 minutes while posts are due (is cron set up?). With --json, the \
             same as one object: last_run, overdue, next_due, pending_deliveries, unapproved_next_7_days, needs_a_person, \
-            disabled_hooks, warnings.
+            disabled_hooks, inbox (open, overdue, unassigned), warnings.
             Example: herald status
             """)
 
@@ -628,6 +628,7 @@ extension Herald {
                 let upcomingUnapproved = try store.posts(PostQuery(from: now, to: now.addingTimeInterval(7 * 86_400), statuses: [.planned, .drafted]))
                 let attention = try store.deliveries(states: DeliveryState.needsPerson)
                 let disabled = try store.disabledHooks()
+                let inbox = try store.inboxCounts(now: now)
                 let lastRun = runs.first
                 // Minutes since the last pass's clock; negative when that pass replayed a time after this `now`.
                 let age = lastRun.map { Int(now.timeIntervalSince($0.clockAt) / 60) }
@@ -655,6 +656,7 @@ extension Herald {
                         pendingDeliveries: pending, unapprovedNext7Days: upcomingUnapproved.count,
                         needsAPerson: attention.map { DeliveryJSON($0) },
                         disabledHooks: disabled.sorted { $0.key < $1.key }.map { StatusJSON.Disabled(hook: $0.key, reason: $0.value) },
+                        inbox: StatusJSON.Inbox(open: inbox.open, overdue: inbox.overdue, unassigned: inbox.unassigned),
                         warnings: warnings))
                 }
 
@@ -686,6 +688,11 @@ extension Herald {
                 }
                 for (hook, reason) in disabled.sorted(by: { $0.key < $1.key }) {
                     Console.out(Console.red("\nhook \(hook) is disabled: \(reason). Fix it, then `herald hooks enable \(hook)`."))
+                }
+                if inbox.open > 0 {
+                    let overdueText = inbox.overdue > 0 ? Console.red(", \(inbox.overdue) overdue") : ""
+                    let nobody = inbox.unassigned > 0 ? Console.yellow(", \(inbox.unassigned) with nobody to answer") : ""
+                    Console.out("\nInbox: \(inbox.open) open\(overdueText)\(nobody) — `herald inbox`.")
                 }
             }
         }
@@ -730,6 +737,7 @@ struct StatusJSON: Encodable {
         init(_ p: Post) { post = p.id; channel = p.channel; kind = p.kind.rawValue; scheduledAt = p.scheduledAt.isoUTC }
     }
     struct Disabled: Encodable { var hook, reason: String }
+    struct Inbox: Encodable { var open, overdue, unassigned: Int }
 
     var now: String
     var lastRun: Run?
@@ -739,6 +747,7 @@ struct StatusJSON: Encodable {
     var unapprovedNext7Days: Int
     var needsAPerson: [DeliveryJSON]
     var disabledHooks: [Disabled]
+    var inbox: Inbox
     var warnings: [String]
 }
 

@@ -125,6 +125,33 @@ import Testing
         #expect(try ex.run(["inbox", "--mine"]).status == 64)
     }
 
+    /// A person's correction of a label is kept, says who set it, and counts in the statistics; status shows the counts.
+    @Test func labelsStatsAndStatus() throws {
+        let ex = try PlannedExample(plan: false)
+        ex.dir.write("m.jsonl", Self.items)
+        #expect(try ex.run(["inbox", "import", "m.jsonl"] + Self.now).status == 0)
+        let id = try #require(try list(ex).first { $0["network_item_id"] as? String == "fb-2" }?["id"] as? String)
+        let label = try ex.run(["inbox", "label", id, "--intent", "complaint", "--sentiment", "negative", "--as", "anna"] + Self.now)
+        #expect(label.status == 0, "\(label.stderr)")
+        #expect(label.stdout == "Labelled \(id): sentiment negative, intent complaint.\n")
+        let shown = try ex.run(["inbox", "show", id] + Self.now)
+        #expect(shown.stdout.contains("intent: set by Anna de Vries (corrected by a person)"), "\(shown.stdout)")
+        #expect(try ex.run(["inbox", "label", id, "--intent", "rant", "--as", "anna"]).status == 64)
+        #expect(try ex.run(["inbox", "label", id, "--as", "anna"]).status == 64)
+        let stats = try ex.run(["inbox", "stats", "2027-01", "--by", "sentiment", "--json"] + Self.now)
+        #expect(stats.status == 0, "\(stats.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.first { $0["group"] as? String == "negative" }?["items"] as? Int == 1)
+        #expect(rows.first { $0["group"] as? String == "(none)" }?["items"] as? Int == 2)
+        #expect(try ex.run(["inbox", "stats", "2027-01", "--by", "mood"]).status == 64)
+        let status = try ex.run(["status", "--json"] + Self.now)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let inbox = try #require(json["inbox"] as? [String: Int])
+        #expect(inbox["open"] == 3)
+        #expect((inbox["overdue"] ?? 0) >= 1)
+        #expect(try ex.run(["status"] + Self.now).stdout.contains("Inbox: 3 open"))
+    }
+
     /// The example strategy without its `response_targets:` block, for tests that write their own.
     static var exampleWithoutTargets: String {
         guard let start = exampleStrategy.range(of: "response_targets:"), let end = exampleStrategy.range(of: "# notify:") else { return exampleStrategy }
