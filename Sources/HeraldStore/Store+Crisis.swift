@@ -222,6 +222,13 @@ extension Store {
     static func saveCrisisPost(_ db: Database, _ p: Post, at now: Date) throws {
         var r = PostRecord(p, now: now)
         if let old = try PostRecord.fetchOne(db, key: p.id) {
+            // Taking a planned post over (or writing a drafted one again) is re-planning it, with a body when the desk wrote
+            // one (the table's `replan` and `redraft`): anything else the table refuses, with its reason.
+            let event: PostEvent = p.status == .planned ? .replan : .redraft
+            let next = try Store.moving(post: p.id, from: PostStatus(rawValue: old.status) ?? .planned, on: event)
+            guard next == p.status else {
+                throw StoreError.refused("\(p.id) would become \(next.rawValue), not \(p.status.rawValue), when the crisis desk takes it over.")
+            }
             r.created_at = old.created_at
             r.revision = old.revision + 1
             try r.update(db)
