@@ -1,36 +1,5 @@
 import Foundation
 
-/// The state of one delivery of one post to one hook. Declared once; each case says who moves deliveries in and out.
-public enum DeliveryState: String, CaseIterable, Sendable, Codable {
-    /// Created by the queue refresh (`publish`, `queue refresh`) for an approved post whose time has come; the
-    /// publisher claims it.
-    case scheduled
-    /// Claimed by one publisher, which holds a lease until `lease_expires_at`; the publisher finishes it, or the
-    /// rescuer takes it back when the lease runs out (the process died).
-    case publishing
-    /// The hook accepted it. Final.
-    case published
-    /// An attempt failed in a way worth retrying; the publisher claims it again at `next_attempt_at`.
-    case retrying
-    /// Attempts ran out or the hook refused it for good (e.g. HTTP 400). A person may `queue retry` it.
-    case failed
-    /// The process died mid-call on a hook that cannot drop repeats: it may or may not have gone out. A person
-    /// checks and then runs `queue mark-published` or `queue retry`.
-    case unknown
-    /// Withdrawn: by a person (`queue cancel`), or because the post changed, was cancelled or paused. Final.
-    case cancelled
-    /// Too late to be worth posting (later than the channel's `max_lateness` after its time). Final unless retried.
-    case expired
-
-    /// States a publisher may claim.
-    public static let claimable: [DeliveryState] = [.scheduled, .retrying]
-
-    /// States that need a person.
-    public static let needsPerson: [DeliveryState] = [.failed, .unknown, .expired]
-
-    public var isFinal: Bool { self == .published || self == .cancelled }
-}
-
 /// One delivery: a post (at one revision) handed to one hook. Its id is also the idempotency key.
 public struct Delivery: Sendable, Hashable, Identifiable {
     public var id: String

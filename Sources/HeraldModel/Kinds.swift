@@ -82,32 +82,6 @@ public enum CampaignStep: String, CaseIterable, Sendable, Codable {
     }
 }
 
-/// The lifecycle of a post. Only `approved` posts are delivered.
-public enum PostStatus: String, CaseIterable, Sendable, Codable {
-    /// Placed by the planner (or added by hand); no body yet. Re-planning may replace it unless locked.
-    case planned
-    /// Has a body; waits for approval. Editing an approved post brings it back here.
-    case drafted
-    /// Approved by a person; the publisher will deliver it when due.
-    case approved
-    /// Every hook delivered it.
-    case published
-    /// Held during a crisis; restored when the crisis closes.
-    case paused
-    /// Withdrawn by a person.
-    case cancelled
-    /// Too late to be worth posting.
-    case expired
-    /// A hook failed permanently.
-    case failed
-
-    /// Statuses the planner must not replace.
-    public var isKeptByReplanning: Bool { self != .planned }
-
-    /// Statuses that will not change any more.
-    public var isFinal: Bool { self == .published || self == .cancelled || self == .expired || self == .failed }
-}
-
 /// Social networks and other outlets, with their limits.
 public enum Network: String, CaseIterable, Sendable, Codable {
     case facebook, instagram, linkedin, x, mastodon, bluesky, threads, youtube, tiktok, pinterest, blog, newsletter

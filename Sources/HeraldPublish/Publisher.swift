@@ -271,7 +271,9 @@ public struct Publisher: Sendable {
         return finished(d, outcome, ended: now())
     }
 
-    /// What a hook's outcome means for the delivery (the retry policy applied).
+    /// What a hook's outcome means for the delivery: the hook's word with the retry policy's delay applied. The state
+    /// it leads to is not decided here: the store's `finish` turns it, with the attempts made and the time left, into a
+    /// `DeliveryEvent` and asks `DeliveryLifecycle` (in the transaction that records it, fenced on the lease).
     func finished(_ d: Delivery, _ outcome: CallOutcome, ended: Date) -> Finished {
         switch redactor(outcome) {
         case .published(let url, let rid, let s, let e, let x):

@@ -37,17 +37,19 @@ extension Store {
                 """, arguments: [crisis.id, crisis.title, crisis.severity.rawValue, PostRecord.encode(crisis.channels), crisis.pauseAll,
                                  nowS, crisis.openedBy, crisis.owner])
             let marks = crisis.channels.map { _ in "?" }.joined(separator: ", ")
-            var sql = "SELECT * FROM post WHERE status IN ('planned', 'drafted', 'approved') AND kind <> 'crisis' AND channel IN (\(marks))"
+            var sql = "SELECT * FROM post WHERE status IN (\(LifecycleSQL.from(.pause))) AND kind <> 'crisis' AND channel IN (\(marks))"
             if !crisis.pauseAll { sql += " AND kind IN ('contest', 'discount')" }
             let toPause = try PostRecord.fetchAll(db, sql: sql, arguments: StatementArguments(crisis.channels))
             for r in toPause {
                 try db.execute(sql: "INSERT INTO crisis_pause (crisis_id, post_id, previous_status) VALUES (?, ?, ?)",
                                arguments: [crisis.id, r.id, r.status])
-                try db.execute(sql: "UPDATE post SET status = 'paused', revision = revision + 1, updated_at = ? WHERE id = ?",
-                               arguments: [nowS, r.id])
+                let paused = try Store.moving(post: r.id, from: PostStatus(rawValue: r.status) ?? .planned, on: .pause)
+                try db.execute(sql: "UPDATE post SET status = ?, revision = revision + 1, updated_at = ? WHERE id = ?",
+                               arguments: [paused.rawValue, nowS, r.id])
+                // Its queued deliveries are void (one being sent finishes, and settles the post as published if it went out).
                 try db.execute(sql: """
-                    UPDATE delivery SET state = 'cancelled', updated_at = ?, last_error = 'paused by crisis \(crisis.id)'
-                    WHERE post_id = ? AND state IN ('scheduled', 'retrying')
+                    UPDATE delivery SET state = \(LifecycleSQL.to(.void)), updated_at = ?, last_error = 'paused by crisis \(crisis.id)'
+                    WHERE post_id = ? AND state IN (\(LifecycleSQL.from(.void)))
                     """, arguments: [nowS, r.id])
             }
             for p in responses { try PostRecord(p, now: now).insert(db) }
@@ -155,12 +157,7 @@ extension Store {
         try writeImmediate { db in
             let nowS = Store.secs(now)
             for p in posts { try Store.saveCrisisPost(db, p, at: now) }
-            for pid in cancel {
-                try db.execute(sql: """
-                    UPDATE post SET status = 'cancelled', revision = revision + 1, updated_at = ?
-                    WHERE id = ? AND status IN ('planned', 'drafted', 'approved')
-                    """, arguments: [nowS, pid])
-            }
+            try Store.withdraw(db, cancel, at: nowS)
             try Store.crisisEvent(db, id, at: nowS, actor: actor, action: action, detail: detail)
         }
     }
@@ -177,34 +174,46 @@ extension Store {
             for d in decisions {
                 guard let previous = try String.fetchOne(db, sql: "SELECT previous_status FROM crisis_pause WHERE crisis_id = ? AND post_id = ?",
                                                          arguments: [id, d.post]) else { continue }
-                switch d.action {
-                case .restore(let at):
-                    try db.execute(sql: """
-                        UPDATE post SET status = ?, scheduled_at = ?, revision = revision + 1, updated_at = ?, locked = locked OR ?
-                        WHERE id = ? AND status = 'paused'
-                        """, arguments: [previous, Store.secs(at), nowS, true, d.post])
-                case .expire:
-                    try db.execute(sql: "UPDATE post SET status = 'expired', updated_at = ? WHERE id = ? AND status = 'paused'",
-                                   arguments: [nowS, d.post])
-                case .published:
-                    try db.execute(sql: "UPDATE post SET status = 'published', updated_at = ? WHERE id = ? AND status = 'paused'",
-                                   arguments: [nowS, d.post])
+                let event: PostEvent = switch d.action {
+                case .restore: .restore(to: PostStatus(rawValue: previous) ?? .planned)
+                case .expire: .expireAfterPause
+                case .published: .delivered
+                }
+                // A post that moved on since the decision was made (a person cancelled it, a delivery in flight settled it
+                // as published) is left as it is; the decision is still recorded.
+                let current = try String.fetchOne(db, sql: "SELECT status FROM post WHERE id = ?", arguments: [d.post]).flatMap(PostStatus.init)
+                if let current, current == .paused {
+                    let next = try Store.moving(post: d.post, from: current, on: event)
+                    if case .restore(let at) = d.action {
+                        try db.execute(sql: """
+                            UPDATE post SET status = ?, scheduled_at = ?, revision = revision + 1, updated_at = ?, locked = locked OR ?
+                            WHERE id = ?
+                            """, arguments: [next.rawValue, Store.secs(at), nowS, true, d.post])
+                    } else {
+                        try db.execute(sql: "UPDATE post SET status = ?, updated_at = ? WHERE id = ?", arguments: [next.rawValue, nowS, d.post])
+                    }
                 }
                 try db.execute(sql: "UPDATE crisis_pause SET restored_at = ?, decision = ? WHERE crisis_id = ? AND post_id = ?",
                                arguments: [nowS, d.note, id, d.post])
                 try Store.crisisEvent(db, id, at: nowS, actor: person, action: "restored", detail: d.note)
             }
             for p in posts { try Store.saveCrisisPost(db, p, at: now) }
-            for pid in cancel {
-                try db.execute(sql: """
-                    UPDATE post SET status = 'cancelled', revision = revision + 1, updated_at = ?
-                    WHERE id = ? AND status IN ('planned', 'drafted', 'approved')
-                    """, arguments: [nowS, pid])
-            }
+            try Store.withdraw(db, cancel, at: nowS)
             for note in notes { try Store.crisisEvent(db, id, at: nowS, actor: person, action: "note", detail: note) }
             try db.execute(sql: "UPDATE crisis SET status = 'closed', closed_at = ?, summary = ? WHERE id = ?", arguments: [nowS, summary, id])
             try Store.crisisEvent(db, id, at: nowS, actor: person, action: "closed",
                                   detail: "\(summary) — \(decisions.count) paused post\(decisions.count == 1 ? "" : "s") decided, \(posts.count) closing and trust-rebuilding post\(posts.count == 1 ? "" : "s") added")
+        }
+    }
+
+    /// The crisis desk withdraws its pending posts `ids` (replaced updates, slots taken for restored posts): each one the
+    /// table allows it from is cancelled (a new revision); one that moved on meanwhile is left.
+    static func withdraw(_ db: Database, _ ids: [String], at nowS: Int64) throws {
+        for pid in ids {
+            try db.execute(sql: """
+                UPDATE post SET status = \(LifecycleSQL.to(.withdraw)), revision = revision + 1, updated_at = ?
+                WHERE id = ? AND status IN (\(LifecycleSQL.from(.withdraw)))
+                """, arguments: [nowS, pid])
         }
     }
 
@@ -213,6 +222,13 @@ extension Store {
     static func saveCrisisPost(_ db: Database, _ p: Post, at now: Date) throws {
         var r = PostRecord(p, now: now)
         if let old = try PostRecord.fetchOne(db, key: p.id) {
+            // Taking a planned post over (or writing a drafted one again) is re-planning it, with a body when the desk wrote
+            // one (the table's `replan` and `redraft`): anything else the table refuses, with its reason.
+            let event: PostEvent = p.status == .planned ? .replan : .redraft
+            let next = try Store.moving(post: p.id, from: PostStatus(rawValue: old.status) ?? .planned, on: event)
+            guard next == p.status else {
+                throw StoreError.refused("\(p.id) would become \(next.rawValue), not \(p.status.rawValue), when the crisis desk takes it over.")
+            }
             r.created_at = old.created_at
             r.revision = old.revision + 1
             try r.update(db)

@@ -22,12 +22,12 @@ extension Store {
     public func saveDrafts(_ drafts: [DraftWrite], overwrite: Bool, at now: Date) throws(StoreError) -> [String] {
         try write { db in
             var written: [String] = []
-            let allowed = overwrite ? "('planned', 'drafted')" : "('planned')"
+            let event: PostEvent = overwrite ? .redraft : .draft
             for d in drafts {
                 try db.execute(sql: """
-                    UPDATE post SET body = ?, template = ?, status = 'drafted', revision = revision + 1, updated_at = ?,
+                    UPDATE post SET body = ?, template = ?, status = \(LifecycleSQL.to(event)), revision = revision + 1, updated_at = ?,
                                     approved_by = NULL, approved_at = NULL
-                    WHERE id = ? AND status IN \(allowed)
+                    WHERE id = ? AND status IN (\(LifecycleSQL.from(event)))
                     """, arguments: [d.body, d.template, Int64(now.timeIntervalSince1970), d.post])
                 guard db.changesCount > 0 else { continue }
                 written.append(d.post)
@@ -46,8 +46,8 @@ extension Store {
             var done: [String] = []
             for id in ids {
                 try db.execute(sql: """
-                    UPDATE post SET status = 'approved', approved_by = ?, approved_at = ?, updated_at = ?
-                    WHERE id = ? AND status = 'drafted' AND body IS NOT NULL AND trim(body) <> ''
+                    UPDATE post SET status = \(LifecycleSQL.to(.approve)), approved_by = ?, approved_at = ?, updated_at = ?
+                    WHERE id = ? AND status IN (\(LifecycleSQL.from(.approve))) AND body IS NOT NULL AND trim(body) <> ''
                     """, arguments: [person, Int64(now.timeIntervalSince1970), Int64(now.timeIntervalSince1970), id])
                 if db.changesCount > 0 { done.append(id) }
             }

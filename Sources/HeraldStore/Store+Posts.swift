@@ -68,7 +68,7 @@ extension Store {
                 locked = excluded.locked, source = excluded.source, link = excluded.link, media = excluded.media,
                 crisis = excluded.crisis, revision = post.revision + 1, template = excluded.template,
                 approved_by = excluded.approved_by, approved_at = excluded.approved_at, updated_at = excluded.updated_at
-            WHERE post.status = 'planned' AND post.locked = 0
+            WHERE post.status IN (\(LifecycleSQL.from(.replan))) AND post.locked = 0
             RETURNING CASE revision WHEN 1 THEN NULL ELSE id END
             """
     }
@@ -132,7 +132,7 @@ extension Store {
             var write = PlanWrite(inserted: 0, updated: 0, deleted: 0, tasks: 0)
             let nowSecs = Int64(now.timeIntervalSince1970)
             // Prepared once and reused for every row: a plan writes up to hundreds of thousands of them.
-            let delete = try db.cachedStatement(sql: "DELETE FROM post WHERE id = ? AND status = 'planned' AND locked = 0")
+            let delete = try db.cachedStatement(sql: "DELETE FROM post WHERE id = ? AND status IN (\(LifecycleSQL.from(.replan))) AND locked = 0")
             for id in removed {
                 try delete.execute(arguments: [id])
                 write.deleted += db.changesCount
@@ -231,14 +231,23 @@ extension Store {
     }
 
     /// Applies a change to one post in a transaction. `change` sees the current post and returns the new one, or
-    /// throws to refuse. Changes to what would be published bump the revision, and an approved post whose content
-    /// or time changes goes back to `drafted` unless `keepStatus` is set.
+    /// throws to refuse. Changes to what would be published bump the revision.
+    /// - Parameter event: what the change is in the post lifecycle (an edit, a cancel): the post's status is the one
+    ///   `PostLifecycle` gives for it from the status it has in this transaction, or the change is refused with the
+    ///   table's reason. A post that becomes `drafted` loses its approval. Without an event (locking, say), the status
+    ///   cannot change.
     @discardableResult
-    public func update(_ id: String, at now: Date, _ change: @Sendable (Post) throws -> Post) throws(StoreError) -> Post {
+    public func update(_ id: String, on event: PostEvent? = nil, at now: Date, _ change: @Sendable (Post) throws -> Post) throws(StoreError) -> Post {
         try write { db in
             guard let old = try PostRecord.fetchOne(db, key: id) else { throw StoreError.notFound(what: "post", id: id) }
             let before = old.post
-            let after = try change(before)
+            var after = try change(before)
+            if let event {
+                after.status = try Store.moving(post: id, from: before.status, on: event)
+                if after.status == .drafted { after.approvedBy = nil; after.approvedAt = nil }
+            } else if after.status != before.status {
+                throw StoreError.refused("\(id) is \(before.status.rawValue); its status changes only through the post lifecycle, not as an edit.")
+            }
             var r = PostRecord(after, now: now, revision: old.revision)
             r.created_at = old.created_at
             r.updated_at = Int64(now.timeIntervalSince1970)

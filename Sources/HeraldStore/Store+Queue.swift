@@ -72,15 +72,22 @@ public struct PendingNotification: Sendable {
 /// index search that reads only what is due (`Store.publishQueryPlans` shows how SQLite runs them; a test checks it).
 /// Batch statements read their JSON rows with `->>`: in SQLite 3.40 that is half the cost of `json_extract`, which for
 /// rows of eight fields cost more than writing the rows.
+/// Every state a statement tests or sets comes from the lifecycle tables (`LifecycleSQL`); the pending states must stay
+/// written as the partial indexes' `WHERE state IN ('scheduled', 'retrying')` for SQLite to use them (a test checks).
 enum PublishSQL {
+    /// The states a publisher claims: `state IN (…)` of the pending indexes.
+    static let pending = LifecycleSQL.from(.claim)
+    /// The status of a post whose deliveries are sent.
+    static let deliverable = LifecycleSQL.quoted(PostStatus.approved.rawValue)
+
     /// Voids deliveries whose post is no longer approved at that revision.
     static let voidChanged = """
-        UPDATE delivery SET state = 'cancelled', updated_at = ?, last_error = 'the post changed, was cancelled or paused'
-        WHERE state IN ('scheduled', 'retrying') AND NOT EXISTS (
-            SELECT 1 FROM post WHERE post.id = delivery.post_id AND post.status = 'approved' AND post.revision = delivery.revision)
+        UPDATE delivery SET state = \(LifecycleSQL.to(.void)), updated_at = ?, last_error = 'the post changed, was cancelled or paused'
+        WHERE state IN (\(LifecycleSQL.from(.void))) AND NOT EXISTS (
+            SELECT 1 FROM post WHERE post.id = delivery.post_id AND post.status = \(deliverable) AND post.revision = delivery.revision)
         """
     /// Approved posts whose time has come.
-    static let duePosts = "SELECT id, channel, revision, scheduled_at FROM post WHERE status = 'approved' AND scheduled_at <= ?"
+    static let duePosts = "SELECT id, channel, revision, scheduled_at FROM post WHERE status = \(deliverable) AND scheduled_at <= ?"
     /// Makes the deliveries in the JSON rows `[id, post, hook, revision, state, due_at, expires_at, max_attempts]` at ?2,
     /// leaving any that exist; returns the ones made.
     static let enqueue = """
@@ -99,25 +106,25 @@ enum PublishSQL {
     static let expiredLeases = """
         SELECT d.id, d.hook, d.post_id, d.revision, d.attempts, a.called_at FROM delivery d
         LEFT JOIN attempt a ON a.delivery_id = d.id AND a.number = d.attempts
-        WHERE d.state = 'publishing' AND d.lease_expires_at < ?
+        WHERE d.state IN (\(LifecycleSQL.from(DeliveryEvent.rescues))) AND d.lease_expires_at < ?
         """
     /// Due deliveries that are too late.
     static let expireLate = """
-        UPDATE delivery SET state = 'expired', updated_at = ?, last_error = 'too late: more than the channel''s max_lateness after its time'
+        UPDATE delivery SET state = \(LifecycleSQL.to(.tooLate)), updated_at = ?, last_error = 'too late: more than the channel''s max_lateness after its time'
         WHERE id IN (SELECT id FROM delivery INDEXED BY delivery_pending_by_expiry
-                     WHERE state IN ('scheduled', 'retrying') AND next_attempt_at <= ? AND expires_at < ?)
+                     WHERE state IN (\(LifecycleSQL.from(.tooLate))) AND next_attempt_at <= ? AND expires_at < ?)
         RETURNING id, post_id, hook, revision
         """
     /// Claims a batch of due deliveries, oldest first, read in order off the pending index (no sort). Returns the
     /// columns `Store.delivery(claimed:)` reads, by position. The rows are picked by rowid, which the pending index
     /// holds: a seventh less work than looking each id up again.
     static let claim = """
-        UPDATE delivery SET state = 'publishing', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, updated_at = ?
+        UPDATE delivery SET state = \(LifecycleSQL.to(.claim)), lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, updated_at = ?
         WHERE rowid IN (
             SELECT d.rowid FROM delivery d INDEXED BY delivery_pending_by_next_attempt
-            WHERE d.state IN ('scheduled', 'retrying') AND d.next_attempt_at <= ?
+            WHERE d.state IN (\(LifecycleSQL.from(.claim))) AND d.next_attempt_at <= ?
               AND d.hook NOT IN (SELECT hook FROM hook_state WHERE disabled_at IS NOT NULL)
-              AND EXISTS (SELECT 1 FROM post p WHERE p.id = d.post_id AND p.status = 'approved' AND p.revision = d.revision
+              AND EXISTS (SELECT 1 FROM post p WHERE p.id = d.post_id AND p.status = \(deliverable) AND p.revision = d.revision
                           AND (? = 0 OR p.kind NOT IN ('contest', 'discount')))
             ORDER BY d.next_attempt_at, d.rowid LIMIT ?)
         RETURNING id, post_id, hook, revision, state, due_at, next_attempt_at, attempts, max_attempts, lease_owner, lease_expires_at,
@@ -128,11 +135,12 @@ enum PublishSQL {
     static let finishDeliveries = """
         UPDATE delivery SET state = r.state, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = r.next, updated_at = r.ended,
                last_error = r.error, remote_url = COALESCE(r.url, delivery.remote_url), remote_id = COALESCE(r.rid, delivery.remote_id),
-               published_at = CASE WHEN r.state = 'published' THEN r.ended ELSE delivery.published_at END
+               published_at = CASE WHEN r.state = \(LifecycleSQL.to(.accepted)) THEN r.ended ELSE delivery.published_at END
         FROM (SELECT value ->> 0 AS id, value ->> 1 AS attempt, value ->> 2 AS state,
                      value ->> 3 AS next, value ->> 4 AS ended, value ->> 5 AS error,
                      value ->> 6 AS url, value ->> 7 AS rid FROM json_each(?1)) AS r
-        WHERE delivery.id = r.id AND +delivery.state = 'publishing' AND +delivery.lease_owner = ?2 AND +delivery.attempts = r.attempt
+        WHERE delivery.id = r.id AND +delivery.state IN (\(LifecycleSQL.from(DeliveryEvent.attemptEnds))) AND +delivery.lease_owner = ?2
+          AND +delivery.attempts = r.attempt
         RETURNING delivery.id
         """
     /// Ends the attempts in the JSON rows `[delivery id, number, ended_at, outcome, http_status, exit_code, error, excerpt]`.
@@ -144,24 +152,32 @@ enum PublishSQL {
                      value ->> 6 AS error, value ->> 7 AS excerpt FROM json_each(?1)) AS r
         WHERE attempt.delivery_id = r.id AND attempt.number = r.number AND +attempt.lease_owner = ?2
         """
-    /// Gives each post in the JSON rows `[post id, revision, at]` its final status once none of its deliveries at that
-    /// revision is pending: failed if any failed, expired if all expired, else published if any was published. A post
-    /// paused by a crisis while its delivery was in flight did go out: it is published.
+    /// Gives each post in the JSON rows `[post id, revision, at]` the status its deliveries at that revision settle it
+    /// in (`PostLifecycle.settlement(of:)`, a test checks they agree) once none of them is pending: failed if any failed,
+    /// expired if all expired, else published if any was published; then only where the table allows that settlement
+    /// from the post's status. A post paused by a crisis while its delivery was in flight did go out: it is published
+    /// (the pause bumped its revision, so a paused post is matched whatever its revision).
     static let settlePosts = """
         WITH s AS MATERIALIZED (
             SELECT k.post AS id, k.revision AS revision, k.at AS at,
-                   (SELECT CASE WHEN count(*) = 0 OR sum(d.state IN ('scheduled', 'retrying', 'publishing', 'unknown')) > 0 THEN NULL
-                                WHEN sum(d.state = 'failed') > 0 THEN 'failed'
-                                WHEN sum(d.state = 'expired') = count(*) THEN 'expired'
-                                WHEN sum(d.state = 'published') > 0 THEN 'published' END
+                   (SELECT CASE WHEN count(*) = 0 OR sum(d.state IN (\(LifecycleSQL.list(DeliveryState.keepsPostOpen)))) > 0 THEN NULL
+                                WHEN sum(d.state = '\(DeliveryState.failed.rawValue)') > 0 THEN \(LifecycleSQL.to(.deliveryFailed))
+                                WHEN sum(d.state = '\(DeliveryState.expired.rawValue)') = count(*) THEN \(LifecycleSQL.to(.deliveriesExpired))
+                                WHEN sum(d.state = '\(DeliveryState.published.rawValue)') > 0 THEN \(LifecycleSQL.to(.delivered)) END
                     FROM delivery d WHERE d.post_id = k.post AND d.revision = k.revision) AS status
             FROM (SELECT value ->> 0 AS post, value ->> 1 AS revision, value ->> 2 AS at
                   FROM json_each(?1)) AS k)
         UPDATE post SET status = s.status, updated_at = s.at FROM s
         WHERE post.id = s.id AND s.status IS NOT NULL
-          AND (+post.status = 'approved' OR (+post.status = 'paused' AND s.status = 'published'))
-          AND (+post.revision = s.revision OR +post.status = 'paused')
+          AND (\(settleAllowed))
+          AND (+post.revision = s.revision OR +post.status = '\(PostStatus.paused.rawValue)')
         """
+    /// `(s.status = 'failed' AND +post.status IN ('approved')) OR …`: each settlement only from the statuses the table
+    /// allows it from.
+    static let settleAllowed = PostEvent.settlements.map { e in
+        "(s.status = \(LifecycleSQL.to(e)) AND +post.status IN (\(LifecycleSQL.from(e))))"
+    }.joined(separator: " OR ")
+
     /// Starts an attempt for each delivery whose id is in the JSON array (the deliveries just claimed).
     static let startAttempts = """
         INSERT INTO attempt (delivery_id, number, hook, lease_owner, started_at)
@@ -173,11 +189,11 @@ enum PublishSQL {
     /// Whether a pass at `now` would find anything to do: a due approved post, a due or voidable delivery, a lease
     /// that ran out, a notification waiting. Each part is one index search.
     static let anyWork = """
-        SELECT EXISTS (SELECT 1 FROM post WHERE status = 'approved' AND scheduled_at <= ?1)
-            OR EXISTS (SELECT 1 FROM delivery WHERE state IN ('scheduled', 'retrying') AND next_attempt_at <= ?1)
-            OR EXISTS (SELECT 1 FROM delivery WHERE state = 'publishing' AND lease_expires_at < ?1)
-            OR EXISTS (SELECT 1 FROM delivery WHERE state IN ('scheduled', 'retrying') AND NOT EXISTS (
-                SELECT 1 FROM post WHERE post.id = delivery.post_id AND post.status = 'approved' AND post.revision = delivery.revision))
+        SELECT EXISTS (SELECT 1 FROM post WHERE status = \(deliverable) AND scheduled_at <= ?1)
+            OR EXISTS (SELECT 1 FROM delivery WHERE state IN (\(pending)) AND next_attempt_at <= ?1)
+            OR EXISTS (SELECT 1 FROM delivery WHERE state IN (\(LifecycleSQL.from(DeliveryEvent.rescues))) AND lease_expires_at < ?1)
+            OR EXISTS (SELECT 1 FROM delivery WHERE state IN (\(LifecycleSQL.from(.void))) AND NOT EXISTS (
+                SELECT 1 FROM post WHERE post.id = delivery.post_id AND post.status = \(deliverable) AND post.revision = delivery.revision))
             OR EXISTS (SELECT 1 FROM notification WHERE sent_at IS NULL)
         """
 
@@ -291,18 +307,20 @@ extension Store {
                 let id: String = row["id"], hook: String = row["hook"], post: String = row["post_id"]
                 let calledAt: Int64? = row["called_at"]
                 let safe = idempotentHooks.contains(hook) || calledAt == nil
+                let event: DeliveryEvent = safe ? .leaseRanOut : .leaseRanOutMidCall
+                let state = try Store.moving(delivery: id, from: .publishing, on: event)
                 try db.executeCached(sql: """
                     UPDATE delivery SET state = ?, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = ?, updated_at = ?,
-                           last_error = ? WHERE id = ?
-                    """, arguments: [safe ? "retrying" : "unknown", nowS, nowS,
+                           last_error = ? WHERE id = ? AND state IN (\(LifecycleSQL.from(DeliveryEvent.rescues)))
+                    """, arguments: [state.rawValue, nowS, nowS,
                                      safe ? "the publisher stopped mid-delivery; retrying (the receiver can drop the repeat by its id)"
                                           : "the publisher stopped while the hook was running; it may or may not have posted", id])
                 try db.executeCached(sql: """
-                    UPDATE attempt SET ended_at = ?, outcome = 'interrupted', error = 'the publishing process stopped (lease expired)'
+                    UPDATE attempt SET ended_at = ?, outcome = ?, error = 'the publishing process stopped (lease expired)'
                     WHERE delivery_id = ? AND ended_at IS NULL
-                    """, arguments: [nowS, id])
-                if !safe { unknown += 1 }
-                if !safe, notify { try Store.notify(db, "post.unknown", post: post, delivery: id, hook: hook, detail: nil, at: nowS) }
+                    """, arguments: [nowS, event.attemptOutcome?.rawValue, id])
+                if state == .unknown { unknown += 1 }
+                if state == .unknown, notify { try Store.notify(db, "post.unknown", post: post, delivery: id, hook: hook, detail: nil, at: nowS) }
                 try Store.settlePost(db, post, revision: row["revision"], at: nowS)
             }
             return (rows.count, unknown)
@@ -376,7 +394,7 @@ extension Store {
             for (id, attempt) in deliveries {
                 try db.executeCached(sql: """
                     UPDATE attempt SET called_at = ?1 WHERE delivery_id = ?2 AND number = ?3 AND lease_owner = ?4
-                    AND EXISTS (SELECT 1 FROM delivery WHERE id = ?2 AND state = 'publishing' AND lease_owner = ?4 AND attempts = ?3
+                    AND EXISTS (SELECT 1 FROM delivery WHERE id = ?2 AND state IN (\(LifecycleSQL.from(DeliveryEvent.attemptEnds))) AND lease_owner = ?4 AND attempts = ?3
                                 AND lease_expires_at > ?1)
                     """, arguments: [Store.secs(now), id, attempt, owner])
                 if db.changesCount > 0 { marked.insert(id) }
@@ -412,25 +430,28 @@ extension Store {
         for (d, result, endedAt) in results {
             let endS = Store.secs(endedAt)
             var e = Ended(delivery: d, state: .published, next: endS, end: endS, outcome: .published)
+            // The hook's answer, with the attempts and the time left, is an event of the delivery lifecycle; the table
+            // gives the state it leads to from `publishing` (the statement below changes only deliveries still in it).
+            let event: DeliveryEvent
             switch result {
             case .published(let u, let rid, let s, let x, let ex):
                 e.url = u; e.remoteID = rid; e.status = s; e.exit = x; e.excerpt = ex
+                event = .accepted
             case .retry(let notBefore, let err, let s, let x, let ex):
-                e.error = err; e.status = s; e.exit = x; e.excerpt = ex; e.outcome = .retry
+                e.error = err; e.status = s; e.exit = x; e.excerpt = ex
                 e.next = Store.secs(notBefore)
                 let expires = try Int64.fetchOne(db.cachedStatement(sql: "SELECT expires_at FROM delivery WHERE id = ?"), arguments: [d.id])
                     ?? Int64.max
-                if d.attempts >= d.maxAttempts {
-                    e.state = .failed
-                    e.error = "\(err) (gave up after \(d.attempts) attempt\(d.attempts == 1 ? "" : "s"))"
-                } else if e.next > expires {
-                    e.state = .expired
-                    e.error = "\(err); the next try would be too late (after the channel's max_lateness)"
-                } else {
-                    e.state = .retrying
+                event = DeliveryLifecycle.eventAfterRetryableFailure(attempts: d.attempts, maxAttempts: d.maxAttempts, nextTry: e.next,
+                                                                     expires: expires)
+                switch event {
+                case .attemptsRanOut: e.error = "\(err) (gave up after \(d.attempts) attempt\(d.attempts == 1 ? "" : "s"))"
+                case .nextTryTooLate: e.error = "\(err); the next try would be too late (after the channel's max_lateness)"
+                default: break
                 }
             case .failed(let err, let s, let x, let ex, let disable):
-                e.state = .failed; e.error = err; e.status = s; e.exit = x; e.excerpt = ex; e.outcome = .failed
+                e.error = err; e.status = s; e.exit = x; e.excerpt = ex
+                event = .hookRefused
                 if disable {
                     try db.executeCached(sql: """
                         INSERT INTO hook_state (hook, disabled_at, reason) VALUES (?, ?, ?)
@@ -439,9 +460,11 @@ extension Store {
                     if notify { try Store.notify(db, "hook.disabled", post: d.post, delivery: d.id, hook: d.hook, detail: err, at: endS) }
                 }
             case .unknown(let err):
-                e.state = .unknown; e.error = err; e.outcome = .unknown
+                e.error = err
+                event = .outcomeUnknown
             }
-            if e.state == .expired { e.outcome = .expired }
+            e.state = try Store.moving(delivery: d.id, from: .publishing, on: event)
+            e.outcome = event.attemptOutcome ?? .interrupted
             ended.append(e)
         }
         guard !ended.isEmpty else { return RunCounts() }
@@ -593,7 +616,7 @@ extension Store {
     public func nextAttempt(after now: Date) throws(StoreError) -> Date? {
         try read { db in
             try Int64.fetchOne(db, sql: """
-                SELECT next_attempt_at FROM delivery WHERE state IN ('scheduled', 'retrying') AND next_attempt_at > ?
+                SELECT next_attempt_at FROM delivery WHERE state IN (\(PublishSQL.pending)) AND next_attempt_at > ?
                 ORDER BY next_attempt_at LIMIT 1
                 """, arguments: [Store.secs(now)]).map(Store.date)
         }
@@ -602,7 +625,7 @@ extension Store {
     /// The next approved posts to go out after `now`.
     public func nextDue(after now: Date, limit: Int) throws(StoreError) -> [Post] {
         try read { db in
-            try PostRecord.filter(sql: "status = 'approved' AND scheduled_at > ?", arguments: [Store.secs(now)])
+            try PostRecord.filter(sql: "status = \(PublishSQL.deliverable) AND scheduled_at > ?", arguments: [Store.secs(now)])
                 .order(PostRecord.Columns.scheduledAt).limit(limit).fetchAll(db).map(\.post)
         }
     }
@@ -611,34 +634,42 @@ extension Store {
     public func overdueWithoutDelivery(before now: Date) throws(StoreError) -> Int {
         try read { db in
             try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM post p WHERE p.status = 'approved' AND p.scheduled_at <= ?
+                SELECT COUNT(*) FROM post p WHERE p.status = \(PublishSQL.deliverable) AND p.scheduled_at <= ?
                 AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.post_id = p.id AND d.revision = p.revision)
                 """, arguments: [Store.secs(now)]) ?? 0
         }
     }
 
-    /// A person's decision: try a failed, unknown or expired delivery again now, or at its post's time when that is
-    /// still ahead (a retry never sends a post early).
+    /// A person's decision: try a failed, unknown, expired or cancelled delivery again now, or at its post's time when
+    /// that is still ahead (a retry never sends a post early). Its post goes back to approved if it failed or expired; a
+    /// post in another status than those and approved is refused with the reason (its delivery would never be sent).
     public func retryDelivery(_ id: String, now: Date) throws(StoreError) -> Delivery {
         try writeImmediate { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [id]) else {
                 throw StoreError.notFound(what: "delivery", id: id)
             }
             let d = Store.delivery(row)
-            guard [.failed, .unknown, .expired, .cancelled].contains(d.state) else {
-                throw StoreError.refused("\(id) is \(d.state.rawValue); only failed, unknown, expired or cancelled deliveries can be retried.")
-            }
-            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM post WHERE id = ? AND revision = ?", arguments: [d.post, d.revision]) == 1 else {
+            let state = try Store.moving(d, on: .retry)
+            guard let current = try String.fetchOne(db, sql: "SELECT status FROM post WHERE id = ? AND revision = ?", arguments: [d.post, d.revision])
+                .flatMap(PostStatus.init) else {
                 throw StoreError.refused("the post changed since this delivery was made; approve it again and `herald publish` makes a new one.")
+            }
+            // The post must be (or go back to) approved, or the delivery would never be claimed.
+            let status: PostStatus
+            do {
+                status = try Store.moving(post: d.post, from: current, on: .requeue)
+            } catch {
+                throw StoreError.refused("\(id) cannot be retried: its post \(error)")
             }
             let nowS = Store.secs(now)
             let at = max(nowS, Store.secs(d.dueAt))
             try db.executeCached(sql: """
-                UPDATE delivery SET state = 'retrying', next_attempt_at = ?, max_attempts = MAX(max_attempts, attempts + 1),
+                UPDATE delivery SET state = ?, next_attempt_at = ?, max_attempts = MAX(max_attempts, attempts + 1),
                        expires_at = MAX(expires_at, ? + 3600), updated_at = ?, last_error = NULL WHERE id = ?
-                """, arguments: [at, at, nowS, id])
-            try db.executeCached(sql: "UPDATE post SET status = 'approved', updated_at = ? WHERE id = ? AND status IN ('failed', 'expired')",
-                           arguments: [nowS, d.post])
+                """, arguments: [state.rawValue, at, at, nowS, id])
+            if status != current {
+                try db.executeCached(sql: "UPDATE post SET status = ?, updated_at = ? WHERE id = ?", arguments: [status.rawValue, nowS, d.post])
+            }
             return Store.delivery(try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [id])!)
         }
     }
@@ -650,11 +681,9 @@ extension Store {
                 throw StoreError.notFound(what: "delivery", id: id)
             }
             let d = Store.delivery(row)
-            guard ![.published, .publishing, .cancelled].contains(d.state) else {
-                throw StoreError.refused("\(id) is \(d.state.rawValue); it cannot be cancelled.")
-            }
-            try db.executeCached(sql: "UPDATE delivery SET state = 'cancelled', updated_at = ?, last_error = 'cancelled by a person' WHERE id = ?",
-                           arguments: [Store.secs(now), id])
+            let state = try Store.moving(d, on: .cancel)
+            try db.executeCached(sql: "UPDATE delivery SET state = ?, updated_at = ?, last_error = 'cancelled by a person' WHERE id = ?",
+                           arguments: [state.rawValue, Store.secs(now), id])
             return Store.delivery(try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [id])!)
         }
     }
@@ -666,16 +695,17 @@ extension Store {
                 throw StoreError.notFound(what: "delivery", id: id)
             }
             let d = Store.delivery(row)
-            guard d.state != .published, d.state != .publishing else {
-                throw StoreError.refused("\(id) is \(d.state.rawValue); nothing to mark.")
-            }
+            let state = try Store.moving(d, on: .markPublished)
             let nowS = Store.secs(now)
             try db.executeCached(sql: """
-                UPDATE delivery SET state = 'published', published_at = ?, remote_url = COALESCE(?, remote_url), updated_at = ?,
+                UPDATE delivery SET state = ?, published_at = ?, remote_url = COALESCE(?, remote_url), updated_at = ?,
                        last_error = NULL WHERE id = ?
-                """, arguments: [nowS, url, nowS, id])
-            try db.executeCached(sql: "UPDATE post SET status = 'approved' WHERE id = ? AND revision = ? AND status IN ('failed', 'expired')",
-                           arguments: [d.post, d.revision])
+                """, arguments: [state.rawValue, nowS, url, nowS, id])
+            // A post that failed or expired is open again, and settles from its deliveries as they now stand; one in
+            // another status (cancelled, published, changed since) is left as it is: the delivery's record is the fact.
+            try db.executeCached(sql: """
+                UPDATE post SET status = \(LifecycleSQL.to(.requeue)) WHERE id = ? AND revision = ? AND status IN (\(LifecycleSQL.from(.requeue)))
+                """, arguments: [d.post, d.revision])
             try Store.settlePost(db, d.post, revision: d.revision, at: nowS)
             return Store.delivery(try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [id])!)
         }

@@ -46,15 +46,13 @@ extension Workspace {
         var targets: [Post]
         if let id {
             let p = try store.post(id)
-            guard p.status == .planned || (overwrite && p.status == .drafted) else {
-                throw StoreError.refused(p.status == .drafted
-                    ? "\(id) is already drafted; add --overwrite to write its body again."
-                    : "\(id) is \(p.status.rawValue); only planned (or, with --overwrite, drafted) posts are drafted.")
+            if case .failure(let refusal) = PostLifecycle.transition(from: p.status, on: overwrite ? .redraft : .draft) {
+                throw StoreError.refused(refusal.message(for: id))
             }
             targets = [p]
         } else {
             let bounds = period.map(instants)
-            let statuses: [PostStatus] = overwrite ? [.planned, .drafted] : [.planned]
+            let statuses = PostLifecycle.states(allowing: overwrite ? .redraft : .draft)
             targets = try store.posts(PostQuery(from: bounds?.from, to: bounds?.to, statuses: statuses))
         }
         targets.removeAll { $0.kind == .crisis }
@@ -83,16 +81,17 @@ extension Workspace {
     @discardableResult
     public func editBody(_ id: String, body: String, now: Date) throws -> Post {
         let current = try store.post(id)
-        guard !current.status.isFinal else { throw StoreError.refused("\(id) is \(current.status.rawValue); its body can no longer change.") }
+        if case .failure(let refusal) = PostLifecycle.transition(from: current.status, on: .editBody) {
+            throw StoreError.refused(refusal.message(for: id))
+        }
         guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw StoreError.refused("the new body is empty; nothing was changed.")
         }
         if let p = PlainText.problem(in: body, field: "new body") { throw StoreError.refused(p + " Nothing was changed.") }
-        return try store.update(id, at: now) { p in
+        return try store.update(id, on: .editBody, at: now) { p in
             var p = p
             p.body = body
             p.template = "edited"
-            if p.status == .planned || p.status == .approved { p.status = .drafted }
             p.approvedBy = nil
             p.approvedAt = nil
             return p
@@ -113,13 +112,13 @@ extension Workspace {
         var candidates: [Post]
         if let id {
             let p = try store.post(id)
-            guard p.status == .drafted else {
-                throw StoreError.refused("\(id) is \(p.status.rawValue); only drafted posts can be approved\(p.status == .planned ? " (run `herald draft --post \(id)` first)" : "").")
+            if case .failure(let refusal) = PostLifecycle.transition(from: p.status, on: .approve) {
+                throw StoreError.refused(refusal.message(for: id) + (p.status == .planned ? " Run `herald draft --post \(id)` first." : ""))
             }
             candidates = [p]
         } else {
             let bounds = period.map(instants)
-            candidates = try store.posts(PostQuery(from: bounds?.from, to: bounds?.to, statuses: [.drafted]))
+            candidates = try store.posts(PostQuery(from: bounds?.from, to: bounds?.to, statuses: PostLifecycle.states(allowing: .approve)))
         }
         var ok: [Post] = [], refused: [(Post, String)] = []
         let approver = strategy.participantMatching(person)

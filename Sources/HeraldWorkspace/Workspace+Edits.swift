@@ -5,20 +5,23 @@ import HeraldStore
 
 extension Workspace {
     /// Changes one post, checked against the plan's rules (unless `force`), and locks it so re-planning keeps it.
-    /// A published post cannot change; an approved one whose content, media or time changes goes back to `drafted`.
+    /// What may change and what becomes of its status is `PostLifecycle`'s: a change to what a hook would receive
+    /// (time, channel, kind, campaign, media) is `editContent`, which sends an approved post back to `drafted`; the rest
+    /// is `editDetails`. A published, cancelled, failed or expired post is refused with the table's reason.
     @discardableResult
     public func change(_ id: String, force: Bool, now: Date, _ edit: @Sendable (Post) -> Post) throws -> Post {
         let current = try store.post(id)
-        guard !current.status.isFinal else {
-            throw StoreError.refused("\(id) is \(current.status.rawValue); it can no longer change.")
-        }
         var proposed = edit(current)
         proposed.locked = true
-        if proposed.status == .approved, proposed.scheduledAt != current.scheduledAt || proposed.channel != current.channel
-            || proposed.kind != current.kind || proposed.campaign != current.campaign || proposed.media != current.media {
-            proposed.status = .drafted
-            proposed.approvedBy = nil
-            proposed.approvedAt = nil
+        let event: PostEvent = proposed.scheduledAt != current.scheduledAt || proposed.channel != current.channel
+            || proposed.kind != current.kind || proposed.campaign != current.campaign || proposed.media != current.media
+            ? .editContent : .editDetails
+        switch PostLifecycle.transition(from: current.status, on: event) {
+        case .success(let status):
+            proposed.status = status
+            if status == .drafted { proposed.approvedBy = nil; proposed.approvedAt = nil }
+        case .failure(let refusal):
+            throw StoreError.refused(refusal.message(for: id))
         }
         try checkShape(proposed)
         if !force {
@@ -26,7 +29,8 @@ extension Workspace {
             if !problems.isEmpty { throw WorkspaceError.ruleViolations(post: id, problems) }
         }
         let final = proposed
-        return try store.update(id, at: now) { _ in final }
+        // The store asks the table again, from the status the post has when the change is written.
+        return try store.update(id, on: event, at: now) { _ in final }
     }
 
     /// Adds a post by hand, checked against the plan's rules unless `force`.

@@ -197,12 +197,7 @@ extension Herald {
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    try ws.store.update(id, at: clockOptions.now) { p in
-                        guard p.status != .published else { throw StoreError.refused("\(p.id) is already published; it cannot be cancelled.") }
-                        var p = p
-                        p.status = .cancelled
-                        return p
-                    }
+                    try ws.store.update(id, on: .cancel, at: clockOptions.now) { $0 }
                     Console.out("Cancelled \(id).")
                 }
             }
