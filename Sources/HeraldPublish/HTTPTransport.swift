@@ -265,19 +265,23 @@ final class HTTPTransport: Sendable {
         if let io = error as? IOError { return .cannotConnect(errnoText(io.errnoCode)) }
         if error is SocketAddressError { return .cannotConnect("the host name does not resolve") }
         if let e = error as? NIOSSLError { return .cannotConnect("the TLS handshake failed: \(tlsText(e))") }
+        if let e = error as? NIOSSLExtraError, e == .failedToValidateHostname {
+            return .cannotConnect("the TLS handshake failed: the receiver's certificate is not for this host")
+        }
         if error is NIOSSLExtraError || error is BoringSSLError {
             return .cannotConnect("the TLS handshake failed: \(describe(error))")
         }
         return .cannotConnect(describe(error))
     }
 
+    /// What went wrong in TLS, in words (BoringSSL's own detail last, for whoever reads the receiver's logs).
     static func tlsText(_ e: NIOSSLError) -> String {
         switch e {
         case .handshakeFailed(let inner):
-            let text = String(describing: inner)
-            return text.contains("CERTIFICATE_VERIFY_FAILED") ? "the receiver's certificate is not trusted (\(text.prefix(160)))" : String(text.prefix(200))
+            return "check that the receiver's certificate is valid, names the host and is signed by an authority Herald trusts "
+                + "(the system's, or those in SSL_CERT_FILE) (\(String(describing: inner).prefix(160)))"
         case .uncleanShutdown: return "the receiver closed the connection"
-        default: return String(describing: e).prefix(200).description
+        default: return String(String(describing: e).prefix(200))
         }
     }
 

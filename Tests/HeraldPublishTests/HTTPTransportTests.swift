@@ -342,7 +342,22 @@ func closedPort() -> Int {
         let results = await client.send(requests(3), to: wire.endpoint(receiver.port), timeout: 10, maxConnections: 2, resendOnStale: true)
         for r in results {
             guard case .failure(.cannotConnect(let why)) = r else { Issue.record("\(r) should not connect"); continue }
-            #expect(why.hasPrefix("the TLS handshake failed: the receiver's certificate is not trusted"), "\(why)")
+            #expect(why.hasPrefix("the TLS handshake failed: check that the receiver's certificate is valid, names the host and is signed by an authority Herald trusts"), "\(why)")
+        }
+        #expect(receiver.requests.isEmpty)
+    }
+
+    /// A trusted certificate for another name is refused too.
+    @Test func aCertificateForAnotherHostIsRefused() async throws {
+        let wire = try Wire(.https)
+        let tls = try TestTLS(wire.dir, name: "named", addresses: false)
+        let receiver = try RawReceiver(wire.dir, [["raw": ok]], tls: tls)
+        // DNS that sends receiver.example to this machine; the certificate names localhost only.
+        let client = HTTPTransport(tls: tls.clientConfiguration, resolver: { IPv6FirstLocalhost(loop: $0) })
+        let results = await client.send(requests(1), to: wire.endpoint(receiver.port, host: "receiver.example"), timeout: 10,
+                                        maxConnections: 1, resendOnStale: true)
+        #expect(throws: WireError.cannotConnect("the TLS handshake failed: the receiver's certificate is not for this host")) {
+            try results[0].get()
         }
         #expect(receiver.requests.isEmpty)
     }

@@ -14,14 +14,15 @@ enum Scheme: String, CaseIterable, Sendable, CustomTestStringConvertible {
     var secure: Bool { self == .https }
 }
 
-/// A certificate authority and a receiver certificate for `localhost`, 127.0.0.1 and ::1, made at test time in a test's
-/// folder as PEM files (the receivers load the certificate and key; Herald trusts the authority through `SSL_CERT_FILE`).
+/// A certificate authority and a receiver certificate for `localhost`, 127.0.0.1 and ::1 (or `localhost` alone), made at
+/// test time in a test's folder as PEM files (the receivers load the certificate and key; Herald trusts the authority
+/// through `SSL_CERT_FILE`).
 struct TestTLS {
     let caFile: String
     let certFile: String
     let keyFile: String
 
-    init(_ dir: TemporaryDirectory, name: String = "test") throws {
+    init(_ dir: TemporaryDirectory, name: String = "test", addresses: Bool = true) throws {
         let now = Date()
         let caKey = P256.Signing.PrivateKey()
         let caName = try DistinguishedName { CommonName("Herald \(name) CA") }
@@ -43,11 +44,10 @@ struct TestTLS {
                 Critical(BasicConstraints.notCertificateAuthority)
                 Critical(KeyUsage(digitalSignature: true))
                 try ExtendedKeyUsage([.serverAuth])
-                SubjectAlternativeNames([
-                    .dnsName("localhost"),
+                SubjectAlternativeNames([.dnsName("localhost")] + (addresses ? [
                     .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1])),
                     .ipAddress(ASN1OctetString(contentBytes: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1])),
-                ])
+                ] : []))
             },
             issuerPrivateKey: .init(caKey))
         caFile = dir.write("\(name)-ca.pem", try ca.serializeAsPEM().pemString + "\n")
