@@ -1,10 +1,9 @@
 #!/usr/bin/env python3
 """A scriptable webhook receiver for Herald's publishing tests (real HTTP on 127.0.0.1).
 
-Usage: receiver.py LOG_FILE [--script JSON] [--port N] [--tls CERT_PEM KEY_PEM]
+Usage: receiver.py LOG_FILE [--script JSON] [--port N]
 Prints "PORT <n>" on its first line of stdout once it listens, then serves until killed.
 
---tls serves HTTPS: each connection's TLS handshake is made in its own thread.
 --announce prints "GOT <n>" on stdout as each request arrives (so a test can wait for the n-th without sleeping).
 --script is a JSON list of responses used in order, one per request; after the list runs out the last
 entry repeats. Each entry: {"status": 200, "json": {...}, "headers": {...}, "hang": seconds}.
@@ -14,7 +13,6 @@ received_at (unix seconds, float).
 import http.server
 import json
 import socketserver
-import ssl
 import sys
 import threading
 import time
@@ -23,7 +21,6 @@ log_path = sys.argv[1]
 script = [{"status": 200, "json": {"url": "https://social.example/p/1", "id": "remote-1"}}]
 port = 0
 announce = False
-tls = None
 args = sys.argv[2:]
 while args:
     flag = args.pop(0)
@@ -31,9 +28,6 @@ while args:
         script = json.loads(args.pop(0))
     elif flag == "--port":
         port = int(args.pop(0))
-    elif flag == "--tls":
-        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        tls.load_cert_chain(args.pop(0), args.pop(0))
     elif flag == "--announce":
         announce = True
 
@@ -83,14 +77,6 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     # socketserver's listen backlog is 5: a publisher opening its 32 connections at once (or 8 publishers at once)
     # overflows it, and the kernel drops connections a real receiver (nginx: 511) would have queued.
     request_queue_size = 1024
-
-    def finish_request(self, request, client_address):
-        if tls is not None:
-            try:
-                request = tls.wrap_socket(request, server_side=True)
-            except (ssl.SSLError, OSError):
-                return
-        super().finish_request(request, client_address)
 
 
 server = Server(("127.0.0.1", port), Handler)
