@@ -5,6 +5,9 @@
 #   bash Benchmarks/run.sh            # everything (about 10 minutes on 2 cores, after the release builds)
 #   QUICK=1 bash Benchmarks/run.sh    # fewer runs per scenario
 #   WORK=/tmp/hb bash Benchmarks/run.sh   # keep the fixtures there (the 1M-post database is reused when present)
+#   ONLY=burst bash Benchmarks/run.sh      # the webhook burst alone
+#   BASELINE=/path/to/other/herald bash Benchmarks/run.sh
+#                                     # also times the burst with another build of herald, the two interleaved
 #
 # Needs hyperfine, nginx and wrk (Debian: apt-get install -y hyperfine nginx wrk) and python3.
 set -euo pipefail
@@ -44,8 +47,9 @@ echo "== fixtures in $WORK"
 mkdir -p "$WORK/example"
 cp Templates/strategy.yaml "$WORK/example/strategy.yaml"
 "$FIX" strategy large "$WORK/large" --webhook-url "$URL"
+S="$WORK/large/strategy.yaml"
 for k in 1 4 16; do "$FIX" strategy "scaled-$k" "$WORK/scaled-$k"; done
-if [ ! -f "$WORK/cron.sqlite" ]; then
+if [ -z "${ONLY:-}" ] && [ ! -f "$WORK/cron.sqlite" ]; then
   echo "   writing 1,000,000 posts (once)…"
   "$FIX" cron-db "$WORK/cron.sqlite.tmp" --webhook-url "$URL" 2>/dev/null
   mv "$WORK/cron.sqlite.tmp" "$WORK/cron.sqlite"
@@ -63,6 +67,7 @@ peak() { # key [--prepare CMD] -- command: records the peak resident memory of o
   echo "$key.peak=$(echo "$r" | cut -d' ' -f2)" >>"$OUT/facts.txt"
 }
 
+if [ -z "${ONLY:-}" ]; then
 echo "== whole-process scenarios"
 hf floor "$RUNS_FAST" --warmup 3 -N "$HERALD --version"
 
@@ -94,6 +99,7 @@ CRON="$WORK/cron.sqlite"
 hf cron-idle "$RUNS_FAST" --warmup 2 "$HERALD publish --strategy $S --db $CRON --now 2027-06-01T09:00:00Z"
 hf cron-due "$RUNS_FAST" --warmup 1 --prepare "$FIX reset-due $CRON --outbox $WORK/large/outbox --webhook-url $URL" \
   "$HERALD publish --strategy $S --db $CRON --now 2027-06-01T09:10:00Z"
+fi  # ONLY
 
 echo "== burst: nginx on 127.0.0.1:$PORT as the webhook receiver"
 mkdir -p "$WORK/nginx"
@@ -138,6 +144,13 @@ hf burst "$RUNS_SLOW" --prepare "$FIX burst-db $BURST --webhook-url $URL" \
 "$FIX" burst-db "$BURST" --webhook-url "$URL"
 "$HERALD" publish --strategy "$S" --db "$BURST" --now 2027-03-01T10:00:30Z >"$OUT/burst-check.txt"
 echo "   last burst: $(cat "$OUT/burst-check.txt")"
+if [ -n "${BASELINE:-}" ]; then
+  echo "== burst side by side: $BASELINE (baseline) and $HERALD, interleaved"
+  python3 Benchmarks/interleave.py --runs "${RUNS_COMPARE:-10}" --prepare "$FIX burst-db $BURST --webhook-url $URL" \
+    --out "$OUT/burst-compare.json" -- \
+    "baseline=$BASELINE publish --strategy $S --db $BURST --now 2027-03-01T10:00:30Z" \
+    "this=$HERALD publish --strategy $S --db $BURST --now 2027-03-01T10:00:30Z"
+fi
 
 echo
 echo "Herald benchmarks, $(date -u +%Y-%m-%d), $(nproc) cores, $(swift --version 2>/dev/null | head -1)"

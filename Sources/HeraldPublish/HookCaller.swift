@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import HeraldModel
 import NIOCore
@@ -34,32 +33,27 @@ public enum CallOutcome: Sendable {
 /// Calls hooks: webhooks over HTTP (no redirects followed), commands as child processes (argv, never a shell),
 /// outboxes as atomically written files.
 public final class HookCaller: Sendable {
-    let http: HTTPClient
-    /// Kept connections to `http://` receivers, one client per host and port.
-    let plain = PlainHTTPClients()
+    /// Webhooks' one transport, `http://` and `https://` alike: kept connections per host.
+    let transport: HTTPTransport
     /// Where commands' PATH, HOME and LANG (and their hook's `env` variables, read at resolve) come from.
     let baseEnvironment: [String: String]
 
-    /// - Parameter concurrency: the most connections kept to one `https://` receiver (the publisher's calls in flight).
+    /// - Parameters:
+    ///   - environment: also where `SSL_CERT_FILE` (certificate authorities trusted instead of the system's) is read.
+    ///   - concurrency: the most connections kept to one receiver between batches (the publisher's calls in flight).
     public init(environment: [String: String] = ProcessInfo.processInfo.environment,
                 concurrency: Int = PublisherSettings.defaultConcurrency) {
-        var config = HTTPClient.Configuration(redirectConfiguration: .disallow,
-                                              timeout: .init(connect: .seconds(10)))
-        config.httpVersion = .http1Only
-        // As many connections to one receiver as the publisher has calls in flight (AsyncHTTPClient's default is 8).
-        config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, concurrency)
-        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+        transport = HTTPTransport(tls: HTTPTransport.tlsConfiguration(environment: environment), maxIdlePerHost: concurrency)
         baseEnvironment = environment
     }
 
     public func shutdown() async {
-        plain.closeAll()
-        try? await http.shutdown()
+        await transport.closeIdle()
     }
 
     public func call(_ hook: ResolvedHook, _ call: HookCall) async -> CallOutcome {
         switch hook.target {
-        case .webhook(let url, let signer): return await webhook(url, signer, hook, call)
+        case .webhook(let url, let signer): return await webhook(url, signer, hook, [call], concurrency: 1)[0]
         case .command(let argv):
             let env = CommandRunner.environment(base: baseEnvironment, listed: hook.environment, call: call)
             return await CommandRunner.run(argv: argv, call: call, timeout: hook.timeout, idempotent: hook.idempotent, environment: env)
@@ -67,57 +61,26 @@ public final class HookCaller: Sendable {
         }
     }
 
-    func webhook(_ url: URL, _ signer: WebhookSigner, _ hook: ResolvedHook, _ call: HookCall) async -> CallOutcome {
-        if let plain = plain.client(for: url) {
-            return await Self.onThread { [self] in
-                plainBatch(plain, url, signer, hook, [call], concurrency: 1)[0]
-            }
-        }
-        let ts = Int(call.timestamp.timeIntervalSince1970)
-        var request = HTTPClientRequest(url: url.absoluteString)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "User-Agent", value: Self.userAgent)
-        request.headers.add(name: "webhook-id", value: call.id)
-        request.headers.add(name: "webhook-timestamp", value: String(ts))
-        request.headers.add(name: "webhook-signature", value: signer.signature(id: call.id, timestamp: ts, body: call.body))
-        request.headers.add(name: "Idempotency-Key", value: call.id)
-        request.body = .bytes(ByteBuffer(bytes: call.body))
-        do {
-            let response = try await http.execute(request, timeout: .milliseconds(Int64(hook.timeout * 1000)))
-            let bytes = try await response.body.collect(upTo: 256 * 1024)
-            return Self.outcome(status: Int(response.status.code), header: { response.headers.first(name: $0) },
-                                body: String(buffer: bytes), hook: hook, call: call)
-        } catch {
-            let text = String(describing: error)
-            let timedOut = text.contains("deadlineExceeded") || text.contains("readTimeout") || text.contains("TimeoutError")
-                || (error as? HTTPClientError) == .deadlineExceeded || (error as? HTTPClientError) == .readTimeout
-            if timedOut { return Self.timedOut(hook) }
-            return .retry(error: "cannot reach \(url.host ?? url.absoluteString): \(Self.short(text))", retryAfter: nil,
-                          httpStatus: nil, exitCode: nil, excerpt: nil, unreachable: true)
-        }
-    }
-
-    /// Whether calls to this hook go out as batches over kept connections (`callBatch`): webhooks at `http://` addresses.
+    /// Whether calls to this hook go out as batches over kept connections (`callBatch`): webhooks.
     public func sendsInBatches(_ hook: ResolvedHook) -> Bool {
-        if case .webhook(let url, _) = hook.target { return PlainHTTPClients.serves(url) }
+        if case .webhook(let url, _) = hook.target { return HTTPEndpoint(url) != nil }
         return false
     }
 
     /// Calls one hook for many deliveries at once, at most `concurrency` in flight; the outcomes in the calls' order.
-    /// Webhooks at `http://` addresses share kept connections, each request signed with `clock`'s time as it goes out;
-    /// any other hook is called one by one.
+    /// Webhooks share kept connections, each request signed with `clock`'s time as it goes out; any other hook is called
+    /// one by one.
     public func callBatch(_ hook: ResolvedHook, _ calls: [HookCall], concurrency: Int,
                           clock: @escaping @Sendable () -> Date = { Date() }) async -> [CallOutcome] {
-        if case .webhook(let url, let signer) = hook.target, let plain = plain.client(for: url) {
-            return await Self.onThread { [self] in plainBatch(plain, url, signer, hook, calls, concurrency: concurrency, clock: clock) }
+        if case .webhook(let url, let signer) = hook.target {
+            return await webhook(url, signer, hook, calls, concurrency: concurrency, clock: clock)
         }
         var out: [CallOutcome] = []
         for call in calls { out.append(await self.call(hook, call)) }
         return out
     }
 
-    /// Runs blocking socket work on its own thread, off Swift's cooperative pool.
+    /// Runs blocking work on its own thread, off Swift's cooperative pool.
     static func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { (cont: CheckedContinuation<T, Never>) in
             let thread = Thread { cont.resume(returning: work()) }
@@ -125,15 +88,21 @@ public final class HookCaller: Sendable {
         }
     }
 
-    func plainBatch(_ client: PlainHTTPClient, _ url: URL, _ signer: WebhookSigner, _ hook: ResolvedHook, _ calls: [HookCall],
-                    concurrency: Int, clock: (@Sendable () -> Date)? = nil) -> [CallOutcome] {
-        let target = WebhookTarget(url)
-        let requests = calls.map { call -> WireRequest in
-            var remake: (@Sendable () -> [UInt8])?
-            if let clock { remake = { target.request(call, at: clock(), signer: signer) } }
-            return WireRequest(bytes: target.request(call, at: call.timestamp, signer: signer), remake: remake)
+    /// Posts the calls to a webhook over at most `concurrency` connections. With a `clock`, a request that waited past
+    /// its freshness is signed again with the clock's time as it goes out.
+    func webhook(_ url: URL, _ signer: WebhookSigner, _ hook: ResolvedHook, _ calls: [HookCall], concurrency: Int,
+                 clock: (@Sendable () -> Date)? = nil) async -> [CallOutcome] {
+        guard let target = WebhookTarget(url) else {
+            return calls.map { _ in .failed(error: "the webhook address \(url.absoluteString) is not http:// or https:// with a host",
+                                            httpStatus: nil, exitCode: nil, excerpt: nil, disableHook: false) }
         }
-        let results = client.send(requests, timeout: hook.timeout, maxConnections: concurrency, resendOnStale: hook.idempotent)
+        let requests = calls.map { call -> WireRequest in
+            var remake: (@Sendable () -> WireMessage)?
+            if let clock { remake = { target.request(call, at: clock(), signer: signer) } }
+            return WireRequest(target.request(call, at: call.timestamp, signer: signer), remake: remake)
+        }
+        let results = await transport.send(requests, to: target.endpoint, timeout: hook.timeout, maxConnections: concurrency,
+                                           resendOnStale: hook.idempotent)
         return zip(calls, results).map { call, result in
             switch result {
             case .success(let r):
@@ -141,11 +110,11 @@ public final class HookCaller: Sendable {
             case .failure(.timedOut):
                 return Self.timedOut(hook)
             case .failure(.cannotConnect(let why)), .failure(.connectionLost(let why)):
-                return .retry(error: "cannot reach \(target.host): \(why)", retryAfter: nil, httpStatus: nil, exitCode: nil, excerpt: nil,
-                              unreachable: true)
+                return .retry(error: "cannot reach \(target.endpoint.host): \(why)", retryAfter: nil, httpStatus: nil, exitCode: nil,
+                              excerpt: nil, unreachable: true)
             case .failure(.malformed(let why)):
-                return .retry(error: "\(target.host) did not answer in HTTP: \(why)", retryAfter: nil, httpStatus: nil, exitCode: nil,
-                              excerpt: nil, unreachable: false)
+                return .retry(error: "\(target.endpoint.host) did not answer in HTTP: \(why)", retryAfter: nil, httpStatus: nil,
+                              exitCode: nil, excerpt: nil, unreachable: false)
             }
         }
     }
@@ -184,79 +153,48 @@ public final class HookCaller: Sendable {
                            disableHook: false)
         }
     }
-
-    static func short(_ text: String) -> String {
-        if text.contains("refused") || text.contains("ECONNREFUSED") { return "connection refused" }
-        if text.contains("connectTimeout") { return "connection timed out" }
-        if text.contains("resolve") || text.contains("NXDOMAIN") || text.contains("lookup") || text.contains("UnknownHost")
-            || text.contains("Name or service not known") { return "the host name does not resolve" }
-        return String(text.prefix(200))
-    }
-}
-
-/// The plain-HTTP clients, one per host and port, made on first use.
-final class PlainHTTPClients: @unchecked Sendable {
-    private let lock = NSLock()
-    private var clients: [String: PlainHTTPClient] = [:]
-
-    /// Whether an address is one these clients take: `http://` with a host.
-    static func serves(_ url: URL) -> Bool { url.scheme?.lowercased() == "http" && !(url.host ?? "").isEmpty }
-
-    /// The client for an `http://` address; nil for any other scheme.
-    func client(for url: URL) -> PlainHTTPClient? {
-        guard Self.serves(url), let host = url.host else { return nil }
-        let port = url.port ?? 80
-        let key = "\(host.lowercased()):\(port)"
-        lock.lock(); defer { lock.unlock() }
-        if let c = clients[key] { return c }
-        let c = PlainHTTPClient(host: host, port: port)
-        clients[key] = c
-        return c
-    }
-
-    func closeAll() {
-        lock.lock(); let all = clients.values; lock.unlock()
-        for c in all { c.closeIdle() }
-    }
 }
 
 /// Where a webhook's requests go, and the fixed part of their head.
-struct WebhookTarget {
-    let host: String
-    let prefix: [UInt8]
+struct WebhookTarget: Sendable {
+    let endpoint: HTTPEndpoint
+    let uri: String
+    let headers: HTTPHeaders
 
-    init(_ url: URL) {
+    init?(_ url: URL) {
+        guard let endpoint = HTTPEndpoint(url) else { return nil }
+        self.endpoint = endpoint
         let components = URLComponents(url: url, resolvingAgainstBaseURL: false)
         var path = components?.percentEncodedPath ?? "/"
         if path.isEmpty { path = "/" }
         if let q = components?.percentEncodedQuery { path += "?" + q }
-        let bare = url.host ?? ""
-        host = bare
-        var authority = bare.contains(":") && !bare.hasPrefix("[") ? "[\(bare)]" : bare
-        if let port = url.port, port != 80 { authority += ":\(port)" }
-        var head = "POST \(path) HTTP/1.1\r\nHost: \(authority)\r\nContent-Type: application/json\r\nUser-Agent: \(HookCaller.userAgent)\r\n"
-        // Credentials in the address (http://user:password@host/…) go as basic authentication, as a browser sends them.
+        uri = path
+        var authority = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
+        if let port = url.port, port != (endpoint.secure ? 443 : 80) { authority += ":\(port)" }
+        var headers: HTTPHeaders = ["Host": authority, "Content-Type": "application/json", "User-Agent": HookCaller.userAgent]
+        // Credentials in the address (https://user:password@host/…) go as basic authentication, as a browser sends them.
         if let user = url.user, !user.isEmpty {
             func decoded(_ s: String) -> String { s.removingPercentEncoding ?? s }
-            head += "Authorization: Basic \(Data("\(decoded(user)):\(decoded(url.password ?? ""))".utf8).base64EncodedString())\r\n"
+            headers.add(name: "Authorization", value: "Basic \(Data("\(decoded(user)):\(decoded(url.password ?? ""))".utf8).base64EncodedString())")
         }
-        prefix = Array(head.utf8)
+        self.headers = headers
     }
 
-    /// The request's bytes, signed for the given time.
-    func request(_ call: HookCall, at time: Date, signer: WebhookSigner) -> [UInt8] {
+    /// The request, signed for the given time.
+    func request(_ call: HookCall, at time: Date, signer: WebhookSigner) -> WireMessage {
         let ts = Int(time.timeIntervalSince1970)
         return request(call, timestamp: ts, signature: signer.signature(id: call.id, timestamp: ts, body: call.body))
     }
 
-    /// The request's bytes: the webhook headers of Standard Webhooks, `Idempotency-Key`, and the body.
-    func request(_ call: HookCall, timestamp: Int, signature: String) -> [UInt8] {
-        var b = prefix
-        b.reserveCapacity(prefix.count + 256 + call.body.count)
-        b.append(contentsOf: "webhook-id: \(call.id)\r\nwebhook-timestamp: \(timestamp)\r\nwebhook-signature: \(signature)\r\n".utf8)
-        b.append(contentsOf: "Idempotency-Key: \(call.id)\r\nContent-Length: \(call.body.count)\r\n\r\n".utf8)
-        b.append(contentsOf: call.body)
-        return b
+    /// The request: the webhook headers of Standard Webhooks, `Idempotency-Key`, and the body.
+    func request(_ call: HookCall, timestamp: Int, signature: String) -> WireMessage {
+        var h = headers
+        h.add(name: "webhook-id", value: call.id)
+        h.add(name: "webhook-timestamp", value: String(timestamp))
+        h.add(name: "webhook-signature", value: signature)
+        h.add(name: "Idempotency-Key", value: call.id)
+        h.add(name: "Content-Length", value: String(call.body.count))
+        return WireMessage(head: HTTPRequestHead(version: .http1_1, method: .POST, uri: uri, headers: h), body: ByteBuffer(bytes: call.body))
     }
 }
 

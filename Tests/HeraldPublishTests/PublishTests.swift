@@ -409,13 +409,17 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         #expect(try f.store().post("p-0").status == .published)
     }
 
-    /// Credentials in a webhook's address go as basic authentication.
-    @Test func credentialsInTheAddressAreSentAsBasicAuthentication() throws {
+    /// Credentials in a webhook's address go as basic authentication, over either scheme.
+    @Test(arguments: Scheme.allCases)
+    func credentialsInTheAddressAreSentAsBasicAuthentication(_ scheme: Scheme) throws {
         let dir = TemporaryDirectory()
-        let receiver = try RawReceiver(dir, [["raw": "HTTP/1.1 204 No Content\r\n\r\n"]])
-        let f = try PublishFixture(hooksYAML: webhookYAML("api", "http://herald:p%40ss@127.0.0.1:\(receiver.port)/in?x=1"), channelHooks: ["api"])
+        let tls = scheme.secure ? try TestTLS(dir) : nil
+        let receiver = try RawReceiver(dir, [["raw": "HTTP/1.1 204 No Content\r\n\r\n"]], tls: tls)
+        let f = try PublishFixture(hooksYAML: webhookYAML("api", "\(scheme)://herald:p%40ss@127.0.0.1:\(receiver.port)/in?x=1"), channelHooks: ["api"])
+        if let tls { f.environment["SSL_CERT_FILE"] = tls.caFile }
         try f.approvedPosts(at: [t0])
-        #expect(try f.publish(now: "2027-03-01T09:01:00Z").status == 0)
+        let run = try f.publish(now: "2027-03-01T09:01:00Z")
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         let head = try #require(receiver.requests.first?.head)
         #expect(head.hasPrefix("POST /in?x=1 HTTP/1.1\r\n"))
         #expect(head.contains("\r\nHost: 127.0.0.1:\(receiver.port)\r\n"))
@@ -423,6 +427,43 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         // Signed with the real time of sending, not the replayed --now.
         let stamp = head.components(separatedBy: "\r\nwebhook-timestamp: ").dropFirst().first?.prefix { $0.isNumber }
         #expect(abs((Double(stamp.map(String.init) ?? "") ?? 0) - Date().timeIntervalSince1970) < 120, "\(head)")
+    }
+
+    /// A receiver that answers 2xx with a large body published the post, over either scheme: the first 256 KiB are read
+    /// for its `url` and `id`, the rest dropped.
+    @Test(arguments: Scheme.allCases)
+    func aLargeSuccessfulAnswerPublishes(_ scheme: Scheme) throws {
+        let dir = TemporaryDirectory()
+        let tls = scheme.secure ? try TestTLS(dir) : nil
+        let json = "{\"url\": \"https://social.example/p/big\", \"id\": \"big\", \"padding\": \""
+        let size = 300 * 1024
+        let receiver = try RawReceiver(dir, [["raw": "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(json.utf8.count + size)\r\n\r\n"
+                                                    + json, "fill": size]], tls: tls)
+        let f = try PublishFixture(hooksYAML: webhookYAML("api", "\(scheme)://127.0.0.1:\(receiver.port)/in"), channelHooks: ["api"])
+        if let tls { f.environment["SSL_CERT_FILE"] = tls.caFile }
+        try f.approvedPosts(at: [t0, t0.addingTimeInterval(1)])
+        let run = try f.publish(now: "2027-03-01T09:01:00Z")
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(receiver.requests.count == 2)
+        let deliveries = try f.deliveries()
+        #expect(deliveries.allSatisfy { $0.state == .published && $0.attempts == 1 })
+        #expect(try deliveries.flatMap { try f.store().attempts(delivery: $0.id) }.allSatisfy { $0.httpStatus == 200 && $0.responseExcerpt?.count == 500 })
+    }
+
+    /// An https:// receiver whose certificate Herald does not trust gets nothing; the delivery retries as unreachable.
+    @Test func anUntrustedReceiverIsUnreachable() throws {
+        let dir = TemporaryDirectory()
+        let receiver = try RawReceiver(dir, [["raw": "HTTP/1.1 204 No Content\r\n\r\n"]], tls: try TestTLS(dir))
+        let f = try PublishFixture(hooksYAML: webhookYAML("api", "https://127.0.0.1:\(receiver.port)/in"), channelHooks: ["api"])
+        f.environment["SSL_CERT_FILE"] = try TestTLS(dir, name: "other").caFile
+        try f.approvedPosts(at: [t0])
+        let run = try f.publish(now: "2027-03-01T09:01:00Z")
+        #expect(run.status == 69, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("unreachable: api"))
+        #expect(receiver.requests.isEmpty)
+        let d = try f.deliveries()[0]
+        #expect(d.state == .retrying)
+        #expect(d.lastError?.contains("the TLS handshake failed: check that the receiver's certificate") == true, "\(d.lastError ?? "")")
     }
 
     @Test func tooManyRequestsWaitsAtLeastRetryAfter() throws {
