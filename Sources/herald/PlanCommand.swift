@@ -52,6 +52,8 @@ extension Herald {
         var explain = false
         @Flag(name: .customLong("dry-run"), help: "Show the plan; store nothing.")
         var dryRun = false
+        @Flag(help: "Plan from scratch: ignore the stored plan's choices (kinds, owners, topics, times) instead of changing only what a rule forces.")
+        var fresh = false
         @Option(help: "Seed for template variants and tie-breaks; the same seed gives the same plan.")
         var seed: UInt64 = 1
         @OptionGroup var location: LocationOptions
@@ -61,11 +63,24 @@ extension Herald {
             try await withExitCodes {
                 let ws = try location.openWorkspace()
                 let period = try periodOptions.range(in: ws)
-                let outcome = try ws.plan(period, seed: seed, now: clockOptions.now, dryRun: dryRun)
+                let now = clockOptions.now
+                let today = ws.clock.local(now)
+                let label = periodOptions.period.map { "\($0.uppercased()) (\(period.start) – \(period.end))" } ?? "\(period.start) – \(period.end)"
+                if today.date > period.end {
+                    throw CLIError("""
+                        \(label) is past (it is \(today.date) \(today.time) in \(ws.strategy.timeZone)): Herald never plans the past, \
+                        so nothing was planned or changed. Name a period from today on, e.g. herald plan \(String(today.date.iso.prefix(7))).
+                        """)
+                }
+                let outcome = try ws.plan(period, seed: seed, now: now, dryRun: dryRun, fresh: fresh)
                 var hint = location.strategy.map { " -s \($0)" } ?? ""
                 if let db = location.db { hint += " --db \(db)" }
-                PlanPrinter(workspace: ws, plan: outcome.plan, locationHint: hint).printSummary(periodName: periodOptions.period, dryRun: dryRun)
-                if explain { PlanPrinter(workspace: ws, plan: outcome.plan, locationHint: "").printExplain() }
+                let printer = PlanPrinter(workspace: ws, plan: outcome.plan, stored: outcome.stored, locationHint: hint)
+                if ws.clock.instant(period.start, LocalTime(hour: 0, minute: 0)!) < now {
+                    Console.out("The period has begun: planning from \(today.date) \(today.time) on (the earlier days are past and left as they are).")
+                }
+                printer.printSummary(periodName: periodOptions.period, dryRun: dryRun)
+                if explain { PlanPrinter(workspace: ws, plan: outcome.plan, stored: outcome.stored, locationHint: "").printExplain() }
             }
         }
     }
@@ -75,6 +90,8 @@ extension Herald {
 struct PlanPrinter {
     let workspace: Workspace
     let plan: HeraldPlanner.Plan
+    /// The period as stored after the plan (as it would be, for a dry run): the summary's counts come from here.
+    let stored: PlanTotals
     /// `-s FILE --db FILE` when they were given, so the suggested next commands work as typed.
     let locationHint: String
 
@@ -88,19 +105,10 @@ struct PlanPrinter {
     func printSummary(periodName: String?, dryRun: Bool) {
         let s = workspace.strategy
         let name = periodName.map { "\($0.uppercased()) (\(plan.period.start) – \(plan.period.end))" } ?? "\(plan.period.start) – \(plan.period.end)"
-        // Counted in one pass over the stored lists, without copying them: a large strategy has hundreds of channels and
-        // a hundred thousand posts, and a copy of a post retains each of its texts.
-        var counts: [String: [ContentKind: Int]] = [:]
-        var total = 0, campaignPosts = 0
-        for list in [plan.kept, plan.posts] {
-            for p in list where p.status != .cancelled {
-                total += 1
-                if p.campaign != nil { campaignPosts += 1 }
-                counts[p.channel, default: [:]][p.kind, default: 0] += 1
-            }
-        }
+        let counts = stored.byChannel
+        let total = stored.posts, campaignPosts = stored.campaignPosts
         Console.out(Console.bold("\(dryRun ? "Would plan" : "Planned") \(name) for \(s.brand.name):")
-                    + " \(total) posts on \(s.channels.count) channels (\(campaignPosts) campaign posts), \(plan.shareTasks.count) share tasks.")
+                    + " \(total) posts on \(s.channels.count) channels (\(campaignPosts) campaign posts), \(stored.shareTasks) share tasks.")
         var t = Table("channel", "posts", "mix")
         for c in s.channels {
             let mine = counts[c.id] ?? [:]
@@ -124,7 +132,7 @@ struct PlanPrinter {
                 Console.out("  ≠ \(day(b))  \(b.channel)  \(a.kind.rawValue) → \(b.kind.rawValue)  \(b.id)")
             }
         }
-        let unassigned = plan.report.unassigned
+        let unassigned = stored.ownerless
         if unassigned.isEmpty {
             Console.out("Every post has an owner.")
         } else {

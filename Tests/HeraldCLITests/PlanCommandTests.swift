@@ -15,6 +15,10 @@ final class PlannedExample: @unchecked Sendable {
 
     func run(_ args: [String]) throws -> ProcessResult { try herald(args, directory: dir.path) }
 
+    func postsWithoutOwner(_ posts: [[String: Any]]) -> Int {
+        posts.filter { ($0["owner"] == nil || $0["owner"] is NSNull) && $0["status"] as? String != "cancelled" }.count
+    }
+
     func posts(_ extra: [String] = []) throws -> [[String: Any]] {
         let r = try run(["calendar", "--json"] + extra)
         return (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]) ?? []
@@ -104,6 +108,48 @@ final class PlannedExample: @unchecked Sendable {
         let now = try ex.run(["plan", "--now", "yesterday"])
         #expect(now.status == 64)
         #expect(try ex.posts().isEmpty)
+    }
+
+    /// Issue 18, item 14: the summary counts what is stored, kept posts and their share tasks included.
+    @Test func theSummaryReportsTheStoredResult() throws {
+        let ex = try PlannedExample(plan: false)
+        // Anna and Lena can write one post a week: some posts get no owner, and drafting keeps them that way.
+        ex.dir.write("strategy.yaml", exampleStrategy.replacingOccurrences(
+            of: "    capacity_per_week: 4        # posts they can write per week", with: "    capacity_per_week: 1")
+            .replacingOccurrences(of: "    capacity_per_week: 4\n", with: "    capacity_per_week: 1\n"))
+        let first = try ex.run(["plan", "2027-Q1", "--now", "2026-12-01T00:00:00Z"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let ownerless = ex.postsWithoutOwner(try ex.posts())
+        #expect(ownerless > 0)
+        #expect(first.stdout.contains("\(ownerless) posts have no owner:"))
+        #expect(try ex.run(["draft", "2027-Q1", "--now", "2026-12-01T00:00:00Z"]).status == 0)
+        // Back to the example's capacities, then re-plan: every post is kept (drafted) as it is.
+        ex.dir.write("strategy.yaml", exampleStrategy)
+        let again = try ex.run(["plan", "2027-Q1", "--now", "2026-12-01T00:00:00Z"])
+        #expect(again.status == 0, "\(again.stderr)")
+        let tasks = try JSONSerialization.jsonObject(with: Data(try ex.run(["tasks", "--owner", "lena", "--json"]).stdout.utf8)) as! [String: Any]
+        #expect((tasks["shares"] as! [Any]).count > 0)
+        #expect(!again.stdout.contains("Every post has an owner."))
+        #expect(again.stdout.contains("\(ownerless) posts have no owner:"))
+        #expect(again.stdout.contains("re-planning keeps drafted posts as they are; give it an owner: herald post set"))
+        #expect(!again.stdout.contains(" 0 share tasks."))
+        let stored = try ex.posts().count
+        #expect(again.stdout.contains("\(stored) posts on 4 channels"))
+    }
+
+    /// Issue 18, item 15: a past period is refused and says so; a begun one says from when it plans.
+    @Test func aPastPeriodIsRefusedAndABegunOneSaysFromWhen() throws {
+        let ex = try PlannedExample(plan: false)
+        let past = try ex.run(["plan", "2026-11", "--now", "2026-12-03T09:00:00Z"])
+        #expect(past.status == 64)
+        #expect(past.stderr.contains("2026-11 (2026-11-01 – 2026-11-30) is past (it is 2026-12-03 10:00 in Europe/Amsterdam)"))
+        #expect(past.stderr.contains("nothing was planned or changed"))
+        #expect(try ex.posts(["--from", "2026-11-01", "--to", "2026-11-30"]).isEmpty)
+        let begun = try ex.run(["plan", "2027-Q1", "--now", "2027-02-15T11:00:00Z"])
+        #expect(begun.status == 0, "\(begun.stderr)")
+        #expect(begun.stdout.contains("The period has begun: planning from 2027-02-15 12:00 on"))
+        let ahead = try ex.run(["plan", "2027-Q1", "--dry-run", "--now", "2026-12-01T00:00:00Z"])
+        #expect(!ahead.stdout.contains("The period has begun"))
     }
 
     @Test func neverPlansThePast() throws {
