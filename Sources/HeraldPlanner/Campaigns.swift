@@ -53,6 +53,10 @@ struct StepPlacer {
     /// `kept` by week, and the weeks with a promotional kept post (looked up at every step of the search).
     let keptByWeek: [LocalDate: [KeptMark]]
     let keptPromotionalWeeks: Set<LocalDate>
+    /// Re-planning: where the stored plan had each step ("campaign/step"), tried first so steps stay where they were.
+    var previous: [String: Date] = [:]
+    /// Re-planning: cadence slots the stored plan left empty (see `WeekLayout.regularSlots`).
+    var vacant: Set<Date> = []
 
     init(channel: Channel, maker: SlotMaker, calendar: CalendarDays, maxInARow: Int, cadence: [LocalDate: [Slot]], kept: [KeptMark]) {
         self.channel = channel; self.maker = maker; self.calendar = calendar; self.maxInARow = maxInARow
@@ -99,9 +103,10 @@ struct StepPlacer {
                     fix: "move the campaign's dates, allow another weekday on \(channel.id), or take \(channel.id) off the campaign."))
                 continue
             }
+            let before = previous["\(need.campaign.id)/\(need.step.rawValue)"]
             candidates.append(usable.sorted { a, b in
-                let ka = (abs(a.date.days(to: need.ideal)), a.date > need.ideal ? 1 : 0, cadenceSet.contains(a) ? 0 : 1, a.instant)
-                let kb = (abs(b.date.days(to: need.ideal)), b.date > need.ideal ? 1 : 0, cadenceSet.contains(b) ? 0 : 1, b.instant)
+                let ka = (a.instant == before ? 0 : 1, abs(a.date.days(to: need.ideal)), a.date > need.ideal ? 1 : 0, cadenceSet.contains(a) ? 0 : 1, a.instant)
+                let kb = (b.instant == before ? 0 : 1, abs(b.date.days(to: need.ideal)), b.date > need.ideal ? 1 : 0, cadenceSet.contains(b) ? 0 : 1, b.instant)
                 return ka < kb
             })
             active.append(need)
@@ -198,7 +203,7 @@ struct StepPlacer {
     func weekRuns(_ key: WeekKey) -> WeekRuns {
         let keptHere = keptByWeek[key.week] ?? []
         let regular = WeekLayout.regularSlots(cadence: cadence[key.week] ?? [], steps: key.steps,
-                                              keptInstants: keptHere.map(\.instant), budget: channel.postsPerWeek)
+                                              keptInstants: keptHere.map(\.instant), budget: channel.postsPerWeek, vacant: vacant)
         var seq: [(Date, Bool)] = []
         for s in regular where !key.steps.contains(s) { seq.append((s.instant, false)) }
         for s in key.steps { seq.append((s.instant, true)) }
@@ -243,9 +248,10 @@ struct KeptMark: Sendable {
 
 /// How a week's posts are laid out once kept posts and campaign steps are in.
 enum WeekLayout {
-    /// The cadence slots left for regular posts: a step or kept post displaces the regular slot nearest to it,
-    /// so the week keeps its number of posts.
-    static func regularSlots(cadence: [Slot], steps: [Slot], keptInstants: [Date], budget: Int) -> [Slot] {
+    /// The cadence slots left for regular posts: a step or kept post displaces the regular slot nearest to it (a slot
+    /// in `vacant`, one the stored plan left empty, first: re-planning moves no other post), so the week keeps its
+    /// number of posts.
+    static func regularSlots(cadence: [Slot], steps: [Slot], keptInstants: [Date], budget: Int, vacant: Set<Date> = []) -> [Slot] {
         var free = cadence
         // A kept post at exactly a cadence slot takes it; the others displace the nearest slot.
         var floating: [Date] = []
@@ -257,7 +263,10 @@ enum WeekLayout {
             floating.append(s.instant)
         }
         for t in floating.sorted() {
-            guard let i = free.indices.min(by: { abs(free[$0].instant.timeIntervalSince(t)) < abs(free[$1].instant.timeIntervalSince(t)) }) else { break }
+            guard let i = free.indices.min(by: {
+                (vacant.contains(free[$0].instant) ? 0 : 1, abs(free[$0].instant.timeIntervalSince(t)))
+                    < (vacant.contains(free[$1].instant) ? 0 : 1, abs(free[$1].instant.timeIntervalSince(t)))
+            }) else { break }
             free.remove(at: i)
         }
         let room = max(0, budget - keptInstants.count - steps.count)

@@ -28,6 +28,9 @@ public struct PlanChanges: Sendable {
     /// Same slot, different kind, goal, owner or topic: (before, after).
     public var changed: [(from: Post, to: Post)] = []
     public var unchanged: Int = 0
+    /// Why a post changed, moved or went, by its id (the new id for a move): the rule that forced it. Re-planning keeps
+    /// every other post as stored; `--fresh` plans from scratch and gives no reasons.
+    public var reasons: [String: String] = [:]
 
     public var isEmpty: Bool { added.isEmpty && removed.isEmpty && moved.isEmpty && changed.isEmpty }
 }

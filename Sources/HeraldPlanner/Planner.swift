@@ -55,6 +55,10 @@ struct PlanBuilder {
         var topic: String?
         var variant = 0
         var id = ""
+        /// The stored `planned` post this one continues (re-planning starts from the stored plan): its choices are kept
+        /// unless a rule forces a change, and `why` says which.
+        var previous: Post?
+        var why: [String] = []
     }
 
     mutating func build() throws(PlanError) -> Plan {
@@ -62,10 +66,15 @@ struct PlanBuilder {
         var drafts: [Draft] = []
         checkSpacing()
         let keptByChannel = Dictionary(grouping: kept, by: \.channel)
-        for laid in layOutChannels(keptByChannel) {
+        // The stored plan re-planning starts from: the period's `planned` posts still to come (none with `fresh`).
+        let replaceable = request.existing.filter { !Planner.isKept($0) && inPeriod($0.scheduledAt) && notPast($0.scheduledAt) }
+        let previousByChannel = request.fresh ? [:] : Dictionary(grouping: replaceable, by: \.channel)
+        var reasons: [String: String] = [:]
+        for laid in layOutChannels(keptByChannel, previous: previousByChannel) {
             drafts += laid.drafts
             problems += laid.problems
             report.channels.append(laid.quality)
+            reasons.merge(laid.removedReasons) { a, _ in a }
         }
         if !problems.isEmpty { throw .infeasible(problems) }
         drafts.sort { a, b in a.slot.instant != b.slot.instant ? a.slot.instant < b.slot.instant : a.channel.id < b.channel.id }
@@ -95,8 +104,16 @@ struct PlanBuilder {
         report = reporter.report
         let tasks = shares.tasks
         recordShares(tasks, short: shares.short)
-        let replaceable = request.existing.filter { !Planner.isKept($0) && inPeriod($0.scheduledAt) && notPast($0.scheduledAt) }
-        let changes = diff(old: replaceable, new: posts)
+        var previousOf: [String: Post] = [:]
+        for d in drafts {
+            if let p = d.previous { previousOf[d.id] = p }
+            if !d.why.isEmpty { reasons[d.id] = d.why.joined(separator: "; ") }
+        }
+        var changes = diff(old: replaceable, new: posts, previousOf: previousOf, pairMoves: request.fresh)
+        if !reasons.isEmpty {
+            let listed = Set(changes.removed.map(\.id) + changes.moved.map(\.to.id) + changes.changed.map(\.to.id))
+            changes.reasons = reasons.filter { listed.contains($0.key) }
+        }
         return Plan(period: period, posts: posts, kept: keptInPeriod, shareTasks: tasks, removed: changes.removed,
                     changes: changes, report: report)
     }
@@ -147,15 +164,17 @@ struct PlanBuilder {
         var drafts: [Draft]
         var problems: [PlanProblem]
         var quality: PlanReport.ChannelQuality
+        /// Why each stored planned post that no slot continues goes, by its id.
+        var removedReasons: [String: String] = [:]
     }
 
     /// Lays out every channel, in the strategy's order. Channels do not depend on one another, so they are laid out on
     /// all cores (an agency's 200 channels take most of a plan's time); each worker has a clock of its own so they do
     /// not share its cache's lock. The result is the same as laying them out one by one.
-    func layOutChannels(_ keptByChannel: [String: [Post]]) -> [ChannelLayout] {
+    func layOutChannels(_ keptByChannel: [String: [Post]], previous: [String: [Post]]) -> [ChannelLayout] {
         let channels = strategy.channels
         let workers = min(channels.count, self.workers)
-        guard workers > 1 else { return channels.map { planChannel($0, kept: keptByChannel[$0.id] ?? []) } }
+        guard workers > 1 else { return channels.map { planChannel($0, kept: keptByChannel[$0.id] ?? [], previous: previous[$0.id] ?? []) } }
         nonisolated(unsafe) let results = UnsafeMutableBufferPointer<ChannelLayout?>.allocate(capacity: channels.count)
         results.initialize(repeating: nil)
         defer { results.deinitialize(); results.deallocate() }
@@ -164,13 +183,13 @@ struct PlanBuilder {
             builder.clock = ZoneClock(clock.timeZone)
             // Worker w takes channels w, w + workers, …: every slot of `results` is written by exactly one worker.
             for i in stride(from: worker, to: channels.count, by: workers) {
-                results[i] = builder.planChannel(channels[i], kept: keptByChannel[channels[i].id] ?? [])
+                results[i] = builder.planChannel(channels[i], kept: keptByChannel[channels[i].id] ?? [], previous: previous[channels[i].id] ?? [])
             }
         }
         return results.map { $0! }
     }
 
-    func planChannel(_ channel: Channel, kept: [Post]) -> ChannelLayout {
+    func planChannel(_ channel: Channel, kept: [Post], previous: [Post]) -> ChannelLayout {
         let maker = SlotMaker(channel: channel, clock: clock)
         let around = DateRange(start: period.start.adding(days: -14), end: period.end.adding(days: 14))
         let campaigns = strategy.campaigns.filter { $0.channels.contains(channel.id) }
@@ -190,8 +209,16 @@ struct PlanBuilder {
         let done = Set(keptHere.compactMap { p in p.campaign.flatMap { c in p.step.map { "\(c)/\($0.rawValue)" } } })
         needs.removeAll { done.contains("\($0.campaign.id)/\($0.step.rawValue)") }
 
-        let placer = StepPlacer(channel: channel, maker: maker, calendar: request.calendar,
+        var previousSteps: [String: Date] = [:]
+        for p in previous { if let c = p.campaign, let st = p.step { previousSteps["\(c)/\(st.rawValue)"] = p.scheduledAt } }
+        var placer = StepPlacer(channel: channel, maker: maker, calendar: request.calendar,
                                 maxInARow: strategy.rules.maxPromotionalInARow, cadence: cadence, kept: marks)
+        placer.previous = previousSteps
+        // Re-planning: the cadence slots the stored plan left empty (a cancelled post's slot stays taken).
+        if !previous.isEmpty {
+            let taken = Set(previous.map(\.scheduledAt) + keptHere.map(\.scheduledAt))
+            placer.vacant = Set(slots.map(\.instant).filter { !taken.contains($0) })
+        }
         let outcome = placer.place(needs)
 
         var drafts: [Draft] = []
@@ -203,7 +230,7 @@ struct PlanBuilder {
             let steps = stepSlots[week] ?? []
             let regular = WeekLayout.regularSlots(cadence: cadence[week] ?? [], steps: steps.map(\.slot),
                                                   keptInstants: (keptByWeek[week] ?? []).map(\.instant),
-                                                  budget: channel.postsPerWeek)
+                                                  budget: channel.postsPerWeek, vacant: placer.vacant)
             for slot in regular where period.contains(slot.date) && notPast(slot.instant) && !keptInstants.contains(slot.instant) {
                 drafts.append(Draft(channel: channel, slot: slot))
             }
@@ -214,6 +241,7 @@ struct PlanBuilder {
             week = week.adding(days: 7)
         }
         drafts.sort { $0.slot < $1.slot }
+        let removedReasons = continuePrevious(&drafts, previous: previous, channel: channel, slots: slots, kept: keptHere)
         allocateKinds(&drafts, channel: channel, kept: keptHere.filter { period.contains(clock.localDate($0.scheduledAt)) })
 
         var quality = PlanReport.ChannelQuality(
@@ -222,7 +250,103 @@ struct PlanBuilder {
             skippedSteps: outcome.skipped.filter { $0.need.window.overlaps(period) }.map { ($0.need.campaign.id, $0.need.step, $0.reason) },
             shortOfSharers: 0)
         quality.blackoutDaysLost = dropped
-        return ChannelLayout(drafts: drafts, problems: outcome.problems, quality: quality)
+        return ChannelLayout(drafts: drafts, problems: outcome.problems, quality: quality, removedReasons: removedReasons)
+    }
+
+    // MARK: Re-planning from the stored plan
+
+    /// Re-planning starts from the stored plan: each campaign step continues the stored post of the same step, and each
+    /// regular slot the stored regular post at the same time (else one left over in the same week, in time order), and
+    /// takes its kind. Returns, by id, why each stored post that no slot continues goes.
+    func continuePrevious(_ drafts: inout [Draft], previous: [Post], channel: Channel, slots: [Slot], kept: [Post]) -> [String: String] {
+        guard !previous.isEmpty else { return [:] }
+        let mix = channel.mix ?? strategy.mix
+        let ordered = previous.sorted { ($0.scheduledAt, $0.id) < ($1.scheduledAt, $1.id) }
+        var used = Set<String>()
+        var byStep: [String: Post] = [:]
+        for p in ordered {
+            if let c = p.campaign, let st = p.step, byStep["\(c)/\(st.rawValue)"] == nil { byStep["\(c)/\(st.rawValue)"] = p }
+        }
+        let slotSet = Set(slots.map(\.instant))
+        let keptAt = Dictionary(kept.map { ($0.scheduledAt, $0) }, uniquingKeysWith: { a, _ in a })
+        let stepAt = Dictionary(drafts.filter { $0.campaign != nil }.map { ($0.slot.instant, $0) }, uniquingKeysWith: { a, _ in a })
+        func when(_ t: Date) -> String { let l = clock.local(t); return "\(l.date) \(l.time)" }
+        /// Why a stored post's time no longer holds a post like it.
+        func gone(_ p: Post) -> String {
+            if let k = keptAt[p.scheduledAt] {
+                return "its slot is taken by \(k.id) (\(k.locked ? "locked" : k.status.rawValue))"
+            }
+            if let st = stepAt[p.scheduledAt], let c = st.campaign, let step = st.step, p.campaign != c || p.step != step {
+                return "its slot now carries campaign '\(c)' \(step.label)"
+            }
+            if !slotSet.contains(p.scheduledAt) {
+                return "\(when(p.scheduledAt)) is no longer one of \(channel.id)'s slots (days, times, posts_per_week or a blackout day)"
+            }
+            let week = clock.localDate(p.scheduledAt).startOfWeek
+            return "\(channel.id)'s week of \(week) has its \(channel.postsPerWeek) post\(channel.postsPerWeek == 1 ? "" : "s") without it (kept and campaign posts come first)"
+        }
+        func take(_ i: Int, _ p: Post) {
+            used.insert(p.id)
+            drafts[i].previous = p
+            if drafts[i].campaign == nil {
+                if (mix[p.kind] ?? 0) > 0 {
+                    drafts[i].kind = p.kind
+                } else {
+                    drafts[i].why.append("\(p.kind.rawValue) is no longer in \(channel.id)'s mix")
+                }
+            }
+            if p.scheduledAt != drafts[i].slot.instant {
+                drafts[i].why.append("moved from \(when(p.scheduledAt)): \(gone(p))")
+            }
+        }
+        for i in drafts.indices {
+            guard let c = drafts[i].campaign, let st = drafts[i].step, let p = byStep["\(c)/\(st.rawValue)"] else { continue }
+            take(i, p)
+        }
+        let regular = ordered.filter { $0.campaign == nil && !$0.kind.isPromotional && $0.kind != .crisis && !used.contains($0.id) }
+        let regularAt = Dictionary(regular.map { ($0.scheduledAt, $0) }, uniquingKeysWith: { a, _ in a })
+        for i in drafts.indices where drafts[i].campaign == nil {
+            if let p = regularAt[drafts[i].slot.instant], !used.contains(p.id) { take(i, p) }
+        }
+        // The rest pair up within their week, in time order.
+        let leftByWeek = Dictionary(grouping: regular.filter { !used.contains($0.id) }, by: { clock.localDate($0.scheduledAt).startOfWeek })
+        if !leftByWeek.isEmpty {
+            let open = drafts.indices.filter { drafts[$0].campaign == nil && drafts[$0].previous == nil }
+            let openByWeek = Dictionary(grouping: open, by: { drafts[$0].slot.date.startOfWeek })
+            for (week, left) in leftByWeek {
+                for (i, p) in zip(openByWeek[week] ?? [], left) { take(i, p) }
+            }
+        }
+        var reasons: [String: String] = [:]
+        for p in ordered where !used.contains(p.id) { reasons[p.id] = gone(p) }
+        return reasons
+    }
+
+    /// After re-planning kept the stored kinds: while a kind is two or more posts off its target (or one is in the mix no
+    /// longer), the post of the most over-represented kind furthest from any post of the most under-represented kind
+    /// changes kind. A plan from scratch never needs this.
+    func rebalanceKinds(_ drafts: inout [Draft], channel: Channel, targets: [ContentKind: Int], counted: [Post]) {
+        guard drafts.contains(where: { $0.previous != nil }) else { return }
+        let regularKinds = ContentKind.plannable.filter { !$0.isPromotional }
+        var count: [ContentKind: Int] = [:]
+        for p in counted where !p.kind.isPromotional { count[p.kind, default: 0] += 1 }
+        for d in drafts { if let k = d.kind, !k.isPromotional { count[k, default: 0] += 1 } }
+        func dev(_ k: ContentKind) -> Int { (count[k] ?? 0) - (targets[k] ?? 0) }
+        var guardCount = drafts.count
+        while guardCount > 0 {
+            guardCount -= 1
+            guard let under = regularKinds.min(by: { (dev($0), $0.order) < (dev($1), $1.order) }),
+                  let over = regularKinds.max(by: { (dev($0), -$0.order) < (dev($1), -$1.order) }),
+                  dev(under) < 0, dev(over) > 0, dev(under) <= -2 || dev(over) >= 2 else { break }
+            let others = drafts.filter { $0.kind == under }.map(\.slot.instant) + counted.filter { $0.kind == under }.map(\.scheduledAt)
+            func distance(_ t: Date) -> Double { others.map { abs($0.timeIntervalSince(t)) }.min() ?? .infinity }
+            let choices = drafts.indices.filter { drafts[$0].kind == over && drafts[$0].campaign == nil }
+            guard let pick = choices.max(by: { distance(drafts[$0].slot.instant) < distance(drafts[$1].slot.instant) }) else { break }
+            drafts[pick].why.append("kind \(over.rawValue) → \(under.rawValue): \(channel.id)'s mix had \(count[under] ?? 0) \(under.rawValue) posts for a target of \(targets[under] ?? 0) and \(count[over] ?? 0) \(over.rawValue) for \(targets[over] ?? 0)")
+            drafts[pick].kind = under
+            count[over, default: 0] -= 1
+            count[under, default: 0] += 1
+        }
     }
 
     // MARK: Content mix
@@ -266,6 +390,7 @@ struct PlanBuilder {
             drafts[idx].kind = k
             given[k, default: 0] += 1
         }
+        rebalanceKinds(&drafts, channel: channel, targets: Dictionary(uniqueKeysWithValues: zip(regularKinds, targets)), counted: counted)
     }
 
     // MARK: Ids, goals, topics, variants
@@ -305,6 +430,15 @@ struct PlanBuilder {
             if candidates.isEmpty { candidates = channelGoals }
             if candidates.isEmpty { candidates = strategy.goals.filter { served.contains($0.kind) } }
             if candidates.isEmpty { candidates = strategy.goals }
+            // Re-planning keeps the stored post's goal while its kind stays and the goal still fits.
+            if let p = drafts[i].previous, p.kind == kind, let g = p.goal, candidates.contains(where: { $0.id == g }) {
+                drafts[i].goal = g
+                count[g, default: 0] += 1
+                continue
+            }
+            if let p = drafts[i].previous, p.kind == kind, let g = p.goal {
+                drafts[i].why.append("goal '\(g)' no longer fits a \(kind.rawValue) post on \(drafts[i].channel.id) (the channel's goals or kind_goals changed)")
+            }
             guard let pick = candidates.min(by: { a, b in
                 let ra = (count[a.id] ?? 0) / a.weight, rb = (count[b.id] ?? 0) / b.weight
                 return ra != rb ? ra < rb : order[a.id]! < order[b.id]!
@@ -319,16 +453,25 @@ struct PlanBuilder {
         var variantIndex: [String: Int] = [:]
         for i in drafts.indices {
             let kind = drafts[i].kind ?? .informational
+            // Re-planning keeps the stored post's topic and variant while its kind (and step) stay.
+            let same = drafts[i].previous.map { $0.kind == kind && $0.step == drafts[i].step } ?? false
             if let topics = strategy.topics[kind], !topics.isEmpty, drafts[i].campaign == nil {
                 let n = topicIndex[kind, default: 0]
                 let offset = Int(SeededRandom.value(seed: request.seed, "topic|\(kind.rawValue)") % UInt64(topics.count))
-                drafts[i].topic = topics[(offset + n) % topics.count]
+                if same, let t = drafts[i].previous?.topic, topics.contains(t) {
+                    drafts[i].topic = t
+                } else {
+                    drafts[i].topic = topics[(offset + n) % topics.count]
+                    if same, let t = drafts[i].previous?.topic { drafts[i].why.append("topic \"\(t)\" is no longer in the strategy's \(kind.rawValue) topics") }
+                }
                 topicIndex[kind] = n + 1
+            } else if same, let t = drafts[i].previous?.topic, drafts[i].campaign == nil {
+                drafts[i].why.append("topic \"\(t)\" is no longer in the strategy's \(kind.rawValue) topics")
             }
             let key = "\(drafts[i].channel.id)|\(kind.rawValue)|\(drafts[i].step?.rawValue ?? "")"
             let n = variantIndex[key, default: 0]
             let offset = Int(SeededRandom.value(seed: request.seed, "variant|\(key)") % 60)
-            drafts[i].variant = offset + n
+            drafts[i].variant = same ? drafts[i].previous!.variant : offset + n
             variantIndex[key] = n + 1
         }
     }
@@ -419,7 +562,16 @@ struct PlanBuilder {
             let eligibleOf = Dictionary(info.map { ($0.idx, $0.eligible) }, uniquingKeysWith: { a, _ in a })
             var owner: [Int: Int] = [:]
             func room(_ p: Int) -> Int { capacity[p] - weekLoad[p] }
-            for item in info {
+            // Re-planning keeps each stored post's owner (earliest posts first) while they may still own it and have room.
+            var keeping = false
+            for item in info.sorted(by: { drafts[$0.idx].slot.instant < drafts[$1.idx].slot.instant }) {
+                guard let o = drafts[item.idx].previous?.owner, let p = index[o], item.eligible.contains(p), room(p) > 0 else { continue }
+                owner[item.idx] = p
+                weekLoad[p] += 1
+                total[p] += 1
+                keeping = true
+            }
+            for item in info where owner[item.idx] == nil {
                 var pick: Int?
                 for p in item.eligible where room(p) > 0 {
                     guard let best = pick else { pick = p; continue }
@@ -445,7 +597,27 @@ struct PlanBuilder {
                     reason: "everyone who covers \(drafts[item.idx].channel.id) is at weekly capacity (\(names.joined(separator: ", ")))"))
             }
             for (idx, p) in owner { drafts[idx].owner = people[p].id }
+            guard keeping || byWeek[week]!.contains(where: { drafts[$0].previous?.owner != nil }) else { continue }
+            for idx in byWeek[week]! {
+                guard let o = drafts[idx].previous?.owner, drafts[idx].owner != o else { continue }
+                drafts[idx].why.append("owner \(o) → \(drafts[idx].owner ?? "nobody"): " + ownerLost(o, drafts[idx], week: week, eligible: eligibleOf[idx] ?? []))
+            }
         }
+    }
+
+    /// Why a stored post's owner no longer owns it.
+    func ownerLost(_ id: String, _ d: Draft, week: LocalDate, eligible: [Int]) -> String {
+        guard let i = strategy.participants.firstIndex(where: { $0.id == id }) else { return "\(id) is no longer a participant" }
+        let person = strategy.participants[i]
+        if !person.channels.contains(d.channel.id) { return "\(person.name) no longer covers \(d.channel.id)" }
+        if !person.mayPost { return "\(person.name) is not trained or has not accepted the rules" }
+        let language = d.channel.locale ?? strategy.locale
+        if !person.languages.isEmpty && !person.languages.contains(language) { return "\(person.name) does not write '\(language)'" }
+        if person.isOff(on: d.slot.date) { return "\(person.name) is off on \(d.slot.date)" }
+        if eligible.contains(i) && d.owner != nil {
+            return "\(person.name) is at capacity (\(person.capacityPerWeek) a week) in the week of \(week); reassigned so every post has an owner"
+        }
+        return "\(person.name) is at capacity (\(person.capacityPerWeek) a week) in the week of \(week)"
     }
 
     /// A breadth-first search for reassignments: the post takes a full person's slot, that person's post moves to
@@ -528,7 +700,10 @@ struct PlanBuilder {
 
     // MARK: Diff and report
 
-    func diff(old: [Post], new: [Post]) -> PlanChanges {
+    /// The changes from the stored plan: a post continuing a stored one (`previousOf`, by new id) is unchanged, changed
+    /// or moved; another post with a stored post's id is compared with it; the rest are added or removed, an added and a
+    /// removed post of the same channel, kind and step being paired as a move.
+    func diff(old: [Post], new: [Post], previousOf: [String: Post] = [:], pairMoves: Bool = true) -> PlanChanges {
         var changes = PlanChanges()
         // Nothing stored to compare with (a first plan): every post is new.
         guard !old.isEmpty else {
@@ -536,21 +711,29 @@ struct PlanBuilder {
             return changes
         }
         let oldByID = Dictionary(uniqueKeysWithValues: old.map { ($0.id, $0) })
-        let newIDs = Set(new.map(\.id))
+        func same(_ o: Post, _ p: Post) -> Bool {
+            o.kind == p.kind && o.step == p.step && o.campaign == p.campaign && o.goal == p.goal && o.owner == p.owner
+                && o.topic == p.topic && o.variant == p.variant && o.scheduledAt == p.scheduledAt
+        }
+        var used = Set<String>()
+        for p in new { if let o = previousOf[p.id] { used.insert(o.id) } }
         var added: [Post] = []
         for p in new {
-            if let o = oldByID[p.id] {
-                if o.kind == p.kind && o.step == p.step && o.campaign == p.campaign && o.goal == p.goal && o.owner == p.owner
-                    && o.topic == p.topic && o.variant == p.variant && o.scheduledAt == p.scheduledAt {
-                    changes.unchanged += 1
-                } else {
-                    changes.changed.append((o, p))
-                }
+            if let o = previousOf[p.id] {
+                if o.id != p.id { changes.moved.append((o, p)) } else if same(o, p) { changes.unchanged += 1 } else { changes.changed.append((o, p)) }
+            } else if let o = oldByID[p.id], !used.contains(o.id) {
+                used.insert(o.id)
+                if same(o, p) { changes.unchanged += 1 } else { changes.changed.append((o, p)) }
             } else {
                 added.append(p)
             }
         }
-        let removed = old.filter { !newIDs.contains($0.id) }
+        let removed = old.filter { !used.contains($0.id) }
+        guard pairMoves else {
+            changes.added = added
+            changes.removed = removed
+            return changes
+        }
         // Pair a removed and an added post of the same channel, kind and step as a move: each added post takes the
         // earliest removed one with the same key that is still unpaired.
         struct MoveKey: Hashable { var channel: String; var kind: ContentKind; var step: CampaignStep?; var campaign: String? }

@@ -38,8 +38,10 @@ extension Herald {
         static let configuration = CommandConfiguration(
             abstract: "Build the calendar for a period: a balanced, rule-abiding plan with owners.",
             discussion: """
-            Re-planning keeps posts that are locked, drafted, approved, queued or published and replaces only \
-            `planned` ones; it prints what it added, removed and moved, and a second run changes nothing. \
+            Re-planning keeps posts that are locked, drafted, approved, queued or published, and keeps the stored \
+            `planned` ones as they are unless a rule forces a change; it prints every post it adds, removes, moves or \
+            changes with the rule that forced it (--dry-run: before storing anything), and a second run changes \
+            nothing. --fresh plans from scratch instead. \
             When the rules cannot all be met it exits 65 and says which rule, which channel and what would fix it.
             Examples:
               herald plan 2027-Q1
@@ -102,6 +104,22 @@ struct PlanPrinter {
         return "\(l.date) \(l.date.weekday.shortName) \(l.time)"
     }
 
+    func because(_ reason: String?) -> String { reason.map { "  (\($0))" } ?? "" }
+
+    /// What differs between a stored post and the one replacing it, time aside.
+    func differences(_ a: Post, _ b: Post) -> String {
+        var out: [String] = []
+        if a.kind != b.kind { out.append("kind \(a.kind.rawValue) → \(b.kind.rawValue)") }
+        if a.campaign != b.campaign || a.step != b.step {
+            out.append("campaign \(a.campaign ?? "none")/\(a.step?.rawValue ?? "-") → \(b.campaign ?? "none")/\(b.step?.rawValue ?? "-")")
+        }
+        if a.owner != b.owner { out.append("owner \(a.owner ?? "nobody") → \(b.owner ?? "nobody")") }
+        if a.goal != b.goal { out.append("goal \(a.goal ?? "none") → \(b.goal ?? "none")") }
+        if a.topic != b.topic { out.append("topic \"\(a.topic ?? "")\" → \"\(b.topic ?? "")\"") }
+        if a.variant != b.variant { out.append("template variant \(a.variant) → \(b.variant)") }
+        return out.joined(separator: ", ")
+    }
+
     func printSummary(periodName: String?, dryRun: Bool) {
         let s = workspace.strategy
         let name = periodName.map { "\($0.uppercased()) (\(plan.period.start) – \(plan.period.end))" } ?? "\(plan.period.start) – \(plan.period.end)"
@@ -125,11 +143,19 @@ struct PlanPrinter {
             Console.out("No changes: the stored plan already matches (\(c.unchanged) planned posts, \(kept) kept).")
         } else {
             Console.out("Changes: \(c.added.count) added, \(c.removed.count) removed, \(c.moved.count) moved, \(c.changed.count) changed, \(c.unchanged) unchanged, \(kept) kept (locked, drafted, approved or later).")
-            for p in c.added.prefix(c.added.count > 12 ? 0 : 12) { Console.out("  + \(day(p))  \(p.channel)  \(p.kind.rawValue)  \(p.id)") }
-            for p in c.removed { Console.out("  - \(day(p))  \(p.channel)  \(p.kind.rawValue)  \(p.id)") }
-            for (a, b) in c.moved { Console.out("  ~ \(day(a)) → \(day(b))  \(a.channel)  \(a.kind.rawValue)  \(b.id)") }
-            for (a, b) in c.changed where a.kind != b.kind {
-                Console.out("  ≠ \(day(b))  \(b.channel)  \(a.kind.rawValue) → \(b.kind.rawValue)  \(b.id)")
+            // A first plan lists only its size; a re-plan lists every post it adds, removes, moves or changes, with the
+            // rule that forced it.
+            let first = c.removed.isEmpty && c.moved.isEmpty && c.changed.isEmpty && c.unchanged == 0
+            if !first || c.added.count <= 12 {
+                for p in c.added { Console.out("  + \(day(p))  \(p.channel)  \(p.kind.rawValue)  \(p.id)") }
+            }
+            for p in c.removed { Console.out("  - \(day(p))  \(p.channel)  \(p.kind.rawValue)  \(p.id)" + because(c.reasons[p.id])) }
+            for (a, b) in c.moved {
+                let more = differences(a, b)
+                Console.out("  ~ \(day(a)) → \(day(b))  \(a.channel)  \(a.kind.rawValue)  \(b.id)" + (more.isEmpty ? "" : "; " + more) + because(c.reasons[b.id]))
+            }
+            for (a, b) in c.changed {
+                Console.out("  ≠ \(day(b))  \(b.channel)  \(b.id): \(differences(a, b))" + because(c.reasons[b.id]))
             }
         }
         let unassigned = stored.ownerless

@@ -110,6 +110,34 @@ final class PlannedExample: @unchecked Sendable {
         #expect(try ex.posts().isEmpty)
     }
 
+    /// Issue 21, part 1: a one-post edit changes no other post; a dry run lists every change with the rule that forced
+    /// it; --fresh plans from scratch.
+    @Test func replanningChangesOnlyWhatARuleForces() throws {
+        let ex = try PlannedExample()
+        let now = ["--now", "2026-12-01T00:00:00Z"]
+        let id = try ex.posts(["--channel", "instagram", "--kind", "informational"])[5]["id"] as! String
+        #expect(try ex.run(["post", "cancel", id]).status == 0)
+        let dry = try ex.run(["plan", "2027-Q1", "--dry-run"] + now)
+        #expect(dry.stdout.contains("Changes: 0 added, 0 removed, 0 moved, 0 changed, 124 unchanged, 1 kept"), "\(dry.stdout)")
+        let fresh = try ex.run(["plan", "2027-Q1", "--dry-run", "--fresh"] + now)
+        #expect(fresh.stdout.contains("  ≠ "))
+        #expect(!fresh.stdout.contains("Changes: 0 added, 0 removed, 0 moved, 0 changed"))
+        // Sofia leaves: only her posts change owner, each listed with why, before anything is stored.
+        let before = try ex.posts()
+        let sofia = before.filter { $0["owner"] as? String == "sofia" }.count
+        #expect(sofia > 0)
+        let block = "  - id: sofia\n    name: Sofia Rossi\n    role: Shop manager, Oost\n    channels: [facebook, newsletter]\n    capacity_per_week: 2\n    trained: true\n    rules_accepted: true\n    languages: [en]\n    share_on: [instagram]\n    time_off:\n      - from: 2027-03-22\n        to: 2027-03-26\n\n"
+        try #require(exampleStrategy.contains(block))
+        ex.dir.write("strategy.yaml", exampleStrategy.replacingOccurrences(of: block, with: ""))
+        let gone = try ex.run(["plan", "2027-Q1", "--dry-run"] + now)
+        #expect(gone.status == 0, "\(gone.stderr)")
+        let lines = gone.stdout.split(separator: "\n").filter { $0.hasPrefix("  ≠ ") }
+        #expect(lines.count == sofia, "\(gone.stdout)")
+        #expect(lines.allSatisfy { $0.contains("owner sofia → ") && $0.contains("(owner sofia → ") && $0.contains("sofia is no longer a participant") })
+        #expect(gone.stdout.contains("Dry run: nothing was stored."))
+        #expect(try ex.posts().map { $0["owner"] as? String } == before.map { $0["owner"] as? String })
+    }
+
     /// Issue 18, item 14: the summary counts what is stored, kept posts and their share tasks included.
     @Test func theSummaryReportsTheStoredResult() throws {
         let ex = try PlannedExample(plan: false)
