@@ -113,31 +113,168 @@ struct StepPlacer {
         }
         guard !active.isEmpty else { return outcome }
 
-        // Place every step; when the cadence cannot hold them all without breaking a rule, give up the least
-        // important steps one by one (reminders, then last calls, then winners) and report them. Opening posts
-        // (announce, launch) are never given up: without room for them the plan fails.
-        var dropOrder = active.indices.filter { active[$0].step == .reminder }.reversed()
-            + active.indices.filter { active[$0].step == .lastCall }.reversed()
-            + active.indices.filter { active[$0].step == .winners }.reversed()
+        // Place as many steps as the slots allow. Steps whose weeks (and the weeks either side) do not meet cannot
+        // affect one another, so each cluster of them is solved on its own: every step if they fit; else the fewest
+        // left out, trying the least important first (reminders, then last calls, then winners; later ones first).
+        // Opening posts (announce, launch) are never given up: without room for them the plan fails.
+        var placedAt: [Int: Slot] = [:]
         var dropped = Set<Int>()
-        while true {
-            let keep = active.indices.filter { !dropped.contains($0) }
-            if let slots = search(keep.map { candidates[$0] }) {
-                outcome.placed = zip(keep.map { active[$0] }, slots).map { ($0, $1) }
-                for i in dropped.sorted() {
-                    outcome.skipped.append((active[i], "no room on \(channel.id) (\(channel.postsPerWeek) a week, at most \(maxInARow) promotional in a row) next to the campaign's other posts"))
-                }
-                return outcome
+        var failed: [[Int]] = []
+        for group in clusters(active) {
+            if let best = bestSubset(group, active: active, candidates: candidates) {
+                for (i, slot) in best.placed { placedAt[i] = slot }
+                dropped.formUnion(best.dropped)
+            } else {
+                failed.append(group)
             }
-            guard !dropOrder.isEmpty else { break }
-            dropped.insert(dropOrder.removeFirst())
         }
-        let names = Set(active.map(\.campaign.id)).sorted().map { "'\($0)'" }.joined(separator: ", ")
-        outcome.problems.append(PlanProblem(
-            rule: "rules.max_promotional_in_a_row", channel: channel.id,
-            message: "the opening posts of \(names) on \(channel.id) cannot be placed without more than \(maxInARow) promotional post\(maxInARow == 1 ? "" : "s") in a row or more than \(channel.postsPerWeek) post\(channel.postsPerWeek == 1 ? "" : "s") a week.",
-            fix: "space the campaigns further apart, raise rules.max_promotional_in_a_row, or raise \(channel.id)'s posts_per_week."))
+        // Clusters are independent unless a run of promotional posts spans the weeks between them (a week with no
+        // regular post): then they are solved together.
+        if failed.isEmpty, longestPromoRun(steps: Array(placedAt.values)) > maxInARow {
+            placedAt = [:]; dropped = []
+            if let best = bestSubset(Array(active.indices), active: active, candidates: candidates) {
+                for (i, slot) in best.placed { placedAt[i] = slot }
+                dropped = best.dropped
+            } else {
+                failed = [Array(active.indices)]
+            }
+        }
+        for group in failed {
+            let names = Set(group.map { active[$0].campaign.id }).sorted().map { "'\($0)'" }.joined(separator: ", ")
+            outcome.problems.append(PlanProblem(
+                rule: "rules.max_promotional_in_a_row", channel: channel.id,
+                message: "the opening posts of \(names) on \(channel.id) cannot be placed without more than \(maxInARow) promotional post\(maxInARow == 1 ? "" : "s") in a row or more than \(channel.postsPerWeek) post\(channel.postsPerWeek == 1 ? "" : "s") a week.",
+                fix: "space the campaigns further apart, raise rules.max_promotional_in_a_row, or raise \(channel.id)'s posts_per_week."))
+        }
+        guard failed.isEmpty else { return outcome }
+        let order = placedAt.keys.sorted()
+        outcome.placed = order.map { (active[$0], placedAt[$0]!) }
+        let placedSteps = order.map { (need: active[$0], slot: placedAt[$0]!) }
+        for i in dropped.sorted() {
+            outcome.skipped.append((active[i], "no room on \(channel.id): " + blocker(active[i], candidates[i], placed: placedSteps)))
+        }
         return outcome
+    }
+
+    /// Steps in groups whose weeks, one week either side included, overlap: groups that cannot affect one another.
+    func clusters(_ needs: [StepNeed]) -> [[Int]] {
+        let spans = needs.indices.map { i in
+            (i, needs[i].window.start.startOfWeek.adding(days: -7), needs[i].window.end.startOfWeek.adding(days: 7))
+        }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+        var groups: [[Int]] = []
+        var end: LocalDate?
+        for (i, from, to) in spans {
+            if let e = end, from <= e {
+                groups[groups.count - 1].append(i)
+                end = max(e, to)
+            } else {
+                groups.append([i])
+                end = to
+            }
+        }
+        return groups.map { $0.sorted() }
+    }
+
+    /// The most steps of `group` that fit together (every opening among them), with their slots and the steps left
+    /// out; nil when the openings do not fit. A branch-and-bound search: steps in order of importance (openings, winners,
+    /// last calls, reminders), each on its slots in order of preference and then (unless an opening) left out, cut off
+    /// where it cannot beat the best found; of equally many steps, the more important are kept. A search that runs
+    /// past its budget keeps the best found, or falls back to leaving steps out one by one.
+    func bestSubset(_ group: [Int], active: [StepNeed], candidates: [[Slot]]) -> (placed: [(Int, Slot)], dropped: Set<Int>)? {
+        func rank(_ step: CampaignStep) -> Int {
+            switch step {
+            case .announce, .launch: 0
+            case .winners: 1
+            case .lastCall: 2
+            default: 3
+            }
+        }
+        let order = group.sorted { (rank(active[$0].step), active[$0].window.start, $0) < (rank(active[$1].step), active[$1].window.start, $1) }
+        let mandatory = order.map { rank(active[$0].step) == 0 }
+        let keptPerWeek = keptByWeek.mapValues(\.count)
+        var memo: [WeekKey: WeekRuns] = [:]
+        var chosen: [Slot?] = Array(repeating: nil, count: order.count)
+        var best: [Slot?]?
+        var bestCount = -1
+        var nodes = 0
+        let budget = 50_000
+        func ok() -> Bool {
+            let picked = chosen.compactMap { $0 }
+            guard Set(picked).count == picked.count else { return false }
+            var perWeek: [LocalDate: Int] = [:]
+            for s in picked { perWeek[s.date.startOfWeek, default: 0] += 1 }
+            for (week, n) in perWeek where n + (keptPerWeek[week] ?? 0) > channel.postsPerWeek { return false }
+            return longestPromoRun(steps: picked, memo: &memo) <= maxInARow
+        }
+        func go(_ i: Int, _ count: Int) {
+            if bestCount == order.count || nodes > budget || count + (order.count - i) <= bestCount { return }
+            if i == order.count { best = chosen; bestCount = count; return }
+            for slot in candidates[order[i]] {
+                nodes += 1
+                if nodes > budget { return }
+                chosen[i] = slot
+                if ok() { go(i + 1, count + 1) }
+                chosen[i] = nil
+                if bestCount == order.count { return }
+            }
+            if !mandatory[i] { go(i + 1, count) }
+        }
+        go(0, 0)
+        if let best {
+            var placed: [(Int, Slot)] = []
+            var dropped = Set<Int>()
+            for (k, i) in order.enumerated() { if let s = best[k] { placed.append((i, s)) } else { dropped.insert(i) } }
+            return (placed.sorted { $0.0 < $1.0 }, dropped)
+        }
+        guard nodes > budget else { return nil }
+        // Out of budget with nothing found: leave the least important steps out one by one.
+        var out = Set<Int>()
+        for i in order.reversed() {
+            let keep = group.filter { !out.contains($0) }
+            if let slots = search(keep.map { candidates[$0] }) { return (Array(zip(keep, slots)), out) }
+            guard !mandatory[order.firstIndex(of: i)!] else { break }
+            out.insert(i)
+        }
+        return nil
+    }
+
+    /// Why a left-out step fits nowhere, given the steps placed: for its best slots, the rule and the post in the way.
+    func blocker(_ need: StepNeed, _ candidates: [Slot], placed: [(need: StepNeed, slot: Slot)]) -> String {
+        func name(_ n: StepNeed) -> String { "'\(n.campaign.id)' \(n.step.label)" }
+        func when(_ s: Slot) -> String { "\(s.date) \(s.time)" }
+        let steps = placed.map(\.slot)
+        var reasons: [String] = []
+        for slot in candidates {
+            let week = slot.date.startOfWeek
+            if let other = placed.first(where: { $0.slot == slot }) {
+                reasons.append("\(when(slot)) holds \(name(other.need))")
+                continue
+            }
+            let stepsInWeek = placed.filter { $0.slot.date.startOfWeek == week }
+            let keptInWeek = keptByWeek[week]?.count ?? 0
+            if stepsInWeek.count + keptInWeek + 1 > channel.postsPerWeek {
+                var what = stepsInWeek.map { "\(name($0.need)) (\(when($0.slot)))" }
+                if keptInWeek > 0 { what.append("\(keptInWeek) kept post\(keptInWeek == 1 ? "" : "s")") }
+                reasons.append("the week of \(week) is full (\(channel.postsPerWeek) a week): \(what.joined(separator: ", "))")
+                continue
+            }
+            if longestPromoRun(steps: steps + [slot]) > maxInARow {
+                // The promotional posts next to it: the placed step or kept promotional post nearest in time.
+                let near = placed.min { abs($0.slot.instant.timeIntervalSince(slot.instant)) < abs($1.slot.instant.timeIntervalSince(slot.instant)) }
+                let keptNear = kept.filter(\.promotional).min { abs($0.instant.timeIntervalSince(slot.instant)) < abs($1.instant.timeIntervalSince(slot.instant)) }
+                var by = "a kept promotional post"
+                if let near, keptNear.map({ abs(near.slot.instant.timeIntervalSince(slot.instant)) <= abs($0.instant.timeIntervalSince(slot.instant)) }) ?? true {
+                    by = "\(name(near.need)) (\(when(near.slot)))"
+                }
+                reasons.append("\(when(slot)) would make more than \(maxInARow) promotional post\(maxInARow == 1 ? "" : "s") in a row with \(by) (rules.max_promotional_in_a_row)")
+                continue
+            }
+            reasons.append("\(when(slot)) would leave another step no room")
+        }
+        var seen = Set<String>()
+        let distinct = reasons.filter { seen.insert($0).inserted }
+        let shown = distinct.prefix(3).joined(separator: "; ")
+        return distinct.count > 3 ? "\(shown); and \(distinct.count - 3) more" : shown
     }
 
     /// A depth-first search for one slot per step that keeps slots distinct, the weekly cadence, and the
