@@ -250,6 +250,9 @@ struct PlanBuilder {
             skippedSteps: outcome.skipped.filter { $0.need.window.overlaps(period) }.map { ($0.need.campaign.id, $0.need.step, $0.reason) },
             shortOfSharers: 0)
         quality.blackoutDaysLost = dropped
+        quality.stepsPlaced = drafts.filter { $0.campaign != nil }.count
+            + keptHere.filter { $0.campaign != nil && $0.step != nil && $0.status != .cancelled && period.contains(clock.localDate($0.scheduledAt)) }.count
+        quality.stepsPossible = quality.stepsPlaced + quality.skippedSteps.count
         return ChannelLayout(drafts: drafts, problems: outcome.problems, quality: quality, removedReasons: removedReasons)
     }
 
@@ -573,9 +576,13 @@ struct PlanBuilder {
             }
             for item in info where owner[item.idx] == nil {
                 var pick: Int?
+                // The one whose week would be least full for their capacity, then least loaded over the period for
+                // their capacity (quarter totals in proportion to capacity), then a seeded tie-break.
                 for p in item.eligible where room(p) > 0 {
                     guard let best = pick else { pick = p; continue }
-                    if (weekLoad[p], total[p], tie(p)) < (weekLoad[best], total[best], tie(best)) { pick = p }
+                    let kp = (Double(total[p] + 1) / Double(capacity[p]), Double(weekLoad[p] + 1) / Double(capacity[p]), tie(p))
+                    let kb = (Double(total[best] + 1) / Double(capacity[best]), Double(weekLoad[best] + 1) / Double(capacity[best]), tie(best))
+                    if kp < kb { pick = p }
                 }
                 if let pick {
                     owner[item.idx] = pick
@@ -596,12 +603,48 @@ struct PlanBuilder {
                     post: drafts[item.idx].id, channel: drafts[item.idx].channel.id, date: drafts[item.idx].slot.date,
                     reason: "everyone who covers \(drafts[item.idx].channel.id) is at weekly capacity (\(names.joined(separator: ", ")))"))
             }
+            levelPeak(week: byWeek[week]!, drafts: drafts, eligibleOf: eligibleOf, owner: &owner, weekLoad: &weekLoad,
+                      total: &total, capacity: capacity, idRank: idRank, movable: { drafts[$0].previous?.owner == nil })
             for (idx, p) in owner { drafts[idx].owner = people[p].id }
             guard keeping || byWeek[week]!.contains(where: { drafts[$0].previous?.owner != nil }) else { continue }
             for idx in byWeek[week]! {
                 guard let o = drafts[idx].previous?.owner, drafts[idx].owner != o else { continue }
                 drafts[idx].why.append("owner \(o) → \(drafts[idx].owner ?? "nobody"): " + ownerLost(o, drafts[idx], week: week, eligible: eligibleOf[idx] ?? []))
             }
+        }
+    }
+
+    /// Lowers the week's highest load ÷ capacity: while the busiest person can hand a post on (directly, or through a
+    /// chain of hand-overs) to someone who would then be less full than they are now, it goes. Only `movable` posts
+    /// move (re-planning keeps stored owners).
+    func levelPeak(week: [Int], drafts: [Draft], eligibleOf: [Int: [Int]], owner: inout [Int: Int], weekLoad: inout [Int],
+                   total: inout [Int], capacity: [Int], idRank: [Int], movable: (Int) -> Bool) {
+        func util(_ p: Int) -> Double { Double(weekLoad[p]) / Double(capacity[p]) }
+        // Bounded: a brand's week levels in a few hand-overs; an agency's thousands of posts are levelled by the greedy
+        // choice already, and this stays linear in them.
+        var rounds = min(week.count, 32)
+        while rounds > 0 {
+            rounds -= 1
+            let loaded = Set(owner.values)
+            guard let donor = loaded.max(by: { (util($0), -idRank[$0]) < (util($1), -idRank[$1]) }) else { return }
+            let peak = util(donor)
+            let mine = owner.filter { $0.value == donor && movable($0.key) }.map(\.key).sorted()
+            var moved = false
+            // Posts others hold that may move on, and whoever would end below the peak.
+            let others = owner.filter { $0.value != donor && movable($0.key) }
+            for idx in mine {
+                let path = augment(from: idx, eligibleOf: eligibleOf, owner: others, idRank: idRank, exclude: donor) { p in
+                    weekLoad[p] < capacity[p] && Double(weekLoad[p] + 1) / Double(capacity[p]) < peak ? 1 : 0
+                }
+                guard let path else { continue }
+                for (i, person) in path { owner[i] = person }
+                let last = path.last!.person
+                weekLoad[donor] -= 1; total[donor] -= 1
+                weekLoad[last] += 1; total[last] += 1
+                moved = true
+                break
+            }
+            if !moved { return }
         }
     }
 
@@ -622,7 +665,7 @@ struct PlanBuilder {
 
     /// A breadth-first search for reassignments: the post takes a full person's slot, that person's post moves to
     /// someone else eligible, … until someone with room is reached. People are tried in id order.
-    func augment(from start: Int, eligibleOf: [Int: [Int]], owner: [Int: Int], idRank: [Int],
+    func augment(from start: Int, eligibleOf: [Int: [Int]], owner: [Int: Int], idRank: [Int], exclude: Int? = nil,
                  room: (Int) -> Int) -> [(idx: Int, person: Int)]? {
         var postsOf: [Int: [Int]] = [:]
         for (idx, p) in owner { postsOf[p, default: []].append(idx) }
@@ -630,6 +673,7 @@ struct PlanBuilder {
         // Each queue entry: a post that needs an owner, with the path that got there.
         var queue: [(idx: Int, path: [(idx: Int, person: Int)])] = [(start, [])]
         var seenPeople = Set<Int>()
+        if let exclude { seenPeople.insert(exclude) }
         var head = 0
         while head < queue.count {
             let (idx, path) = queue[head]; head += 1
@@ -783,8 +827,12 @@ struct PlanBuilder {
             var run = 0, best = 0
             var lastPromo: LocalDate?
             var closest: Int?
+            var lastOfKind: [ContentKind: Date] = [:]
+            var gapOfKind: [ContentKind: Double] = [:]
             for i in here {
                 let p = all[i]
+                if let last = lastOfKind[p.kind] { gapOfKind[p.kind] = max(gapOfKind[p.kind] ?? 0, p.scheduledAt.timeIntervalSince(last) / 86_400) }
+                lastOfKind[p.kind] = p.scheduledAt
                 ofKind[p.kind, default: 0] += 1
                 monthsOfKind[p.kind, default: []].insert(day[i].firstOfMonth)
                 if p.campaign != nil { campaignPosts += 1 }
@@ -800,6 +848,7 @@ struct PlanBuilder {
                 .init(kind: kind, share: st.0, target: st.1, planned: ofKind[kind] ?? 0)
             }
             report.channels[c].campaignPosts = campaignPosts
+            report.channels[c].largestGaps = ContentKind.plannable.filter { !$0.isPromotional }.compactMap { k in gapOfKind[k].map { (k, $0) } }
             report.channels[c].longestPromotionalRun = best
             report.channels[c].closestPromotionalPosts = closest
             for kind in ContentKind.plannable where !kind.isPromotional {
@@ -836,9 +885,29 @@ struct PlanBuilder {
         report.people = strategy.participants.map { p in
             let mine = byOwner[p.id] ?? (0, [:])
             let counts = weeks.map { mine.perWeek[$0] ?? 0 }
+            let busiest = counts.max() ?? 0
             return .init(participant: p.id, name: p.name, posts: mine.posts, capacityPerWeek: p.capacityPerWeek,
-                         busiestWeek: counts.max() ?? 0, quietestWeek: counts.min() ?? 0,
-                         shares: 0, eligible: p.mayPost)
+                         busiestWeek: busiest, quietestWeek: counts.min() ?? 0,
+                         shares: 0, eligible: p.mayPost, peakLoad: p.capacityPerWeek > 0 ? Double(busiest) / Double(p.capacityPerWeek) : 0)
+        }
+        // Groups of people who may own the same channels, in strategy order.
+        var channelsOf: [String: [String]] = [:]
+        for channel in strategy.channels {
+            for i in candidates(channel).speaking { channelsOf[strategy.participants[i].id, default: []].append(channel.id) }
+        }
+        var groupIndex: [[String]: Int] = [:]
+        for p in strategy.participants {
+            guard let channels = channelsOf[p.id], p.capacityPerWeek > 0 else { continue }
+            if groupIndex[channels] == nil {
+                groupIndex[channels] = report.groups.count
+                report.groups.append(.init(people: [], channels: channels, posts: 0, totals: [], capacities: []))
+            }
+            let g = groupIndex[channels]!
+            let n = byOwner[p.id]?.posts ?? 0
+            report.groups[g].people.append(p.id)
+            report.groups[g].totals.append(n)
+            report.groups[g].capacities.append(p.capacityPerWeek)
+            report.groups[g].posts += n
         }
         report.observances = request.calendar.observances(in: period).map { o in
             let near = strategy.campaigns.first { c in

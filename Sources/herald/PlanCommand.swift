@@ -194,6 +194,10 @@ struct PlanPrinter {
             if !c.blackoutDaysLost.isEmpty { notes.append("posts lost to blackout days: " + c.blackoutDaysLost.map { "\($0.date) (\($0.name))" }.joined(separator: ", ")) }
             if !c.monthsWithoutKind.isEmpty { notes.append("months without a kind: " + c.monthsWithoutKind.map { "\($0.kind.rawValue) in \($0.month)" }.joined(separator: ", ")) }
             if c.shortOfSharers > 0 { notes.append("\(c.shortOfSharers) posts got fewer sharers than asked") }
+            if c.stepsPossible > 0 { notes.append("campaign steps placed: \(c.stepsPlaced) of \(c.stepsPossible)") }
+            if !c.largestGaps.isEmpty {
+                notes.append("largest gap between posts of a kind: " + c.largestGaps.map { String(format: "%@ %.1f days", $0.kind.rawValue, $0.days) }.joined(separator: ", "))
+            }
             for k in c.kinds where k.kind.isPromotional && k.planned + 1 < k.target {
                 notes.append("\(k.kind.rawValue) is \(k.target - k.planned) below target: add a \(k.kind.rawValue) campaign on \(c.channel) or lower its share")
             }
@@ -208,13 +212,22 @@ struct PlanPrinter {
         }
         Console.out(g.rendered)
         Console.out("")
-        Console.out(Console.bold("People (posts owned; busiest and quietest week; share tasks)"))
-        var p = Table("participant", "posts", "per week", "capacity", "shares", "")
+        Console.out(Console.bold("People (posts owned; quietest and busiest week; peak = busiest week ÷ capacity; share tasks)"))
+        var p = Table("participant", "posts", "per week", "capacity", "peak", "shares", "")
         for person in r.people {
-            p.add(person.name, "\(person.posts)", "\(person.quietestWeek)–\(person.busiestWeek)", "\(person.capacityPerWeek)", "\(person.shares)",
+            p.add(person.name, "\(person.posts)", "\(person.quietestWeek)–\(person.busiestWeek)", "\(person.capacityPerWeek)",
+                  String(format: "%.0f%%", person.peakLoad * 100), "\(person.shares)",
                   person.eligible ? "" : Console.yellow("not trained or rules not accepted: no posts"))
         }
         Console.out(p.rendered)
+        if !r.groups.isEmpty {
+            Console.out("")
+            Console.out(Console.bold("Groups (people who may own the same channels; period totals in proportion to capacity)"))
+            for g in r.groups {
+                let names = zip(g.people, zip(g.totals, g.capacities)).map { "\($0) \($1.0) (capacity \($1.1))" }
+                Console.out("  \(g.channels.joined(separator: ", ")): \(g.posts) posts — \(names.joined(separator: ", "))")
+            }
+        }
         if !r.observances.isEmpty {
             Console.out("")
             Console.out(Console.bold("Observances in the period (campaign anchors)"))
