@@ -381,17 +381,40 @@ struct PlanBuilder {
             need[k]! += 1; sum += 1
         }
         while sum > free.count, let k = regularKinds.reversed().first(where: { need[$0]! > 0 }) { need[k]! -= 1; sum -= 1 }
-        // Spread: at each slot pick the kind furthest behind its even pace.
+        // Spread over the channel's whole timeline, campaign and kept posts in place: at each free slot pick the kind
+        // whose last post is longest ago for its ideal interval (the period divided by its posts), then the one
+        // furthest behind its even pace, the pace being how far through the period's posts the slot is.
+        let startT = clock.instant(period.start, LocalTime(hour: 0, minute: 0)!)
+        let span = max(1, clock.instant(period.end.adding(days: 1), LocalTime(hour: 0, minute: 0)!).timeIntervalSince(startT))
+        var fixed: [(Date, ContentKind)] = counted.filter { !$0.kind.isPromotional && inPeriod($0.scheduledAt) }.map { ($0.scheduledAt, $0.kind) }
+        for d in drafts { if let k = d.kind, !k.isPromotional { fixed.append((d.slot.instant, k)) } }
+        fixed.sort { $0.0 < $1.0 }
+        var ideal: [ContentKind: Double] = [:]
+        var last: [ContentKind: Double] = [:]
+        for k in regularKinds {
+            let n = need[k]! + fixed.filter { $0.1 == k }.count
+            ideal[k] = span / Double(max(n, 1))
+            last[k] = -ideal[k]! / 2
+        }
+        let times = (drafts.map(\.slot.instant) + counted.filter { inPeriod($0.scheduledAt) }.map(\.scheduledAt)).sorted()
         var given: [ContentKind: Int] = [:]
-        for (i, idx) in free.enumerated() {
-            let pace = Double(i + 1) / Double(free.count)
+        var rank = 0, next = 0
+        for idx in free {
+            let t = drafts[idx].slot.instant
+            while rank < times.count, times[rank] <= t { rank += 1 }
+            while next < fixed.count, fixed[next].0 <= t { last[fixed[next].1] = fixed[next].0.timeIntervalSince(startT); next += 1 }
+            let pace = Double(rank) / Double(max(times.count, 1))
+            let at = t.timeIntervalSince(startT)
             let k = regularKinds.filter { (given[$0] ?? 0) < need[$0]! }.max { a, b in
+                let ua = (at - last[a]!) / ideal[a]!, ub = (at - last[b]!) / ideal[b]!
+                if abs(ua - ub) > 1e-9 { return ua < ub }
                 let da = Double(need[a]!) * pace - Double(given[a] ?? 0)
                 let db = Double(need[b]!) * pace - Double(given[b] ?? 0)
                 return da != db ? da < db : a.order > b.order
             } ?? .informational
             drafts[idx].kind = k
             given[k, default: 0] += 1
+            last[k] = at
         }
         rebalanceKinds(&drafts, channel: channel, targets: Dictionary(uniqueKeysWithValues: zip(regularKinds, targets)), counted: counted)
     }
