@@ -73,6 +73,28 @@ final class PlannedExample: @unchecked Sendable {
         }
     }
 
+    /// Issue 21: --explain reports the quality measures; kinds spread around campaign posts (part 3: spreading over the
+    /// regular slots alone left 20.6 days between two Facebook social-proof posts and 42 between two newsletter ones).
+    @Test func explainReportsTheQualityMeasures() throws {
+        let ex = try PlannedExample(plan: false)
+        let run = try ex.run(["plan", "2027-Q1", "--explain", "--dry-run", "--now", "2026-12-01T00:00:00Z"])
+        #expect(run.status == 0)
+        for fragment in ["campaign steps placed: 8 of 8", "campaign steps placed: 1 of 2", "largest gap between posts of a kind: informational",
+                         "peak", "Groups (people who may own the same channels", "facebook, newsletter: "] {
+            #expect(run.stdout.contains(fragment), "missing \(fragment)")
+        }
+        func worst(after channel: String) -> Double {
+            let lines = run.stdout.components(separatedBy: "\n")
+            let start = lines.firstIndex { $0.hasPrefix(channel + " ") }!
+            let gap = lines[start...].first { $0.contains("largest gap between posts of a kind") }!
+            return gap.components(separatedBy: ", ").compactMap { part in
+                part.components(separatedBy: " ").dropLast().last.flatMap(Double.init)
+            }.max()!
+        }
+        #expect(worst(after: "facebook") <= 19.0, "\(run.stdout)")
+        #expect(worst(after: "newsletter") <= 35.0, "\(run.stdout)")
+    }
+
     @Test func infeasibleRulesExit65AndSayWhatToChange() throws {
         let ex = try PlannedExample(plan: false)
         ex.dir.write("strategy.yaml", exampleStrategy.replacingOccurrences(of: "min_days_between_contests: 30", with: "min_days_between_contests: 30")

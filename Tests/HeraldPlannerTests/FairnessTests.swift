@@ -113,20 +113,3 @@ import Testing
         #expect(groups[0].posts == plan.posts.filter { $0.owner == "ola" || $0.owner == "piotr" }.count)
     }
 }
-
-/// Kinds spread over the channel's whole timeline, campaign posts in place (issue 21, part 3: improved, not proven best).
-@Suite struct EvennessTests {
-    @Test func kindsSpreadAroundCampaignPosts() throws {
-        let loaded = try StrategyLoader.parse(exampleStrategy, fileExists: { _ in true })
-        let plan = try Planner.plan(PlanRequest(strategy: loaded.strategy, period: quarter()))
-        func worst(_ channel: String) -> Double {
-            plan.report.channels.first { $0.channel == channel }!.largestGaps.map(\.days).max()!
-        }
-        // Spreading over the regular slots alone left 20.6 days between two Facebook social-proof posts and 42 days
-        // between two newsletter ones.
-        #expect(worst("facebook") <= 19.0 + 1e-9, "\(worst("facebook"))")
-        #expect(worst("newsletter") <= 35.0 + 1e-9, "\(worst("newsletter"))")
-        // Each gap is reported per regular kind.
-        #expect(plan.report.channels.first { $0.channel == "facebook" }!.largestGaps.map(\.kind) == [.informational, .engagement, .socialProof])
-    }
-}
