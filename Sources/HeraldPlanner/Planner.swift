@@ -552,6 +552,10 @@ struct PlanBuilder {
             if inPeriod(p.scheduledAt) { total[i] += 1 }
         }
         let byWeek = Dictionary(grouping: drafts.indices, by: { drafts[$0].slot.date.startOfWeek })
+        // Posts whose stored owner re-planning keeps (the leveling leaves them alone).
+        var keepsOwner = [Bool](repeating: false, count: drafts.count)
+        var replanning = false
+        for i in drafts.indices where drafts[i].previous?.owner != nil { keepsOwner[i] = true; replanning = true }
         // Who may own each channel's posts depends only on the channel: work it out once per channel.
         var candidatesOf: [String: (speaking: [Int], reason: String?)] = [:]
         let timeOff = people.map(\.timeOff)
@@ -590,7 +594,7 @@ struct PlanBuilder {
             func room(_ p: Int) -> Int { capacity[p] - weekLoad[p] }
             // Re-planning keeps each stored post's owner (earliest posts first) while they may still own it and have room.
             var keeping = false
-            for item in info.sorted(by: { drafts[$0.idx].slot.instant < drafts[$1.idx].slot.instant }) {
+            for item in replanning ? info.sorted(by: { drafts[$0.idx].slot.instant < drafts[$1.idx].slot.instant }) : [] {
                 guard let o = drafts[item.idx].previous?.owner, let p = index[o], item.eligible.contains(p), room(p) > 0 else { continue }
                 owner[item.idx] = p
                 weekLoad[p] += 1
@@ -626,8 +630,8 @@ struct PlanBuilder {
                     post: drafts[item.idx].id, channel: drafts[item.idx].channel.id, date: drafts[item.idx].slot.date,
                     reason: "everyone who covers \(drafts[item.idx].channel.id) is at weekly capacity (\(names.joined(separator: ", ")))"))
             }
-            levelPeak(week: byWeek[week]!, drafts: drafts, eligibleOf: eligibleOf, owner: &owner, weekLoad: &weekLoad,
-                      total: &total, capacity: capacity, idRank: idRank, movable: { drafts[$0].previous?.owner == nil })
+            levelPeak(week: byWeek[week]!, eligibleOf: eligibleOf, owner: &owner, weekLoad: &weekLoad,
+                      total: &total, capacity: capacity, idRank: idRank, fixed: keepsOwner)
             for (idx, p) in owner { drafts[idx].owner = people[p].id }
             guard keeping || byWeek[week]!.contains(where: { drafts[$0].previous?.owner != nil }) else { continue }
             for idx in byWeek[week]! {
@@ -638,36 +642,49 @@ struct PlanBuilder {
     }
 
     /// Lowers the week's highest load ÷ capacity: while the busiest person can hand a post on (directly, or through a
-    /// chain of hand-overs) to someone who would then be less full than they are now, it goes. Only `movable` posts
-    /// move (re-planning keeps stored owners).
-    func levelPeak(week: [Int], drafts: [Draft], eligibleOf: [Int: [Int]], owner: inout [Int: Int], weekLoad: inout [Int],
-                   total: inout [Int], capacity: [Int], idRank: [Int], movable: (Int) -> Bool) {
+    /// chain of hand-overs) to someone who would then be less full than they are now, it goes. Posts marked `fixed`
+    /// (re-planning keeps their stored owner) do not move.
+    func levelPeak(week: [Int], eligibleOf: [Int: [Int]], owner: inout [Int: Int], weekLoad: inout [Int],
+                   total: inout [Int], capacity: [Int], idRank: [Int], fixed: [Bool]) {
         func util(_ p: Int) -> Double { Double(weekLoad[p]) / Double(capacity[p]) }
-        // Bounded: a brand's week levels in a few hand-overs; an agency's thousands of posts are levelled by the greedy
-        // choice already, and this stays linear in them.
+        // Each person's posts of the week that may move, kept up to date as posts move.
+        var postsOf: [Int: [Int]] = [:]
+        for idx in week where !fixed[idx] { if let p = owner[idx] { postsOf[p, default: []].append(idx) } }
+        guard !postsOf.isEmpty else { return }
+        // Bounded: a brand's week levels in a few hand-overs; an agency's thousands of posts are mostly levelled by the
+        // greedy choice already, and this stays linear in them.
         var rounds = min(week.count, 32)
         while rounds > 0 {
             rounds -= 1
-            let loaded = Set(owner.values)
-            guard let donor = loaded.max(by: { (util($0), -idRank[$0]) < (util($1), -idRank[$1]) }) else { return }
+            var donor = -1
+            for p in weekLoad.indices where weekLoad[p] > 0 && capacity[p] > 0
+                && (donor < 0 || (util(p), -idRank[p]) > (util(donor), -idRank[donor])) { donor = p }
+            guard donor >= 0, let mine = postsOf[donor], !mine.isEmpty else { return }
             let peak = util(donor)
-            let mine = owner.filter { $0.value == donor && movable($0.key) }.map(\.key).sorted()
-            var moved = false
-            // Posts others hold that may move on, and whoever would end below the peak.
-            let others = owner.filter { $0.value != donor && movable($0.key) }
+            func below(_ p: Int) -> Bool { weekLoad[p] < capacity[p] && Double(weekLoad[p] + 1) / Double(capacity[p]) < peak }
+            // A direct hand-over to whoever would be least full after it; else a chain.
+            var path: [(idx: Int, person: Int)]?
+            var bestKey: (Double, Double, Int)?
             for idx in mine {
-                let path = augment(from: idx, eligibleOf: eligibleOf, owner: others, idRank: idRank, exclude: donor) { p in
-                    weekLoad[p] < capacity[p] && Double(weekLoad[p] + 1) / Double(capacity[p]) < peak ? 1 : 0
+                for p in eligibleOf[idx] ?? [] where p != donor && below(p) {
+                    let key = (Double(weekLoad[p] + 1) / Double(capacity[p]), Double(total[p]) / Double(capacity[p]), idRank[p])
+                    if bestKey == nil || key < bestKey! { bestKey = key; path = [(idx, p)] }
                 }
-                guard let path else { continue }
-                for (i, person) in path { owner[i] = person }
-                let last = path.last!.person
-                weekLoad[donor] -= 1; total[donor] -= 1
-                weekLoad[last] += 1; total[last] += 1
-                moved = true
-                break
             }
-            if !moved { return }
+            if path == nil {
+                var others: [Int: Int] = [:]
+                for (p, list) in postsOf where p != donor { for idx in list { others[idx] = p } }
+                path = augment(from: mine, eligibleOf: eligibleOf, owner: others, idRank: idRank, exclude: donor) { below($0) ? 1 : 0 }
+            }
+            guard let path else { return }
+            for (i, person) in path {
+                if let old = owner[i] { postsOf[old]?.removeAll { $0 == i } }
+                owner[i] = person
+                postsOf[person, default: []].append(i)
+            }
+            let last = path.last!.person
+            weekLoad[donor] -= 1; total[donor] -= 1
+            weekLoad[last] += 1; total[last] += 1
         }
     }
 
@@ -688,13 +705,20 @@ struct PlanBuilder {
 
     /// A breadth-first search for reassignments: the post takes a full person's slot, that person's post moves to
     /// someone else eligible, … until someone with room is reached. People are tried in id order.
-    func augment(from start: Int, eligibleOf: [Int: [Int]], owner: [Int: Int], idRank: [Int], exclude: Int? = nil,
+    func augment(from start: Int, eligibleOf: [Int: [Int]], owner: [Int: Int], idRank: [Int],
+                 room: (Int) -> Int) -> [(idx: Int, person: Int)]? {
+        augment(from: [start], eligibleOf: eligibleOf, owner: owner, idRank: idRank, exclude: nil, room: room)
+    }
+
+    /// `augment(from:…)` from several posts at once (the first that reaches someone with room wins), never through
+    /// `exclude`.
+    func augment(from starts: [Int], eligibleOf: [Int: [Int]], owner: [Int: Int], idRank: [Int], exclude: Int?,
                  room: (Int) -> Int) -> [(idx: Int, person: Int)]? {
         var postsOf: [Int: [Int]] = [:]
         for (idx, p) in owner { postsOf[p, default: []].append(idx) }
         for p in postsOf.keys { postsOf[p]!.sort() }
         // Each queue entry: a post that needs an owner, with the path that got there.
-        var queue: [(idx: Int, path: [(idx: Int, person: Int)])] = [(start, [])]
+        var queue: [(idx: Int, path: [(idx: Int, person: Int)])] = starts.map { ($0, []) }
         var seenPeople = Set<Int>()
         if let exclude { seenPeople.insert(exclude) }
         var head = 0
