@@ -345,7 +345,7 @@ struct PlanBuilder {
             func distance(_ t: Date) -> Double { others.map { abs($0.timeIntervalSince(t)) }.min() ?? .infinity }
             let choices = drafts.indices.filter { drafts[$0].kind == over && drafts[$0].campaign == nil }
             guard let pick = choices.max(by: { distance(drafts[$0].slot.instant) < distance(drafts[$1].slot.instant) }) else { break }
-            drafts[pick].why.append("kind \(over.rawValue) → \(under.rawValue): \(channel.id)'s mix had \(count[under] ?? 0) \(under.rawValue) posts for a target of \(targets[under] ?? 0) and \(count[over] ?? 0) \(over.rawValue) for \(targets[over] ?? 0)")
+            drafts[pick].why.append("mix: \(channel.id) had \(count[under] ?? 0) \(under.rawValue) posts for a target of \(targets[under] ?? 0) and \(count[over] ?? 0) \(over.rawValue) for \(targets[over] ?? 0)")
             drafts[pick].kind = under
             count[over, default: 0] -= 1
             count[under, default: 0] += 1
@@ -636,7 +636,7 @@ struct PlanBuilder {
             guard keeping || byWeek[week]!.contains(where: { drafts[$0].previous?.owner != nil }) else { continue }
             for idx in byWeek[week]! {
                 guard let o = drafts[idx].previous?.owner, drafts[idx].owner != o else { continue }
-                drafts[idx].why.append("owner \(o) → \(drafts[idx].owner ?? "nobody"): " + ownerLost(o, drafts[idx], week: week, eligible: eligibleOf[idx] ?? []))
+                drafts[idx].why.append("owner: " + ownerLost(o, drafts[idx], week: week, eligible: eligibleOf[idx] ?? []))
             }
         }
     }

@@ -106,6 +106,14 @@ struct PlanPrinter {
 
     func because(_ reason: String?) -> String { reason.map { "  (\($0))" } ?? "" }
 
+    /// The owner part of a change's reason, in a form that groups: "sofia is no longer a participant", "weekly capacity".
+    func ownerReason(_ reason: String?, from owner: String?) -> String {
+        let part = reason?.components(separatedBy: "; ").first { $0.hasPrefix("owner: ") }.map { String($0.dropFirst(7)) } ?? ""
+        if part.contains("is at capacity") { return "of weekly capacity" }
+        if part.contains(" is off on ") { return "\(owner ?? "the owner") is off" }
+        return part.isEmpty ? "the rules changed" : part
+    }
+
     /// What differs between a stored post and the one replacing it, time aside.
     func differences(_ a: Post, _ b: Post) -> String {
         var out: [String] = []
@@ -156,6 +164,18 @@ struct PlanPrinter {
             }
             for (a, b) in c.changed {
                 Console.out("  ≠ \(day(b))  \(b.channel)  \(b.id): \(differences(a, b))" + because(c.reasons[b.id]))
+            }
+            // How many stored posts changed owner, and why (a participant added, removed or at capacity).
+            var why: [String: Int] = [:]
+            var order: [String] = []
+            for (a, b) in c.changed + c.moved.map({ ($0.from, $0.to) }) where a.owner != b.owner {
+                let reason = ownerReason(c.reasons[b.id], from: a.owner)
+                if why[reason] == nil { order.append(reason) }
+                why[reason, default: 0] += 1
+            }
+            if !why.isEmpty {
+                let n = why.values.reduce(0, +)
+                Console.out("Owners changed on \(n) stored post\(n == 1 ? "" : "s"): " + order.map { "\(why[$0]!) because \($0)" }.joined(separator: "; ") + ".")
             }
         }
         let unassigned = stored.ownerless

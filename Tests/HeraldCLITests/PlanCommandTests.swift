@@ -156,10 +156,13 @@ final class PlannedExample: @unchecked Sendable {
         let lines = gone.stdout.split(separator: "\n").filter { $0.hasPrefix("  ≠ ") }
         let hers = lines.filter { $0.contains(": owner sofia → ") }
         #expect(hers.count == sofia, "\(gone.stdout)")
-        #expect(hers.allSatisfy { $0.contains("(owner sofia → ") && $0.contains("sofia is no longer a participant") })
+        #expect(hers.allSatisfy { $0.contains("(owner: sofia is no longer a participant)") })
         // Anyone else's post changes owner only where capacity forces it, and says so.
         #expect(lines.filter { !$0.contains(": owner sofia → ") }.allSatisfy { $0.contains("is at capacity") }, "\(gone.stdout)")
         #expect(!gone.stdout.contains("  ~ ") && !gone.stdout.contains("  - ") && !gone.stdout.contains("  + "))
+        let others = lines.count - hers.count
+        #expect(gone.stdout.contains("Owners changed on \(lines.count) stored posts: \(sofia) because sofia is no longer a participant"
+                                     + (others > 0 ? "; \(others) because of weekly capacity." : ".")), "\(gone.stdout)")
         #expect(gone.stdout.contains("Dry run: nothing was stored."))
         #expect(try ex.posts().map { $0["owner"] as? String } == before.map { $0["owner"] as? String })
     }
