@@ -178,8 +178,8 @@ struct StepPlacer {
     /// The most steps of `group` that fit together (every opening among them), with their slots and the steps left
     /// out; nil when the openings do not fit. A branch-and-bound search: steps in order of importance (openings, winners,
     /// last calls, reminders), each on its slots in order of preference and then (unless an opening) left out, cut off
-    /// where it cannot beat the best found; of equally many steps, the more important are kept. A search that runs
-    /// past its budget keeps the best found, or falls back to leaving steps out one by one.
+    /// where it cannot beat the best found (at first the openings and, greedily, the steps that fit beside them); of
+    /// equally many steps, the more important are kept. A search that runs past its budget keeps the best found.
     func bestSubset(_ group: [Int], active: [StepNeed], candidates: [[Slot]]) -> (placed: [(Int, Slot)], dropped: Set<Int>)? {
         func rank(_ step: CampaignStep) -> Int {
             switch step {
@@ -197,14 +197,67 @@ struct StepPlacer {
         var best: [Slot?]?
         var bestCount = -1
         var nodes = 0
-        let budget = 50_000
-        func ok() -> Bool {
-            let picked = chosen.compactMap { $0 }
-            guard Set(picked).count == picked.count else { return false }
-            var perWeek: [LocalDate: Int] = [:]
-            for s in picked { perWeek[s.date.startOfWeek, default: 0] += 1 }
-            for (week, n) in perWeek where n + (keptPerWeek[week] ?? 0) > channel.postsPerWeek { return false }
-            return longestPromoRun(steps: picked, memo: &memo) <= maxInARow
+        let budget = 5_000
+        // The steps placed so far, kept up to date so each check looks only at what a new step changes: its slot, its
+        // week's count, and the run of promotional posts through its week (the rest was checked when it was placed,
+        // and a step placed only adds to runs through its own week).
+        var picked = Set<Slot>()
+        var perWeek: [LocalDate: Int] = [:]
+        var stepsByWeek: [LocalDate: [Slot]] = [:]
+        let weeks = cadence.keys.sorted()
+        let known = weeks + kept.map(\.week)
+        let firstWeek = known.min() ?? LocalDate(year: 2000, month: 1, day: 1)!, lastWeek = known.max() ?? firstWeek
+        func summary(_ week: LocalDate) -> WeekRuns {
+            let key = WeekKey(week: week, steps: (stepsByWeek[week] ?? []).sorted())
+            if let known = memo[key] { return known }
+            let runs = weekRuns(key)
+            memo[key] = runs
+            return runs
+        }
+        /// The longest promotional run through `week`: weeks either side are taken in while every post in them is
+        /// promotional (a run goes on through them), plus the first that is not.
+        func runThrough(_ week: LocalDate) -> Int {
+            var start = week
+            while start > firstWeek {
+                start = start.adding(days: -7)
+                let r = summary(start)
+                if r.leading != r.count { break }
+            }
+            var end = week
+            while end < lastWeek {
+                end = end.adding(days: 7)
+                let r = summary(end)
+                if r.leading != r.count { break }
+            }
+            var best = 0, run = 0
+            var w = start
+            while w <= end {
+                let here = summary(w)
+                best = max(best, here.longest, run + here.leading)
+                run = here.leading == here.count ? run + here.count : here.trailing
+                w = w.adding(days: 7)
+            }
+            return best
+        }
+        func unplace(_ k: Int) {
+            guard let slot = chosen[k] else { return }
+            let week = slot.date.startOfWeek
+            picked.remove(slot)
+            perWeek[week]! -= 1
+            stepsByWeek[week]!.removeAll { $0 == slot }
+            chosen[k] = nil
+        }
+        /// Places step `k` on `slot` when the rules allow it (and leaves everything as it was when not).
+        func place(_ k: Int, _ slot: Slot) -> Bool {
+            guard !picked.contains(slot) else { return false }
+            let week = slot.date.startOfWeek
+            guard (perWeek[week] ?? 0) + 1 + (keptPerWeek[week] ?? 0) <= channel.postsPerWeek else { return false }
+            picked.insert(slot)
+            perWeek[week, default: 0] += 1
+            stepsByWeek[week, default: []].append(slot)
+            chosen[k] = slot
+            if runThrough(week) > maxInARow { unplace(k); return false }
+            return true
         }
         func go(_ i: Int, _ count: Int) {
             if bestCount == order.count || nodes > budget || count + (order.count - i) <= bestCount { return }
@@ -212,12 +265,29 @@ struct StepPlacer {
             for slot in candidates[order[i]] {
                 nodes += 1
                 if nodes > budget { return }
-                chosen[i] = slot
-                if ok() { go(i + 1, count + 1) }
-                chosen[i] = nil
+                if place(i, slot) {
+                    go(i + 1, count + 1)
+                    unplace(i)
+                }
                 if bestCount == order.count { return }
             }
             if !mandatory[i] { go(i + 1, count) }
+        }
+        // A first answer to improve on: the openings alone (when they do not fit, nothing does), then each other step,
+        // most important first, on its first slot that keeps the rules. The search below then only looks for more.
+        let openings = order.filter { rank(active[$0].step) == 0 }
+        if openings.count < order.count {
+            guard let openSlots = search(openings.map { candidates[$0] }) else { return nil }
+            var fits = true
+            for k in openings.indices where !place(k, openSlots[k]) { fits = false }
+            for k in order.indices where fits && !mandatory[k] {
+                for slot in candidates[order[k]] where place(k, slot) { break }
+            }
+            if fits {
+                best = chosen
+                bestCount = chosen.compactMap { $0 }.count
+            }
+            for k in order.indices { unplace(k) }
         }
         go(0, 0)
         if let best {
