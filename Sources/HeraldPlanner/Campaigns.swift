@@ -53,6 +53,10 @@ struct StepPlacer {
     /// `kept` by week, and the weeks with a promotional kept post (looked up at every step of the search).
     let keptByWeek: [LocalDate: [KeptMark]]
     let keptPromotionalWeeks: Set<LocalDate>
+    /// Re-planning: where the stored plan had each step ("campaign/step"), tried first so steps stay where they were.
+    var previous: [String: Date] = [:]
+    /// Re-planning: cadence slots the stored plan left empty (see `WeekLayout.regularSlots`).
+    var vacant: Set<Date> = []
 
     init(channel: Channel, maker: SlotMaker, calendar: CalendarDays, maxInARow: Int, cadence: [LocalDate: [Slot]], kept: [KeptMark]) {
         self.channel = channel; self.maker = maker; self.calendar = calendar; self.maxInARow = maxInARow
@@ -99,40 +103,248 @@ struct StepPlacer {
                     fix: "move the campaign's dates, allow another weekday on \(channel.id), or take \(channel.id) off the campaign."))
                 continue
             }
+            let before = previous["\(need.campaign.id)/\(need.step.rawValue)"]
             candidates.append(usable.sorted { a, b in
-                let ka = (abs(a.date.days(to: need.ideal)), a.date > need.ideal ? 1 : 0, cadenceSet.contains(a) ? 0 : 1, a.instant)
-                let kb = (abs(b.date.days(to: need.ideal)), b.date > need.ideal ? 1 : 0, cadenceSet.contains(b) ? 0 : 1, b.instant)
+                let ka = (a.instant == before ? 0 : 1, abs(a.date.days(to: need.ideal)), a.date > need.ideal ? 1 : 0, cadenceSet.contains(a) ? 0 : 1, a.instant)
+                let kb = (b.instant == before ? 0 : 1, abs(b.date.days(to: need.ideal)), b.date > need.ideal ? 1 : 0, cadenceSet.contains(b) ? 0 : 1, b.instant)
                 return ka < kb
             })
             active.append(need)
         }
         guard !active.isEmpty else { return outcome }
 
-        // Place every step; when the cadence cannot hold them all without breaking a rule, give up the least
-        // important steps one by one (reminders, then last calls, then winners) and report them. Opening posts
-        // (announce, launch) are never given up: without room for them the plan fails.
-        var dropOrder = active.indices.filter { active[$0].step == .reminder }.reversed()
-            + active.indices.filter { active[$0].step == .lastCall }.reversed()
-            + active.indices.filter { active[$0].step == .winners }.reversed()
+        // Place as many steps as the slots allow. Steps whose weeks (and the weeks either side) do not meet cannot
+        // affect one another, so each cluster of them is solved on its own: every step if they fit; else the fewest
+        // left out, trying the least important first (reminders, then last calls, then winners; later ones first).
+        // Opening posts (announce, launch) are never given up: without room for them the plan fails.
+        var placedAt: [Int: Slot] = [:]
         var dropped = Set<Int>()
-        while true {
-            let keep = active.indices.filter { !dropped.contains($0) }
-            if let slots = search(keep.map { candidates[$0] }) {
-                outcome.placed = zip(keep.map { active[$0] }, slots).map { ($0, $1) }
-                for i in dropped.sorted() {
-                    outcome.skipped.append((active[i], "no room on \(channel.id) (\(channel.postsPerWeek) a week, at most \(maxInARow) promotional in a row) next to the campaign's other posts"))
-                }
-                return outcome
+        var failed: [[Int]] = []
+        for group in clusters(active) {
+            if let best = bestSubset(group, active: active, candidates: candidates) {
+                for (i, slot) in best.placed { placedAt[i] = slot }
+                dropped.formUnion(best.dropped)
+            } else {
+                failed.append(group)
             }
-            guard !dropOrder.isEmpty else { break }
-            dropped.insert(dropOrder.removeFirst())
         }
-        let names = Set(active.map(\.campaign.id)).sorted().map { "'\($0)'" }.joined(separator: ", ")
-        outcome.problems.append(PlanProblem(
-            rule: "rules.max_promotional_in_a_row", channel: channel.id,
-            message: "the opening posts of \(names) on \(channel.id) cannot be placed without more than \(maxInARow) promotional post\(maxInARow == 1 ? "" : "s") in a row or more than \(channel.postsPerWeek) post\(channel.postsPerWeek == 1 ? "" : "s") a week.",
-            fix: "space the campaigns further apart, raise rules.max_promotional_in_a_row, or raise \(channel.id)'s posts_per_week."))
+        // Clusters are independent unless a run of promotional posts spans the weeks between them (a week with no
+        // regular post): then they are solved together.
+        if failed.isEmpty, longestPromoRun(steps: Array(placedAt.values)) > maxInARow {
+            placedAt = [:]; dropped = []
+            if let best = bestSubset(Array(active.indices), active: active, candidates: candidates) {
+                for (i, slot) in best.placed { placedAt[i] = slot }
+                dropped = best.dropped
+            } else {
+                failed = [Array(active.indices)]
+            }
+        }
+        for group in failed {
+            let names = Set(group.map { active[$0].campaign.id }).sorted().map { "'\($0)'" }.joined(separator: ", ")
+            outcome.problems.append(PlanProblem(
+                rule: "rules.max_promotional_in_a_row", channel: channel.id,
+                message: "the opening posts of \(names) on \(channel.id) cannot be placed without more than \(maxInARow) promotional post\(maxInARow == 1 ? "" : "s") in a row or more than \(channel.postsPerWeek) post\(channel.postsPerWeek == 1 ? "" : "s") a week.",
+                fix: "space the campaigns further apart, raise rules.max_promotional_in_a_row, or raise \(channel.id)'s posts_per_week."))
+        }
+        guard failed.isEmpty else { return outcome }
+        let order = placedAt.keys.sorted()
+        outcome.placed = order.map { (active[$0], placedAt[$0]!) }
+        let placedSteps = order.map { (need: active[$0], slot: placedAt[$0]!) }
+        for i in dropped.sorted() {
+            outcome.skipped.append((active[i], "no room on \(channel.id): " + blocker(active[i], candidates[i], placed: placedSteps)))
+        }
         return outcome
+    }
+
+    /// Steps in groups whose weeks, one week either side included, overlap: groups that cannot affect one another.
+    func clusters(_ needs: [StepNeed]) -> [[Int]] {
+        let spans = needs.indices.map { i in
+            (i, needs[i].window.start.startOfWeek.adding(days: -7), needs[i].window.end.startOfWeek.adding(days: 7))
+        }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+        var groups: [[Int]] = []
+        var end: LocalDate?
+        for (i, from, to) in spans {
+            if let e = end, from <= e {
+                groups[groups.count - 1].append(i)
+                end = max(e, to)
+            } else {
+                groups.append([i])
+                end = to
+            }
+        }
+        return groups.map { $0.sorted() }
+    }
+
+    /// The most steps of `group` that fit together (every opening among them), with their slots and the steps left
+    /// out; nil when the openings do not fit. A branch-and-bound search: steps in order of importance (openings, winners,
+    /// last calls, reminders), each on its slots in order of preference and then (unless an opening) left out, cut off
+    /// where it cannot beat the best found (at first the openings and, greedily, the steps that fit beside them); of
+    /// equally many steps, the more important are kept. A search that runs past its budget keeps the best found.
+    func bestSubset(_ group: [Int], active: [StepNeed], candidates: [[Slot]]) -> (placed: [(Int, Slot)], dropped: Set<Int>)? {
+        func rank(_ step: CampaignStep) -> Int {
+            switch step {
+            case .announce, .launch: 0
+            case .winners: 1
+            case .lastCall: 2
+            default: 3
+            }
+        }
+        let order = group.sorted { (rank(active[$0].step), active[$0].window.start, $0) < (rank(active[$1].step), active[$1].window.start, $1) }
+        let mandatory = order.map { rank(active[$0].step) == 0 }
+        let keptPerWeek = keptByWeek.mapValues(\.count)
+        var memo: [WeekKey: WeekRuns] = [:]
+        var chosen: [Slot?] = Array(repeating: nil, count: order.count)
+        var best: [Slot?]?
+        var bestCount = -1
+        var nodes = 0
+        let budget = 5_000
+        // The steps placed so far, kept up to date so each check looks only at what a new step changes: its slot, its
+        // week's count, and the run of promotional posts through its week (the rest was checked when it was placed,
+        // and a step placed only adds to runs through its own week).
+        var picked = Set<Slot>()
+        var perWeek: [LocalDate: Int] = [:]
+        var stepsByWeek: [LocalDate: [Slot]] = [:]
+        let weeks = cadence.keys.sorted()
+        let known = weeks + kept.map(\.week)
+        let firstWeek = known.min() ?? LocalDate(year: 2000, month: 1, day: 1)!, lastWeek = known.max() ?? firstWeek
+        func summary(_ week: LocalDate) -> WeekRuns {
+            let key = WeekKey(week: week, steps: (stepsByWeek[week] ?? []).sorted())
+            if let known = memo[key] { return known }
+            let runs = weekRuns(key)
+            memo[key] = runs
+            return runs
+        }
+        /// The longest promotional run through `week`: weeks either side are taken in while every post in them is
+        /// promotional (a run goes on through them), plus the first that is not.
+        func runThrough(_ week: LocalDate) -> Int {
+            var start = week
+            while start > firstWeek {
+                start = start.adding(days: -7)
+                let r = summary(start)
+                if r.leading != r.count { break }
+            }
+            var end = week
+            while end < lastWeek {
+                end = end.adding(days: 7)
+                let r = summary(end)
+                if r.leading != r.count { break }
+            }
+            var best = 0, run = 0
+            var w = start
+            while w <= end {
+                let here = summary(w)
+                best = max(best, here.longest, run + here.leading)
+                run = here.leading == here.count ? run + here.count : here.trailing
+                w = w.adding(days: 7)
+            }
+            return best
+        }
+        func unplace(_ k: Int) {
+            guard let slot = chosen[k] else { return }
+            let week = slot.date.startOfWeek
+            picked.remove(slot)
+            perWeek[week]! -= 1
+            stepsByWeek[week]!.removeAll { $0 == slot }
+            chosen[k] = nil
+        }
+        /// Places step `k` on `slot` when the rules allow it (and leaves everything as it was when not).
+        func place(_ k: Int, _ slot: Slot) -> Bool {
+            guard !picked.contains(slot) else { return false }
+            let week = slot.date.startOfWeek
+            guard (perWeek[week] ?? 0) + 1 + (keptPerWeek[week] ?? 0) <= channel.postsPerWeek else { return false }
+            picked.insert(slot)
+            perWeek[week, default: 0] += 1
+            stepsByWeek[week, default: []].append(slot)
+            chosen[k] = slot
+            if runThrough(week) > maxInARow { unplace(k); return false }
+            return true
+        }
+        func go(_ i: Int, _ count: Int) {
+            if bestCount == order.count || nodes > budget || count + (order.count - i) <= bestCount { return }
+            if i == order.count { best = chosen; bestCount = count; return }
+            for slot in candidates[order[i]] {
+                nodes += 1
+                if nodes > budget { return }
+                if place(i, slot) {
+                    go(i + 1, count + 1)
+                    unplace(i)
+                }
+                if bestCount == order.count { return }
+            }
+            if !mandatory[i] { go(i + 1, count) }
+        }
+        // A first answer to improve on: the openings alone (when they do not fit, nothing does), then each other step,
+        // most important first, on its first slot that keeps the rules. The search below then only looks for more.
+        let openings = order.filter { rank(active[$0].step) == 0 }
+        if openings.count < order.count {
+            guard let openSlots = search(openings.map { candidates[$0] }) else { return nil }
+            var fits = true
+            for k in openings.indices where !place(k, openSlots[k]) { fits = false }
+            for k in order.indices where fits && !mandatory[k] {
+                for slot in candidates[order[k]] where place(k, slot) { break }
+            }
+            if fits {
+                best = chosen
+                bestCount = chosen.compactMap { $0 }.count
+            }
+            for k in order.indices { unplace(k) }
+        }
+        go(0, 0)
+        if let best {
+            var placed: [(Int, Slot)] = []
+            var dropped = Set<Int>()
+            for (k, i) in order.enumerated() { if let s = best[k] { placed.append((i, s)) } else { dropped.insert(i) } }
+            return (placed.sorted { $0.0 < $1.0 }, dropped)
+        }
+        guard nodes > budget else { return nil }
+        // Out of budget with nothing found: leave the least important steps out one by one.
+        var out = Set<Int>()
+        for i in order.reversed() {
+            let keep = group.filter { !out.contains($0) }
+            if let slots = search(keep.map { candidates[$0] }) { return (Array(zip(keep, slots)), out) }
+            guard !mandatory[order.firstIndex(of: i)!] else { break }
+            out.insert(i)
+        }
+        return nil
+    }
+
+    /// Why a left-out step fits nowhere, given the steps placed: for its best slots, the rule and the post in the way.
+    func blocker(_ need: StepNeed, _ candidates: [Slot], placed: [(need: StepNeed, slot: Slot)]) -> String {
+        func name(_ n: StepNeed) -> String { "'\(n.campaign.id)' \(n.step.label)" }
+        func when(_ s: Slot) -> String { "\(s.date) \(s.time)" }
+        let steps = placed.map(\.slot)
+        var reasons: [String] = []
+        for slot in candidates {
+            let week = slot.date.startOfWeek
+            if let other = placed.first(where: { $0.slot == slot }) {
+                reasons.append("\(when(slot)) holds \(name(other.need))")
+                continue
+            }
+            let stepsInWeek = placed.filter { $0.slot.date.startOfWeek == week }
+            let keptInWeek = keptByWeek[week]?.count ?? 0
+            if stepsInWeek.count + keptInWeek + 1 > channel.postsPerWeek {
+                var what = stepsInWeek.map { "\(name($0.need)) (\(when($0.slot)))" }
+                if keptInWeek > 0 { what.append("\(keptInWeek) kept post\(keptInWeek == 1 ? "" : "s")") }
+                reasons.append("the week of \(week) is full (\(channel.postsPerWeek) a week): \(what.joined(separator: ", "))")
+                continue
+            }
+            if longestPromoRun(steps: steps + [slot]) > maxInARow {
+                // The promotional posts next to it: the placed step or kept promotional post nearest in time.
+                let near = placed.min { abs($0.slot.instant.timeIntervalSince(slot.instant)) < abs($1.slot.instant.timeIntervalSince(slot.instant)) }
+                let keptNear = kept.filter(\.promotional).min { abs($0.instant.timeIntervalSince(slot.instant)) < abs($1.instant.timeIntervalSince(slot.instant)) }
+                var by = "a kept promotional post"
+                if let near, keptNear.map({ abs(near.slot.instant.timeIntervalSince(slot.instant)) <= abs($0.instant.timeIntervalSince(slot.instant)) }) ?? true {
+                    by = "\(name(near.need)) (\(when(near.slot)))"
+                }
+                reasons.append("\(when(slot)) would make more than \(maxInARow) promotional post\(maxInARow == 1 ? "" : "s") in a row with \(by) (rules.max_promotional_in_a_row)")
+                continue
+            }
+            reasons.append("\(when(slot)) would leave another step no room")
+        }
+        var seen = Set<String>()
+        let distinct = reasons.filter { seen.insert($0).inserted }
+        let shown = distinct.prefix(3).joined(separator: "; ")
+        return distinct.count > 3 ? "\(shown); and \(distinct.count - 3) more" : shown
     }
 
     /// A depth-first search for one slot per step that keeps slots distinct, the weekly cadence, and the
@@ -198,7 +410,7 @@ struct StepPlacer {
     func weekRuns(_ key: WeekKey) -> WeekRuns {
         let keptHere = keptByWeek[key.week] ?? []
         let regular = WeekLayout.regularSlots(cadence: cadence[key.week] ?? [], steps: key.steps,
-                                              keptInstants: keptHere.map(\.instant), budget: channel.postsPerWeek)
+                                              keptInstants: keptHere.map(\.instant), budget: channel.postsPerWeek, vacant: vacant)
         var seq: [(Date, Bool)] = []
         for s in regular where !key.steps.contains(s) { seq.append((s.instant, false)) }
         for s in key.steps { seq.append((s.instant, true)) }
@@ -243,9 +455,10 @@ struct KeptMark: Sendable {
 
 /// How a week's posts are laid out once kept posts and campaign steps are in.
 enum WeekLayout {
-    /// The cadence slots left for regular posts: a step or kept post displaces the regular slot nearest to it,
-    /// so the week keeps its number of posts.
-    static func regularSlots(cadence: [Slot], steps: [Slot], keptInstants: [Date], budget: Int) -> [Slot] {
+    /// The cadence slots left for regular posts: a step or kept post displaces the regular slot nearest to it (a slot
+    /// in `vacant`, one the stored plan left empty, first: re-planning moves no other post), so the week keeps its
+    /// number of posts.
+    static func regularSlots(cadence: [Slot], steps: [Slot], keptInstants: [Date], budget: Int, vacant: Set<Date> = []) -> [Slot] {
         var free = cadence
         // A kept post at exactly a cadence slot takes it; the others displace the nearest slot.
         var floating: [Date] = []
@@ -257,7 +470,10 @@ enum WeekLayout {
             floating.append(s.instant)
         }
         for t in floating.sorted() {
-            guard let i = free.indices.min(by: { abs(free[$0].instant.timeIntervalSince(t)) < abs(free[$1].instant.timeIntervalSince(t)) }) else { break }
+            guard let i = free.indices.min(by: {
+                (vacant.contains(free[$0].instant) ? 0 : 1, abs(free[$0].instant.timeIntervalSince(t)))
+                    < (vacant.contains(free[$1].instant) ? 0 : 1, abs(free[$1].instant.timeIntervalSince(t)))
+            }) else { break }
             free.remove(at: i)
         }
         let room = max(0, budget - keptInstants.count - steps.count)

@@ -28,6 +28,9 @@ public struct PlanChanges: Sendable {
     /// Same slot, different kind, goal, owner or topic: (before, after).
     public var changed: [(from: Post, to: Post)] = []
     public var unchanged: Int = 0
+    /// Why a post changed, moved or went, by its id (the new id for a move): the rule that forced it. Re-planning keeps
+    /// every other post as stored; `--fresh` plans from scratch and gives no reasons.
+    public var reasons: [String: String] = [:]
 
     public var isEmpty: Bool { added.isEmpty && removed.isEmpty && moved.isEmpty && changed.isEmpty }
 }
@@ -57,6 +60,11 @@ public struct PlanReport: Sendable {
         public var skippedSteps: [(campaign: String, step: CampaignStep, reason: String)]
         /// Posts that asked for shares but got fewer sharers than wanted.
         public var shortOfSharers: Int
+        /// Per regular kind with two or more posts: the longest time between two consecutive posts of that kind, in days.
+        public var largestGaps: [(kind: ContentKind, days: Double)] = []
+        /// Campaign steps of the period placed, of those the campaigns ask for on this channel.
+        public var stepsPlaced = 0
+        public var stepsPossible = 0
     }
 
     public struct GoalShare: Sendable {
@@ -77,6 +85,18 @@ public struct PlanReport: Sendable {
         public var quietestWeek: Int
         public var shares: Int
         public var eligible: Bool
+        /// The busiest week's posts ÷ capacity (1 = full).
+        public var peakLoad: Double = 0
+    }
+
+    /// People who may own exactly the same channels, with their period totals: the group work is balanced within.
+    public struct Group: Sendable {
+        public var people: [String]
+        public var channels: [String]
+        public var posts: Int
+        /// Posts per person, in `people` order.
+        public var totals: [Int]
+        public var capacities: [Int]
     }
 
     public struct Unassigned: Sendable {
@@ -89,6 +109,7 @@ public struct PlanReport: Sendable {
     public var channels: [ChannelQuality] = []
     public var goals: [GoalShare] = []
     public var people: [PersonLoad] = []
+    public var groups: [Group] = []
     public var unassigned: [Unassigned] = []
     public var observances: [(date: LocalDate, name: String, campaign: String?)] = []
 }

@@ -45,6 +45,9 @@ public struct PlanRequest: Sendable {
     public var seed: UInt64
     /// No new post is planned before this instant (the planner never fills the past).
     public var notBefore: Date?
+    /// Plan from scratch, ignoring the stored plan's choices (by default re-planning starts from the stored `planned`
+    /// posts and changes only what a rule forces).
+    public var fresh = false
 
     public init(strategy: Strategy, period: DateRange, existing: [Post] = [], existingTasks: [ShareTask] = [],
                 calendar: CalendarDays = CalendarDays(), seed: UInt64 = 1, notBefore: Date? = nil) {

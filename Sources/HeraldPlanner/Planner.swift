@@ -55,6 +55,10 @@ struct PlanBuilder {
         var topic: String?
         var variant = 0
         var id = ""
+        /// The stored `planned` post this one continues (re-planning starts from the stored plan): its choices are kept
+        /// unless a rule forces a change, and `why` says which.
+        var previous: Post?
+        var why: [String] = []
     }
 
     mutating func build() throws(PlanError) -> Plan {
@@ -62,10 +66,15 @@ struct PlanBuilder {
         var drafts: [Draft] = []
         checkSpacing()
         let keptByChannel = Dictionary(grouping: kept, by: \.channel)
-        for laid in layOutChannels(keptByChannel) {
+        // The stored plan re-planning starts from: the period's `planned` posts still to come (none with `fresh`).
+        let replaceable = request.existing.filter { !Planner.isKept($0) && inPeriod($0.scheduledAt) && notPast($0.scheduledAt) }
+        let previousByChannel = request.fresh ? [:] : Dictionary(grouping: replaceable, by: \.channel)
+        var reasons: [String: String] = [:]
+        for laid in layOutChannels(keptByChannel, previous: previousByChannel) {
             drafts += laid.drafts
             problems += laid.problems
             report.channels.append(laid.quality)
+            reasons.merge(laid.removedReasons) { a, _ in a }
         }
         if !problems.isEmpty { throw .infeasible(problems) }
         drafts.sort { a, b in a.slot.instant != b.slot.instant ? a.slot.instant < b.slot.instant : a.channel.id < b.channel.id }
@@ -95,8 +104,16 @@ struct PlanBuilder {
         report = reporter.report
         let tasks = shares.tasks
         recordShares(tasks, short: shares.short)
-        let replaceable = request.existing.filter { !Planner.isKept($0) && inPeriod($0.scheduledAt) && notPast($0.scheduledAt) }
-        let changes = diff(old: replaceable, new: posts)
+        var previousOf: [String: Post] = [:]
+        for d in drafts {
+            if let p = d.previous { previousOf[d.id] = p }
+            if !d.why.isEmpty { reasons[d.id] = d.why.joined(separator: "; ") }
+        }
+        var changes = diff(old: replaceable, new: posts, previousOf: previousOf, pairMoves: request.fresh)
+        if !reasons.isEmpty {
+            let listed = Set(changes.removed.map(\.id) + changes.moved.map(\.to.id) + changes.changed.map(\.to.id))
+            changes.reasons = reasons.filter { listed.contains($0.key) }
+        }
         return Plan(period: period, posts: posts, kept: keptInPeriod, shareTasks: tasks, removed: changes.removed,
                     changes: changes, report: report)
     }
@@ -147,15 +164,17 @@ struct PlanBuilder {
         var drafts: [Draft]
         var problems: [PlanProblem]
         var quality: PlanReport.ChannelQuality
+        /// Why each stored planned post that no slot continues goes, by its id.
+        var removedReasons: [String: String] = [:]
     }
 
     /// Lays out every channel, in the strategy's order. Channels do not depend on one another, so they are laid out on
     /// all cores (an agency's 200 channels take most of a plan's time); each worker has a clock of its own so they do
     /// not share its cache's lock. The result is the same as laying them out one by one.
-    func layOutChannels(_ keptByChannel: [String: [Post]]) -> [ChannelLayout] {
+    func layOutChannels(_ keptByChannel: [String: [Post]], previous: [String: [Post]]) -> [ChannelLayout] {
         let channels = strategy.channels
         let workers = min(channels.count, self.workers)
-        guard workers > 1 else { return channels.map { planChannel($0, kept: keptByChannel[$0.id] ?? []) } }
+        guard workers > 1 else { return channels.map { planChannel($0, kept: keptByChannel[$0.id] ?? [], previous: previous[$0.id] ?? []) } }
         nonisolated(unsafe) let results = UnsafeMutableBufferPointer<ChannelLayout?>.allocate(capacity: channels.count)
         results.initialize(repeating: nil)
         defer { results.deinitialize(); results.deallocate() }
@@ -164,13 +183,13 @@ struct PlanBuilder {
             builder.clock = ZoneClock(clock.timeZone)
             // Worker w takes channels w, w + workers, …: every slot of `results` is written by exactly one worker.
             for i in stride(from: worker, to: channels.count, by: workers) {
-                results[i] = builder.planChannel(channels[i], kept: keptByChannel[channels[i].id] ?? [])
+                results[i] = builder.planChannel(channels[i], kept: keptByChannel[channels[i].id] ?? [], previous: previous[channels[i].id] ?? [])
             }
         }
         return results.map { $0! }
     }
 
-    func planChannel(_ channel: Channel, kept: [Post]) -> ChannelLayout {
+    func planChannel(_ channel: Channel, kept: [Post], previous: [Post]) -> ChannelLayout {
         let maker = SlotMaker(channel: channel, clock: clock)
         let around = DateRange(start: period.start.adding(days: -14), end: period.end.adding(days: 14))
         let campaigns = strategy.campaigns.filter { $0.channels.contains(channel.id) }
@@ -190,8 +209,16 @@ struct PlanBuilder {
         let done = Set(keptHere.compactMap { p in p.campaign.flatMap { c in p.step.map { "\(c)/\($0.rawValue)" } } })
         needs.removeAll { done.contains("\($0.campaign.id)/\($0.step.rawValue)") }
 
-        let placer = StepPlacer(channel: channel, maker: maker, calendar: request.calendar,
+        var previousSteps: [String: Date] = [:]
+        for p in previous { if let c = p.campaign, let st = p.step { previousSteps["\(c)/\(st.rawValue)"] = p.scheduledAt } }
+        var placer = StepPlacer(channel: channel, maker: maker, calendar: request.calendar,
                                 maxInARow: strategy.rules.maxPromotionalInARow, cadence: cadence, kept: marks)
+        placer.previous = previousSteps
+        // Re-planning: the cadence slots the stored plan left empty (a cancelled post's slot stays taken).
+        if !previous.isEmpty {
+            let taken = Set(previous.map(\.scheduledAt) + keptHere.map(\.scheduledAt))
+            placer.vacant = Set(slots.map(\.instant).filter { !taken.contains($0) })
+        }
         let outcome = placer.place(needs)
 
         var drafts: [Draft] = []
@@ -203,7 +230,7 @@ struct PlanBuilder {
             let steps = stepSlots[week] ?? []
             let regular = WeekLayout.regularSlots(cadence: cadence[week] ?? [], steps: steps.map(\.slot),
                                                   keptInstants: (keptByWeek[week] ?? []).map(\.instant),
-                                                  budget: channel.postsPerWeek)
+                                                  budget: channel.postsPerWeek, vacant: placer.vacant)
             for slot in regular where period.contains(slot.date) && notPast(slot.instant) && !keptInstants.contains(slot.instant) {
                 drafts.append(Draft(channel: channel, slot: slot))
             }
@@ -214,6 +241,7 @@ struct PlanBuilder {
             week = week.adding(days: 7)
         }
         drafts.sort { $0.slot < $1.slot }
+        let removedReasons = continuePrevious(&drafts, previous: previous, channel: channel, slots: slots, kept: keptHere)
         allocateKinds(&drafts, channel: channel, kept: keptHere.filter { period.contains(clock.localDate($0.scheduledAt)) })
 
         var quality = PlanReport.ChannelQuality(
@@ -222,7 +250,106 @@ struct PlanBuilder {
             skippedSteps: outcome.skipped.filter { $0.need.window.overlaps(period) }.map { ($0.need.campaign.id, $0.need.step, $0.reason) },
             shortOfSharers: 0)
         quality.blackoutDaysLost = dropped
-        return ChannelLayout(drafts: drafts, problems: outcome.problems, quality: quality)
+        quality.stepsPlaced = drafts.filter { $0.campaign != nil }.count
+            + keptHere.filter { $0.campaign != nil && $0.step != nil && $0.status != .cancelled && period.contains(clock.localDate($0.scheduledAt)) }.count
+        quality.stepsPossible = quality.stepsPlaced + quality.skippedSteps.count
+        return ChannelLayout(drafts: drafts, problems: outcome.problems, quality: quality, removedReasons: removedReasons)
+    }
+
+    // MARK: Re-planning from the stored plan
+
+    /// Re-planning starts from the stored plan: each campaign step continues the stored post of the same step, and each
+    /// regular slot the stored regular post at the same time (else one left over in the same week, in time order), and
+    /// takes its kind. Returns, by id, why each stored post that no slot continues goes.
+    func continuePrevious(_ drafts: inout [Draft], previous: [Post], channel: Channel, slots: [Slot], kept: [Post]) -> [String: String] {
+        guard !previous.isEmpty else { return [:] }
+        let mix = channel.mix ?? strategy.mix
+        let ordered = previous.sorted { ($0.scheduledAt, $0.id) < ($1.scheduledAt, $1.id) }
+        var used = Set<String>()
+        var byStep: [String: Post] = [:]
+        for p in ordered {
+            if let c = p.campaign, let st = p.step, byStep["\(c)/\(st.rawValue)"] == nil { byStep["\(c)/\(st.rawValue)"] = p }
+        }
+        let slotSet = Set(slots.map(\.instant))
+        let keptAt = Dictionary(kept.map { ($0.scheduledAt, $0) }, uniquingKeysWith: { a, _ in a })
+        let stepAt = Dictionary(drafts.filter { $0.campaign != nil }.map { ($0.slot.instant, $0) }, uniquingKeysWith: { a, _ in a })
+        func when(_ t: Date) -> String { let l = clock.local(t); return "\(l.date) \(l.time)" }
+        /// Why a stored post's time no longer holds a post like it.
+        func gone(_ p: Post) -> String {
+            if let k = keptAt[p.scheduledAt] {
+                return "its slot is taken by \(k.id) (\(k.locked ? "locked" : k.status.rawValue))"
+            }
+            if let st = stepAt[p.scheduledAt], let c = st.campaign, let step = st.step, p.campaign != c || p.step != step {
+                return "its slot now carries campaign '\(c)' \(step.label)"
+            }
+            if !slotSet.contains(p.scheduledAt) {
+                return "\(when(p.scheduledAt)) is no longer one of \(channel.id)'s slots (days, times, posts_per_week or a blackout day)"
+            }
+            let week = clock.localDate(p.scheduledAt).startOfWeek
+            return "\(channel.id)'s week of \(week) has its \(channel.postsPerWeek) post\(channel.postsPerWeek == 1 ? "" : "s") without it (kept and campaign posts come first)"
+        }
+        func take(_ i: Int, _ p: Post) {
+            used.insert(p.id)
+            drafts[i].previous = p
+            if drafts[i].campaign == nil {
+                if (mix[p.kind] ?? 0) > 0 {
+                    drafts[i].kind = p.kind
+                } else {
+                    drafts[i].why.append("\(p.kind.rawValue) is no longer in \(channel.id)'s mix")
+                }
+            }
+            if p.scheduledAt != drafts[i].slot.instant {
+                drafts[i].why.append("moved from \(when(p.scheduledAt)): \(gone(p))")
+            }
+        }
+        for i in drafts.indices {
+            guard let c = drafts[i].campaign, let st = drafts[i].step, let p = byStep["\(c)/\(st.rawValue)"] else { continue }
+            take(i, p)
+        }
+        let regular = ordered.filter { $0.campaign == nil && !$0.kind.isPromotional && $0.kind != .crisis && !used.contains($0.id) }
+        let regularAt = Dictionary(regular.map { ($0.scheduledAt, $0) }, uniquingKeysWith: { a, _ in a })
+        for i in drafts.indices where drafts[i].campaign == nil {
+            if let p = regularAt[drafts[i].slot.instant], !used.contains(p.id) { take(i, p) }
+        }
+        // The rest pair up within their week, in time order.
+        let leftByWeek = Dictionary(grouping: regular.filter { !used.contains($0.id) }, by: { clock.localDate($0.scheduledAt).startOfWeek })
+        if !leftByWeek.isEmpty {
+            let open = drafts.indices.filter { drafts[$0].campaign == nil && drafts[$0].previous == nil }
+            let openByWeek = Dictionary(grouping: open, by: { drafts[$0].slot.date.startOfWeek })
+            for (week, left) in leftByWeek {
+                for (i, p) in zip(openByWeek[week] ?? [], left) { take(i, p) }
+            }
+        }
+        var reasons: [String: String] = [:]
+        for p in ordered where !used.contains(p.id) { reasons[p.id] = gone(p) }
+        return reasons
+    }
+
+    /// After re-planning kept the stored kinds: while a kind is two or more posts off its target (or one is in the mix no
+    /// longer), the post of the most over-represented kind furthest from any post of the most under-represented kind
+    /// changes kind. A plan from scratch never needs this.
+    func rebalanceKinds(_ drafts: inout [Draft], channel: Channel, targets: [ContentKind: Int], counted: [Post]) {
+        guard drafts.contains(where: { $0.previous != nil }) else { return }
+        let regularKinds = ContentKind.plannable.filter { !$0.isPromotional }
+        var count: [ContentKind: Int] = [:]
+        for p in counted where !p.kind.isPromotional { count[p.kind, default: 0] += 1 }
+        for d in drafts { if let k = d.kind, !k.isPromotional { count[k, default: 0] += 1 } }
+        func dev(_ k: ContentKind) -> Int { (count[k] ?? 0) - (targets[k] ?? 0) }
+        var guardCount = drafts.count
+        while guardCount > 0 {
+            guardCount -= 1
+            guard let under = regularKinds.min(by: { (dev($0), $0.order) < (dev($1), $1.order) }),
+                  let over = regularKinds.max(by: { (dev($0), -$0.order) < (dev($1), -$1.order) }),
+                  dev(under) < 0, dev(over) > 0, dev(under) <= -2 || dev(over) >= 2 else { break }
+            let others = drafts.filter { $0.kind == under }.map(\.slot.instant) + counted.filter { $0.kind == under }.map(\.scheduledAt)
+            func distance(_ t: Date) -> Double { others.map { abs($0.timeIntervalSince(t)) }.min() ?? .infinity }
+            let choices = drafts.indices.filter { drafts[$0].kind == over && drafts[$0].campaign == nil }
+            guard let pick = choices.max(by: { distance(drafts[$0].slot.instant) < distance(drafts[$1].slot.instant) }) else { break }
+            drafts[pick].why.append("mix: \(channel.id) had \(count[under] ?? 0) \(under.rawValue) posts for a target of \(targets[under] ?? 0) and \(count[over] ?? 0) \(over.rawValue) for \(targets[over] ?? 0)")
+            drafts[pick].kind = under
+            count[over, default: 0] -= 1
+            count[under, default: 0] += 1
+        }
     }
 
     // MARK: Content mix
@@ -254,18 +381,42 @@ struct PlanBuilder {
             need[k]! += 1; sum += 1
         }
         while sum > free.count, let k = regularKinds.reversed().first(where: { need[$0]! > 0 }) { need[k]! -= 1; sum -= 1 }
-        // Spread: at each slot pick the kind furthest behind its even pace.
+        // Spread over the channel's whole timeline, campaign and kept posts in place: at each free slot pick the kind
+        // whose last post is longest ago for its ideal interval (the period divided by its posts), then the one
+        // furthest behind its even pace, the pace being how far through the period's posts the slot is.
+        let startT = clock.instant(period.start, LocalTime(hour: 0, minute: 0)!)
+        let span = max(1, clock.instant(period.end.adding(days: 1), LocalTime(hour: 0, minute: 0)!).timeIntervalSince(startT))
+        var fixed: [(Date, ContentKind)] = counted.filter { !$0.kind.isPromotional && inPeriod($0.scheduledAt) }.map { ($0.scheduledAt, $0.kind) }
+        for d in drafts { if let k = d.kind, !k.isPromotional { fixed.append((d.slot.instant, k)) } }
+        fixed.sort { $0.0 < $1.0 }
+        var ideal: [ContentKind: Double] = [:]
+        var last: [ContentKind: Double] = [:]
+        for k in regularKinds {
+            let n = need[k]! + fixed.filter { $0.1 == k }.count
+            ideal[k] = span / Double(max(n, 1))
+            last[k] = -ideal[k]! / 2
+        }
+        let times = (drafts.map(\.slot.instant) + counted.filter { inPeriod($0.scheduledAt) }.map(\.scheduledAt)).sorted()
         var given: [ContentKind: Int] = [:]
-        for (i, idx) in free.enumerated() {
-            let pace = Double(i + 1) / Double(free.count)
+        var rank = 0, next = 0
+        for idx in free {
+            let t = drafts[idx].slot.instant
+            while rank < times.count, times[rank] <= t { rank += 1 }
+            while next < fixed.count, fixed[next].0 <= t { last[fixed[next].1] = fixed[next].0.timeIntervalSince(startT); next += 1 }
+            let pace = Double(rank) / Double(max(times.count, 1))
+            let at = t.timeIntervalSince(startT)
             let k = regularKinds.filter { (given[$0] ?? 0) < need[$0]! }.max { a, b in
+                let ua = (at - last[a]!) / ideal[a]!, ub = (at - last[b]!) / ideal[b]!
+                if abs(ua - ub) > 1e-9 { return ua < ub }
                 let da = Double(need[a]!) * pace - Double(given[a] ?? 0)
                 let db = Double(need[b]!) * pace - Double(given[b] ?? 0)
                 return da != db ? da < db : a.order > b.order
             } ?? .informational
             drafts[idx].kind = k
             given[k, default: 0] += 1
+            last[k] = at
         }
+        rebalanceKinds(&drafts, channel: channel, targets: Dictionary(uniqueKeysWithValues: zip(regularKinds, targets)), counted: counted)
     }
 
     // MARK: Ids, goals, topics, variants
@@ -305,6 +456,15 @@ struct PlanBuilder {
             if candidates.isEmpty { candidates = channelGoals }
             if candidates.isEmpty { candidates = strategy.goals.filter { served.contains($0.kind) } }
             if candidates.isEmpty { candidates = strategy.goals }
+            // Re-planning keeps the stored post's goal while its kind stays and the goal still fits.
+            if let p = drafts[i].previous, p.kind == kind, let g = p.goal, candidates.contains(where: { $0.id == g }) {
+                drafts[i].goal = g
+                count[g, default: 0] += 1
+                continue
+            }
+            if let p = drafts[i].previous, p.kind == kind, let g = p.goal {
+                drafts[i].why.append("goal '\(g)' no longer fits a \(kind.rawValue) post on \(drafts[i].channel.id) (the channel's goals or kind_goals changed)")
+            }
             guard let pick = candidates.min(by: { a, b in
                 let ra = (count[a.id] ?? 0) / a.weight, rb = (count[b.id] ?? 0) / b.weight
                 return ra != rb ? ra < rb : order[a.id]! < order[b.id]!
@@ -319,16 +479,25 @@ struct PlanBuilder {
         var variantIndex: [String: Int] = [:]
         for i in drafts.indices {
             let kind = drafts[i].kind ?? .informational
+            // Re-planning keeps the stored post's topic and variant while its kind (and step) stay.
+            let same = drafts[i].previous.map { $0.kind == kind && $0.step == drafts[i].step } ?? false
             if let topics = strategy.topics[kind], !topics.isEmpty, drafts[i].campaign == nil {
                 let n = topicIndex[kind, default: 0]
                 let offset = Int(SeededRandom.value(seed: request.seed, "topic|\(kind.rawValue)") % UInt64(topics.count))
-                drafts[i].topic = topics[(offset + n) % topics.count]
+                if same, let t = drafts[i].previous?.topic, topics.contains(t) {
+                    drafts[i].topic = t
+                } else {
+                    drafts[i].topic = topics[(offset + n) % topics.count]
+                    if same, let t = drafts[i].previous?.topic { drafts[i].why.append("topic \"\(t)\" is no longer in the strategy's \(kind.rawValue) topics") }
+                }
                 topicIndex[kind] = n + 1
+            } else if same, let t = drafts[i].previous?.topic, drafts[i].campaign == nil {
+                drafts[i].why.append("topic \"\(t)\" is no longer in the strategy's \(kind.rawValue) topics")
             }
             let key = "\(drafts[i].channel.id)|\(kind.rawValue)|\(drafts[i].step?.rawValue ?? "")"
             let n = variantIndex[key, default: 0]
             let offset = Int(SeededRandom.value(seed: request.seed, "variant|\(key)") % 60)
-            drafts[i].variant = offset + n
+            drafts[i].variant = same ? drafts[i].previous!.variant : offset + n
             variantIndex[key] = n + 1
         }
     }
@@ -383,6 +552,10 @@ struct PlanBuilder {
             if inPeriod(p.scheduledAt) { total[i] += 1 }
         }
         let byWeek = Dictionary(grouping: drafts.indices, by: { drafts[$0].slot.date.startOfWeek })
+        // Posts whose stored owner re-planning keeps (the leveling leaves them alone).
+        var keepsOwner = [Bool](repeating: false, count: drafts.count)
+        var replanning = false
+        for i in drafts.indices where drafts[i].previous?.owner != nil { keepsOwner[i] = true; replanning = true }
         // Who may own each channel's posts depends only on the channel: work it out once per channel.
         var candidatesOf: [String: (speaking: [Int], reason: String?)] = [:]
         let timeOff = people.map(\.timeOff)
@@ -419,11 +592,24 @@ struct PlanBuilder {
             let eligibleOf = Dictionary(info.map { ($0.idx, $0.eligible) }, uniquingKeysWith: { a, _ in a })
             var owner: [Int: Int] = [:]
             func room(_ p: Int) -> Int { capacity[p] - weekLoad[p] }
-            for item in info {
+            // Re-planning keeps each stored post's owner (earliest posts first) while they may still own it and have room.
+            var keeping = false
+            for item in replanning ? info.sorted(by: { drafts[$0.idx].slot.instant < drafts[$1.idx].slot.instant }) : [] {
+                guard let o = drafts[item.idx].previous?.owner, let p = index[o], item.eligible.contains(p), room(p) > 0 else { continue }
+                owner[item.idx] = p
+                weekLoad[p] += 1
+                total[p] += 1
+                keeping = true
+            }
+            for item in info where owner[item.idx] == nil {
                 var pick: Int?
+                // The one whose week would be least full for their capacity, then least loaded over the period for
+                // their capacity (quarter totals in proportion to capacity), then a seeded tie-break.
                 for p in item.eligible where room(p) > 0 {
                     guard let best = pick else { pick = p; continue }
-                    if (weekLoad[p], total[p], tie(p)) < (weekLoad[best], total[best], tie(best)) { pick = p }
+                    let kp = (Double(total[p] + 1) / Double(capacity[p]), Double(weekLoad[p] + 1) / Double(capacity[p]), tie(p))
+                    let kb = (Double(total[best] + 1) / Double(capacity[best]), Double(weekLoad[best] + 1) / Double(capacity[best]), tie(best))
+                    if kp < kb { pick = p }
                 }
                 if let pick {
                     owner[item.idx] = pick
@@ -444,20 +630,97 @@ struct PlanBuilder {
                     post: drafts[item.idx].id, channel: drafts[item.idx].channel.id, date: drafts[item.idx].slot.date,
                     reason: "everyone who covers \(drafts[item.idx].channel.id) is at weekly capacity (\(names.joined(separator: ", ")))"))
             }
+            levelPeak(week: byWeek[week]!, eligibleOf: eligibleOf, owner: &owner, weekLoad: &weekLoad,
+                      total: &total, capacity: capacity, idRank: idRank, fixed: keepsOwner)
             for (idx, p) in owner { drafts[idx].owner = people[p].id }
+            guard keeping || byWeek[week]!.contains(where: { drafts[$0].previous?.owner != nil }) else { continue }
+            for idx in byWeek[week]! {
+                guard let o = drafts[idx].previous?.owner, drafts[idx].owner != o else { continue }
+                drafts[idx].why.append("owner: " + ownerLost(o, drafts[idx], week: week, eligible: eligibleOf[idx] ?? []))
+            }
         }
+    }
+
+    /// Lowers the week's highest load ÷ capacity: while the busiest person can hand a post on (directly, or through a
+    /// chain of hand-overs) to someone who would then be less full than they are now, it goes. Posts marked `fixed`
+    /// (re-planning keeps their stored owner) do not move.
+    func levelPeak(week: [Int], eligibleOf: [Int: [Int]], owner: inout [Int: Int], weekLoad: inout [Int],
+                   total: inout [Int], capacity: [Int], idRank: [Int], fixed: [Bool]) {
+        func util(_ p: Int) -> Double { Double(weekLoad[p]) / Double(capacity[p]) }
+        // Each person's posts of the week that may move, kept up to date as posts move.
+        var postsOf: [Int: [Int]] = [:]
+        for idx in week where !fixed[idx] { if let p = owner[idx] { postsOf[p, default: []].append(idx) } }
+        guard !postsOf.isEmpty else { return }
+        // Bounded: a brand's week levels in a few hand-overs; an agency's thousands of posts are mostly levelled by the
+        // greedy choice already, and this stays linear in them.
+        var rounds = min(week.count, 32)
+        while rounds > 0 {
+            rounds -= 1
+            var donor = -1
+            for p in weekLoad.indices where weekLoad[p] > 0 && capacity[p] > 0
+                && (donor < 0 || (util(p), -idRank[p]) > (util(donor), -idRank[donor])) { donor = p }
+            guard donor >= 0, let mine = postsOf[donor], !mine.isEmpty else { return }
+            let peak = util(donor)
+            func below(_ p: Int) -> Bool { weekLoad[p] < capacity[p] && Double(weekLoad[p] + 1) / Double(capacity[p]) < peak }
+            // A direct hand-over to whoever would be least full after it; else a chain.
+            var path: [(idx: Int, person: Int)]?
+            var bestKey: (Double, Double, Int)?
+            for idx in mine {
+                for p in eligibleOf[idx] ?? [] where p != donor && below(p) {
+                    let key = (Double(weekLoad[p] + 1) / Double(capacity[p]), Double(total[p]) / Double(capacity[p]), idRank[p])
+                    if bestKey == nil || key < bestKey! { bestKey = key; path = [(idx, p)] }
+                }
+            }
+            if path == nil {
+                var others: [Int: Int] = [:]
+                for (p, list) in postsOf where p != donor { for idx in list { others[idx] = p } }
+                path = augment(from: mine, eligibleOf: eligibleOf, owner: others, idRank: idRank, exclude: donor) { below($0) ? 1 : 0 }
+            }
+            guard let path else { return }
+            for (i, person) in path {
+                if let old = owner[i] { postsOf[old]?.removeAll { $0 == i } }
+                owner[i] = person
+                postsOf[person, default: []].append(i)
+            }
+            let last = path.last!.person
+            weekLoad[donor] -= 1; total[donor] -= 1
+            weekLoad[last] += 1; total[last] += 1
+        }
+    }
+
+    /// Why a stored post's owner no longer owns it.
+    func ownerLost(_ id: String, _ d: Draft, week: LocalDate, eligible: [Int]) -> String {
+        guard let i = strategy.participants.firstIndex(where: { $0.id == id }) else { return "\(id) is no longer a participant" }
+        let person = strategy.participants[i]
+        if !person.channels.contains(d.channel.id) { return "\(person.name) no longer covers \(d.channel.id)" }
+        if !person.mayPost { return "\(person.name) is not trained or has not accepted the rules" }
+        let language = d.channel.locale ?? strategy.locale
+        if !person.languages.isEmpty && !person.languages.contains(language) { return "\(person.name) does not write '\(language)'" }
+        if person.isOff(on: d.slot.date) { return "\(person.name) is off on \(d.slot.date)" }
+        if eligible.contains(i) && d.owner != nil {
+            return "\(person.name) is at capacity (\(person.capacityPerWeek) a week) in the week of \(week); reassigned so every post has an owner"
+        }
+        return "\(person.name) is at capacity (\(person.capacityPerWeek) a week) in the week of \(week)"
     }
 
     /// A breadth-first search for reassignments: the post takes a full person's slot, that person's post moves to
     /// someone else eligible, … until someone with room is reached. People are tried in id order.
     func augment(from start: Int, eligibleOf: [Int: [Int]], owner: [Int: Int], idRank: [Int],
                  room: (Int) -> Int) -> [(idx: Int, person: Int)]? {
+        augment(from: [start], eligibleOf: eligibleOf, owner: owner, idRank: idRank, exclude: nil, room: room)
+    }
+
+    /// `augment(from:…)` from several posts at once (the first that reaches someone with room wins), never through
+    /// `exclude`.
+    func augment(from starts: [Int], eligibleOf: [Int: [Int]], owner: [Int: Int], idRank: [Int], exclude: Int?,
+                 room: (Int) -> Int) -> [(idx: Int, person: Int)]? {
         var postsOf: [Int: [Int]] = [:]
         for (idx, p) in owner { postsOf[p, default: []].append(idx) }
         for p in postsOf.keys { postsOf[p]!.sort() }
         // Each queue entry: a post that needs an owner, with the path that got there.
-        var queue: [(idx: Int, path: [(idx: Int, person: Int)])] = [(start, [])]
+        var queue: [(idx: Int, path: [(idx: Int, person: Int)])] = starts.map { ($0, []) }
         var seenPeople = Set<Int>()
+        if let exclude { seenPeople.insert(exclude) }
         var head = 0
         while head < queue.count {
             let (idx, path) = queue[head]; head += 1
@@ -528,7 +791,10 @@ struct PlanBuilder {
 
     // MARK: Diff and report
 
-    func diff(old: [Post], new: [Post]) -> PlanChanges {
+    /// The changes from the stored plan: a post continuing a stored one (`previousOf`, by new id) is unchanged, changed
+    /// or moved; another post with a stored post's id is compared with it; the rest are added or removed, an added and a
+    /// removed post of the same channel, kind and step being paired as a move.
+    func diff(old: [Post], new: [Post], previousOf: [String: Post] = [:], pairMoves: Bool = true) -> PlanChanges {
         var changes = PlanChanges()
         // Nothing stored to compare with (a first plan): every post is new.
         guard !old.isEmpty else {
@@ -536,21 +802,29 @@ struct PlanBuilder {
             return changes
         }
         let oldByID = Dictionary(uniqueKeysWithValues: old.map { ($0.id, $0) })
-        let newIDs = Set(new.map(\.id))
+        func same(_ o: Post, _ p: Post) -> Bool {
+            o.kind == p.kind && o.step == p.step && o.campaign == p.campaign && o.goal == p.goal && o.owner == p.owner
+                && o.topic == p.topic && o.variant == p.variant && o.scheduledAt == p.scheduledAt
+        }
+        var used = Set<String>()
+        for p in new { if let o = previousOf[p.id] { used.insert(o.id) } }
         var added: [Post] = []
         for p in new {
-            if let o = oldByID[p.id] {
-                if o.kind == p.kind && o.step == p.step && o.campaign == p.campaign && o.goal == p.goal && o.owner == p.owner
-                    && o.topic == p.topic && o.variant == p.variant && o.scheduledAt == p.scheduledAt {
-                    changes.unchanged += 1
-                } else {
-                    changes.changed.append((o, p))
-                }
+            if let o = previousOf[p.id] {
+                if o.id != p.id { changes.moved.append((o, p)) } else if same(o, p) { changes.unchanged += 1 } else { changes.changed.append((o, p)) }
+            } else if let o = oldByID[p.id], !used.contains(o.id) {
+                used.insert(o.id)
+                if same(o, p) { changes.unchanged += 1 } else { changes.changed.append((o, p)) }
             } else {
                 added.append(p)
             }
         }
-        let removed = old.filter { !newIDs.contains($0.id) }
+        let removed = old.filter { !used.contains($0.id) }
+        guard pairMoves else {
+            changes.added = added
+            changes.removed = removed
+            return changes
+        }
         // Pair a removed and an added post of the same channel, kind and step as a move: each added post takes the
         // earliest removed one with the same key that is still unpaired.
         struct MoveKey: Hashable { var channel: String; var kind: ContentKind; var step: CampaignStep?; var campaign: String? }
@@ -600,8 +874,12 @@ struct PlanBuilder {
             var run = 0, best = 0
             var lastPromo: LocalDate?
             var closest: Int?
+            var lastOfKind: [ContentKind: Date] = [:]
+            var gapOfKind: [ContentKind: Double] = [:]
             for i in here {
                 let p = all[i]
+                if let last = lastOfKind[p.kind] { gapOfKind[p.kind] = max(gapOfKind[p.kind] ?? 0, p.scheduledAt.timeIntervalSince(last) / 86_400) }
+                lastOfKind[p.kind] = p.scheduledAt
                 ofKind[p.kind, default: 0] += 1
                 monthsOfKind[p.kind, default: []].insert(day[i].firstOfMonth)
                 if p.campaign != nil { campaignPosts += 1 }
@@ -617,6 +895,7 @@ struct PlanBuilder {
                 .init(kind: kind, share: st.0, target: st.1, planned: ofKind[kind] ?? 0)
             }
             report.channels[c].campaignPosts = campaignPosts
+            report.channels[c].largestGaps = ContentKind.plannable.filter { !$0.isPromotional }.compactMap { k in gapOfKind[k].map { (k, $0) } }
             report.channels[c].longestPromotionalRun = best
             report.channels[c].closestPromotionalPosts = closest
             for kind in ContentKind.plannable where !kind.isPromotional {
@@ -653,9 +932,29 @@ struct PlanBuilder {
         report.people = strategy.participants.map { p in
             let mine = byOwner[p.id] ?? (0, [:])
             let counts = weeks.map { mine.perWeek[$0] ?? 0 }
+            let busiest = counts.max() ?? 0
             return .init(participant: p.id, name: p.name, posts: mine.posts, capacityPerWeek: p.capacityPerWeek,
-                         busiestWeek: counts.max() ?? 0, quietestWeek: counts.min() ?? 0,
-                         shares: 0, eligible: p.mayPost)
+                         busiestWeek: busiest, quietestWeek: counts.min() ?? 0,
+                         shares: 0, eligible: p.mayPost, peakLoad: p.capacityPerWeek > 0 ? Double(busiest) / Double(p.capacityPerWeek) : 0)
+        }
+        // Groups of people who may own the same channels, in strategy order.
+        var channelsOf: [String: [String]] = [:]
+        for channel in strategy.channels {
+            for i in candidates(channel).speaking { channelsOf[strategy.participants[i].id, default: []].append(channel.id) }
+        }
+        var groupIndex: [[String]: Int] = [:]
+        for p in strategy.participants {
+            guard let channels = channelsOf[p.id], p.capacityPerWeek > 0 else { continue }
+            if groupIndex[channels] == nil {
+                groupIndex[channels] = report.groups.count
+                report.groups.append(.init(people: [], channels: channels, posts: 0, totals: [], capacities: []))
+            }
+            let g = groupIndex[channels]!
+            let n = byOwner[p.id]?.posts ?? 0
+            report.groups[g].people.append(p.id)
+            report.groups[g].totals.append(n)
+            report.groups[g].capacities.append(p.capacityPerWeek)
+            report.groups[g].posts += n
         }
         report.observances = request.calendar.observances(in: period).map { o in
             let near = strategy.campaigns.first { c in

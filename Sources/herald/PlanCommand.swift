@@ -38,8 +38,10 @@ extension Herald {
         static let configuration = CommandConfiguration(
             abstract: "Build the calendar for a period: a balanced, rule-abiding plan with owners.",
             discussion: """
-            Re-planning keeps posts that are locked, drafted, approved, queued or published and replaces only \
-            `planned` ones; it prints what it added, removed and moved, and a second run changes nothing. \
+            Re-planning keeps posts that are locked, drafted, approved, queued or published, and keeps the stored \
+            `planned` ones as they are unless a rule forces a change; it prints every post it adds, removes, moves or \
+            changes with the rule that forced it (--dry-run: before storing anything), and a second run changes \
+            nothing. --fresh plans from scratch instead. \
             When the rules cannot all be met it exits 65 and says which rule, which channel and what would fix it.
             Examples:
               herald plan 2027-Q1
@@ -52,6 +54,8 @@ extension Herald {
         var explain = false
         @Flag(name: .customLong("dry-run"), help: "Show the plan; store nothing.")
         var dryRun = false
+        @Flag(help: "Plan from scratch: ignore the stored plan's choices (kinds, owners, topics, times) instead of changing only what a rule forces.")
+        var fresh = false
         @Option(help: "Seed for template variants and tie-breaks; the same seed gives the same plan.")
         var seed: UInt64 = 1
         @OptionGroup var location: LocationOptions
@@ -61,11 +65,24 @@ extension Herald {
             try await withExitCodes {
                 let ws = try location.openWorkspace()
                 let period = try periodOptions.range(in: ws)
-                let outcome = try ws.plan(period, seed: seed, now: clockOptions.now, dryRun: dryRun)
+                let now = clockOptions.now
+                let today = ws.clock.local(now)
+                let label = periodOptions.period.map { "\($0.uppercased()) (\(period.start) – \(period.end))" } ?? "\(period.start) – \(period.end)"
+                if today.date > period.end {
+                    throw CLIError("""
+                        \(label) is past (it is \(today.date) \(today.time) in \(ws.strategy.timeZone)): Herald never plans the past, \
+                        so nothing was planned or changed. Name a period from today on, e.g. herald plan \(String(today.date.iso.prefix(7))).
+                        """)
+                }
+                let outcome = try ws.plan(period, seed: seed, now: now, dryRun: dryRun, fresh: fresh)
                 var hint = location.strategy.map { " -s \($0)" } ?? ""
                 if let db = location.db { hint += " --db \(db)" }
-                PlanPrinter(workspace: ws, plan: outcome.plan, locationHint: hint).printSummary(periodName: periodOptions.period, dryRun: dryRun)
-                if explain { PlanPrinter(workspace: ws, plan: outcome.plan, locationHint: "").printExplain() }
+                let printer = PlanPrinter(workspace: ws, plan: outcome.plan, stored: outcome.stored, locationHint: hint)
+                if ws.clock.instant(period.start, LocalTime(hour: 0, minute: 0)!) < now {
+                    Console.out("The period has begun: planning from \(today.date) \(today.time) on (the earlier days are past and left as they are).")
+                }
+                printer.printSummary(periodName: periodOptions.period, dryRun: dryRun)
+                if explain { PlanPrinter(workspace: ws, plan: outcome.plan, stored: outcome.stored, locationHint: "").printExplain() }
             }
         }
     }
@@ -75,6 +92,8 @@ extension Herald {
 struct PlanPrinter {
     let workspace: Workspace
     let plan: HeraldPlanner.Plan
+    /// The period as stored after the plan (as it would be, for a dry run): the summary's counts come from here.
+    let stored: PlanTotals
     /// `-s FILE --db FILE` when they were given, so the suggested next commands work as typed.
     let locationHint: String
 
@@ -85,22 +104,37 @@ struct PlanPrinter {
         return "\(l.date) \(l.date.weekday.shortName) \(l.time)"
     }
 
+    func because(_ reason: String?) -> String { reason.map { "  (\($0))" } ?? "" }
+
+    /// The owner part of a change's reason, in a form that groups: "sofia is no longer a participant", "weekly capacity".
+    func ownerReason(_ reason: String?, from owner: String?) -> String {
+        let part = reason?.components(separatedBy: "; ").first { $0.hasPrefix("owner: ") }.map { String($0.dropFirst(7)) } ?? ""
+        if part.contains("is at capacity") { return "of weekly capacity" }
+        if part.contains(" is off on ") { return "\(owner ?? "the owner") is off" }
+        return part.isEmpty ? "the rules changed" : part
+    }
+
+    /// What differs between a stored post and the one replacing it, time aside.
+    func differences(_ a: Post, _ b: Post) -> String {
+        var out: [String] = []
+        if a.kind != b.kind { out.append("kind \(a.kind.rawValue) → \(b.kind.rawValue)") }
+        if a.campaign != b.campaign || a.step != b.step {
+            out.append("campaign \(a.campaign ?? "none")/\(a.step?.rawValue ?? "-") → \(b.campaign ?? "none")/\(b.step?.rawValue ?? "-")")
+        }
+        if a.owner != b.owner { out.append("owner \(a.owner ?? "nobody") → \(b.owner ?? "nobody")") }
+        if a.goal != b.goal { out.append("goal \(a.goal ?? "none") → \(b.goal ?? "none")") }
+        if a.topic != b.topic { out.append("topic \"\(a.topic ?? "")\" → \"\(b.topic ?? "")\"") }
+        if a.variant != b.variant { out.append("template variant \(a.variant) → \(b.variant)") }
+        return out.joined(separator: ", ")
+    }
+
     func printSummary(periodName: String?, dryRun: Bool) {
         let s = workspace.strategy
         let name = periodName.map { "\($0.uppercased()) (\(plan.period.start) – \(plan.period.end))" } ?? "\(plan.period.start) – \(plan.period.end)"
-        // Counted in one pass over the stored lists, without copying them: a large strategy has hundreds of channels and
-        // a hundred thousand posts, and a copy of a post retains each of its texts.
-        var counts: [String: [ContentKind: Int]] = [:]
-        var total = 0, campaignPosts = 0
-        for list in [plan.kept, plan.posts] {
-            for p in list where p.status != .cancelled {
-                total += 1
-                if p.campaign != nil { campaignPosts += 1 }
-                counts[p.channel, default: [:]][p.kind, default: 0] += 1
-            }
-        }
+        let counts = stored.byChannel
+        let total = stored.posts, campaignPosts = stored.campaignPosts
         Console.out(Console.bold("\(dryRun ? "Would plan" : "Planned") \(name) for \(s.brand.name):")
-                    + " \(total) posts on \(s.channels.count) channels (\(campaignPosts) campaign posts), \(plan.shareTasks.count) share tasks.")
+                    + " \(total) posts on \(s.channels.count) channels (\(campaignPosts) campaign posts), \(stored.shareTasks) share tasks.")
         var t = Table("channel", "posts", "mix")
         for c in s.channels {
             let mine = counts[c.id] ?? [:]
@@ -117,14 +151,34 @@ struct PlanPrinter {
             Console.out("No changes: the stored plan already matches (\(c.unchanged) planned posts, \(kept) kept).")
         } else {
             Console.out("Changes: \(c.added.count) added, \(c.removed.count) removed, \(c.moved.count) moved, \(c.changed.count) changed, \(c.unchanged) unchanged, \(kept) kept (locked, drafted, approved or later).")
-            for p in c.added.prefix(c.added.count > 12 ? 0 : 12) { Console.out("  + \(day(p))  \(p.channel)  \(p.kind.rawValue)  \(p.id)") }
-            for p in c.removed { Console.out("  - \(day(p))  \(p.channel)  \(p.kind.rawValue)  \(p.id)") }
-            for (a, b) in c.moved { Console.out("  ~ \(day(a)) → \(day(b))  \(a.channel)  \(a.kind.rawValue)  \(b.id)") }
-            for (a, b) in c.changed where a.kind != b.kind {
-                Console.out("  ≠ \(day(b))  \(b.channel)  \(a.kind.rawValue) → \(b.kind.rawValue)  \(b.id)")
+            // A first plan lists only its size; a re-plan lists every post it adds, removes, moves or changes, with the
+            // rule that forced it.
+            let first = c.removed.isEmpty && c.moved.isEmpty && c.changed.isEmpty && c.unchanged == 0
+            if !first || c.added.count <= 12 {
+                for p in c.added { Console.out("  + \(day(p))  \(p.channel)  \(p.kind.rawValue)  \(p.id)") }
+            }
+            for p in c.removed { Console.out("  - \(day(p))  \(p.channel)  \(p.kind.rawValue)  \(p.id)" + because(c.reasons[p.id])) }
+            for (a, b) in c.moved {
+                let more = differences(a, b)
+                Console.out("  ~ \(day(a)) → \(day(b))  \(a.channel)  \(a.kind.rawValue)  \(b.id)" + (more.isEmpty ? "" : "; " + more) + because(c.reasons[b.id]))
+            }
+            for (a, b) in c.changed {
+                Console.out("  ≠ \(day(b))  \(b.channel)  \(b.id): \(differences(a, b))" + because(c.reasons[b.id]))
+            }
+            // How many stored posts changed owner, and why (a participant added, removed or at capacity).
+            var why: [String: Int] = [:]
+            var order: [String] = []
+            for (a, b) in c.changed + c.moved.map({ ($0.from, $0.to) }) where a.owner != b.owner {
+                let reason = ownerReason(c.reasons[b.id], from: a.owner)
+                if why[reason] == nil { order.append(reason) }
+                why[reason, default: 0] += 1
+            }
+            if !why.isEmpty {
+                let n = why.values.reduce(0, +)
+                Console.out("Owners changed on \(n) stored post\(n == 1 ? "" : "s"): " + order.map { "\(why[$0]!) because \($0)" }.joined(separator: "; ") + ".")
             }
         }
-        let unassigned = plan.report.unassigned
+        let unassigned = stored.ownerless
         if unassigned.isEmpty {
             Console.out("Every post has an owner.")
         } else {
@@ -160,6 +214,10 @@ struct PlanPrinter {
             if !c.blackoutDaysLost.isEmpty { notes.append("posts lost to blackout days: " + c.blackoutDaysLost.map { "\($0.date) (\($0.name))" }.joined(separator: ", ")) }
             if !c.monthsWithoutKind.isEmpty { notes.append("months without a kind: " + c.monthsWithoutKind.map { "\($0.kind.rawValue) in \($0.month)" }.joined(separator: ", ")) }
             if c.shortOfSharers > 0 { notes.append("\(c.shortOfSharers) posts got fewer sharers than asked") }
+            if c.stepsPossible > 0 { notes.append("campaign steps placed: \(c.stepsPlaced) of \(c.stepsPossible)") }
+            if !c.largestGaps.isEmpty {
+                notes.append("largest gap between posts of a kind: " + c.largestGaps.map { String(format: "%@ %.1f days", $0.kind.rawValue, $0.days) }.joined(separator: ", "))
+            }
             for k in c.kinds where k.kind.isPromotional && k.planned + 1 < k.target {
                 notes.append("\(k.kind.rawValue) is \(k.target - k.planned) below target: add a \(k.kind.rawValue) campaign on \(c.channel) or lower its share")
             }
@@ -174,13 +232,22 @@ struct PlanPrinter {
         }
         Console.out(g.rendered)
         Console.out("")
-        Console.out(Console.bold("People (posts owned; busiest and quietest week; share tasks)"))
-        var p = Table("participant", "posts", "per week", "capacity", "shares", "")
+        Console.out(Console.bold("People (posts owned; quietest and busiest week; peak = busiest week ÷ capacity; share tasks)"))
+        var p = Table("participant", "posts", "per week", "capacity", "peak", "shares", "")
         for person in r.people {
-            p.add(person.name, "\(person.posts)", "\(person.quietestWeek)–\(person.busiestWeek)", "\(person.capacityPerWeek)", "\(person.shares)",
+            p.add(person.name, "\(person.posts)", "\(person.quietestWeek)–\(person.busiestWeek)", "\(person.capacityPerWeek)",
+                  String(format: "%.0f%%", person.peakLoad * 100), "\(person.shares)",
                   person.eligible ? "" : Console.yellow("not trained or rules not accepted: no posts"))
         }
         Console.out(p.rendered)
+        if !r.groups.isEmpty {
+            Console.out("")
+            Console.out(Console.bold("Groups (people who may own the same channels; period totals in proportion to capacity)"))
+            for g in r.groups {
+                let names = zip(g.people, zip(g.totals, g.capacities)).map { "\($0) \($1.0) (capacity \($1.1))" }
+                Console.out("  \(g.channels.joined(separator: ", ")): \(g.posts) posts — \(names.joined(separator: ", "))")
+            }
+        }
         if !r.observances.isEmpty {
             Console.out("")
             Console.out(Console.bold("Observances in the period (campaign anchors)"))
