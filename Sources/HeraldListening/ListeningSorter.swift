@@ -10,6 +10,8 @@ public struct ListeningSorter: Sendable {
     /// Words every language uses alike ("ok", "lol", "super"): they tell no language.
     let international: Set<UInt64>
     let polish: Int
+    /// Per language: the endings of "you"-verbs that start a question, as normalized letters.
+    let endings: [[[UInt32]]]
 
     /// A sorter over the bundled word lists of the five languages, plus `extraWords` per locale (the strategy's
     /// `listening.words`) and the strategy's `topics`.
@@ -28,12 +30,13 @@ public struct ListeningSorter: Sendable {
         }
         var lexicon = Lexicon()
         var samples: [[String]] = []
+        var endings: [[[UInt32]]] = []
         polish = Self.languages.firstIndex(of: "pl") ?? -1
         for (n, language) in Self.languages.enumerated() {
             let base = words[language] ?? ListeningWords()
             let extra = extraWords[language] ?? ListeningWords()
             for (list, source) in [(base, "Templates/\(language)/listening"), (extra, "listening.words.\(language)")] {
-                for role in WordRole.allCases where role != .sample {
+                for role in WordRole.allCases where role != .sample && role != .questionEndings {
                     for text in list[role] {
                         let entry = Entry(meaning: .role(role), language: Int8(n), weight: Self.weight(role))
                         guard lexicon.add(text, entry, fold: n == polish) else {
@@ -45,6 +48,10 @@ public struct ListeningSorter: Sendable {
             }
             let merged = base.merged(with: extra)
             samples.append(merged[.sample] + [merged[.common].joined(separator: " ")])
+            endings.append(merged[.questionEndings].compactMap { ending in
+                let scan = Tokenizer.scan(ending)
+                return scan.tokens.count == 1 ? Array(scan.letters) : nil
+            })
         }
         for (emoji, role) in EmojiTable.entries {
             lexicon.add(emoji, Entry(meaning: .role(role), language: -1, weight: Self.weight(role)))
@@ -58,6 +65,7 @@ public struct ListeningSorter: Sendable {
             }
         }
         self.lexicon = lexicon
+        self.endings = endings
         self.topicNames = topics.map(\.name)
         self.profiles = LanguageProfiles(texts: samples)
         var international: Set<UInt64> = []
@@ -68,6 +76,22 @@ public struct ListeningSorter: Sendable {
             for key in Lexicon.keys(word) ?? [] { international.insert(key.hash) }
         }
         self.international = international
+    }
+
+    /// "hahaha", "ахах", "xD", "hihi": laughter, in no language.
+    static func isLaughter(_ t: Token, _ scan: Scan) -> Bool {
+        guard t.count >= 2 else { return false }
+        let letters = scan.letters[Int(t.start)..<Int(t.start + t.count)]
+        if letters.first == 0x78, letters.dropFirst().allSatisfy({ $0 == 0x64 }) { return true }  // xd, xdd
+        var laughs = false
+        for v in letters {
+            switch v {
+            case 0x68, 0x445: laughs = true  // h, х
+            case 0x61, 0x65, 0x69, 0x430, 0x435, 0x44B: break  // a, e, i, а, е, ы
+            default: return false
+            }
+        }
+        return laughs
     }
 
     static func weight(_ role: WordRole) -> Int8 {
@@ -171,6 +195,13 @@ public struct ListeningSorter: Sendable {
                         questionCues.append("starts with '\(words)'")
                     }
                 case .questionWords: questionCues.append("has '\(words)'")
+                case .questionSeconds:
+                    // "Liefert ihr …": a verb, then the pronoun; not after thanks or praise ("Danke ihr Lieben").
+                    if i > 0, tokens[i - 1].kind == .word, tokens[i - 1].sentenceStart, tokens[i - 1].clause == tokens[i].clause,
+                       !hits.contains(where: { $0.token == i - 1 }), !(scan.finalMark == 0x21 && scan.questionMarks == 0) {
+                        questionCues.append("starts with '\(phrase(text, tokens, i - 1, 2))'")
+                    }
+                case .questionEndings: break
                 case .spam: spamCues.append("'\(words)'")
                 case .sarcasm:
                     sarcasmCues.append("'\(words)'")
@@ -188,6 +219,17 @@ public struct ListeningSorter: Sendable {
                 }
             }
             i += length
+        }
+
+        // "Dowozicie na Ursynów": a sentence that starts with a "you"-verb asks.
+        if lang >= 0, lang < endings.count, !endings[lang].isEmpty, questionCues.isEmpty, !hits.contains(where: { $0.weight != 0 }) {
+            for (k, t) in tokens.enumerated() where t.kind == .word && t.sentenceStart && t.count >= 5 && !hits.contains(where: { $0.token == k }) {
+                let start = Int(t.start), n = Int(t.count)
+                if endings[lang].contains(where: { e in e.count < n && scan.letters[(start + n - e.count)..<(start + n)].elementsEqual(e) }) {
+                    questionCues.append("starts with the verb '\(scan.text(of: t, in: text))'")
+                    break
+                }
+            }
         }
 
         // Indignation: "?!" after a question, or a price asked about with "?" ("£4.20 for a small latte??").
@@ -313,7 +355,7 @@ public struct ListeningSorter: Sendable {
         case .positive, .positiveStrong, .negative, .negativeStrong, .praise, .complaint, .sarcasm, .neutral: 0
         case .negators: 1
         case .contrast: 2
-        case .questionStarts, .questionWords: 3
+        case .questionStarts, .questionWords, .questionSeconds, .questionEndings: 3
         case .spam: 4
         case .common, .sample: 5
         }
@@ -329,7 +371,7 @@ public struct ListeningSorter: Sendable {
     private func detectLanguage(_ given: String?, _ text: String, _ scan: Scan, _ found: [Match], _ starts: [Int32]) -> Labelled<String?> {
         if let given, !given.isEmpty { return Labelled(given, reason: "\(given): given with the item") }
         let languages = Self.languages
-        guard scan.tokens.contains(where: { $0.kind == .word && !international.contains($0.hash) }) else {
+        guard scan.tokens.contains(where: { $0.kind == .word && !international.contains($0.hash) && !Self.isLaughter($0, scan) }) else {
             return Labelled(nil, reason: "unknown: no words to tell the language by")
         }
         // Of the five, only Russian is written in Cyrillic; Russian speakers mix in English words, not the other way round.
@@ -341,6 +383,7 @@ public struct ListeningSorter: Sendable {
         var evidence = [[String]](repeating: [], count: languages.count)
         var words: [Token] = []
         for (i, t) in scan.tokens.enumerated() where t.kind == .word && !international.contains(t.hash) {
+            if Self.isLaughter(t, scan) { continue }
             words.append(t)
             var mask = 0
             for m in found[Int(starts[i])..<Int(starts[i + 1])] {

@@ -30,6 +30,12 @@ public enum WordRole: String, CaseIterable, Sendable {
     case questionStarts = "question_starts"
     /// Words or phrases that make a question wherever they stand (`is there`, `gibt es`, `ли`).
     case questionWords = "question_words"
+    /// Pronouns that make a question as the second word of a sentence, after a verb (`Liefert ihr …`,
+    /// `Bezorgen jullie …`).
+    case questionSeconds = "question_seconds"
+    /// Word endings of a "you"-verb that make a question when the sentence starts with it (Polish `-acie`, `-icie`:
+    /// `Dowozicie na Ursynów`; Russian `-ете`: `Доставляете на …`). Written as the ending alone.
+    case questionEndings = "question_endings"
     /// Words or phrases of a complaint (`refund`, `reklamacja`, `still waiting`); they also count as negative.
     case complaint
     /// Words or phrases of thanks and praise (`thank you`, `dzięki`, `bedankt`); they also count as positive.

@@ -56,7 +56,7 @@ func loadEvaluationSet(_ name: String) throws -> [LabelledComment] {
     /// The accuracy targets of issue 20, per language: language ≥ 95 %, sentiment and intent ≥ 80 %, spam with few
     /// false alarms. Prints the table docs/listening.md shows; set LISTENING_EVAL_MISSES=1 to print every miss too.
     @Test func theSorterMeetsTheAccuracyTargetsInEveryLanguage() throws {
-        let comments = try loadEvaluationSet("comments.jsonl")
+        let comments = try loadEvaluationSet("comments.jsonl") + loadEvaluationSet("comments-2.jsonl")
         let sorter = try ListeningSorter()
         var byGroup: [String: Figures] = [:]
         var all = Figures()
@@ -87,28 +87,5 @@ func loadEvaluationSet(_ name: String) throws -> [LabelledComment] {
         }
         #expect(all.precision >= 0.9, "spam precision \(Figures.percent(all.precision))")
         #expect(all.recall >= 0.9, "spam recall \(Figures.percent(all.recall))")
-    }
-
-    @Test func heldOut() throws {
-        let comments = try loadEvaluationSet("heldout.jsonl")
-        let sorter = try ListeningSorter()
-        var byGroup: [String: Figures] = [:]
-        var all = Figures()
-        var misses: [String] = []
-        for c in comments {
-            let l = sorter.sort(c.text)
-            byGroup[c.group, default: Figures()].add(c, l)
-            all.add(c, l)
-            if l.language.value != c.language || l.sentiment.value != c.sentiment || l.intent.value != c.intent || l.spam.value != c.spam {
-                misses.append("[\(c.group)] \(c.text)\n    want \(c.language ?? "nil")/\(c.sentiment)/\(c.intent)/spam=\(c.spam)"
-                              + "\n    got  \(l.language.value ?? "nil")/\(l.sentiment.value)/\(l.intent.value)/spam=\(l.spam.value)"
-                              + "\n    why  \(l.language.reason) | \(l.sentiment.reason) | \(l.intent.reason) | \(l.spam.reason)")
-            }
-        }
-        var table: [String] = ["HELD OUT"]
-        for g in ListeningSorter.languages { table.append(byGroup[g, default: Figures()].row(g)) }
-        table.append(all.row("all"))
-        print(table.joined(separator: "\n"))
-        if ProcessInfo.processInfo.environment["LISTENING_EVAL_MISSES"] != nil { print(misses.joined(separator: "\n")) }
     }
 }
