@@ -194,7 +194,7 @@ public struct ListeningSorter: Sendable {
                     if startsSentence(i, tokens) && !(scan.finalMark == 0x21 && scan.questionMarks == 0) {
                         questionCues.append("starts with '\(words)'")
                     }
-                case .questionWords: questionCues.append("has '\(words)'")
+                case .questionWords: questionCues.append(startsSentence(i, tokens) ? "starts with '\(words)'" : "has '\(words)'")
                 case .questionSeconds:
                     // "Liefert ihr …": a verb, then the pronoun; not after thanks or praise ("Danke ihr Lieben").
                     if i > 0, tokens[i - 1].kind == .word, tokens[i - 1].sentenceStart, tokens[i - 1].clause == tokens[i].clause,

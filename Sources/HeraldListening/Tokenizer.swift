@@ -111,6 +111,8 @@ enum Tokenizer {
                         var v: UInt32
                         if isWordScalar(s) {
                             v = s.value
+                        } else if mention, s == "_" || s == ".", let n = nextScalar(scalars, j, chunkEnd), isWordScalar(n) || n == "_" {
+                            v = s.value  // @anna_k, @anna.k
                         } else if (s == "'" || s == "\u{2019}" || s == "\u{02BC}" || s == "`"), let n = nextScalar(scalars, j, chunkEnd), isLetter(n) {
                             v = 0x27
                         } else if s == "-", prev != 0, let n = nextScalar(scalars, j, chunkEnd), isLetter(n) {
