@@ -34,9 +34,12 @@ struct Match {
 struct Lexicon {
     private(set) var patterns: [Pattern] = []
     /// Patterns by the key of their first token.
-    private var index: [UInt64: [Int32]] = [:]
+    private var index = HashIndex()
     /// Which prefix lengths some `stem*` entry uses (bit L set for length L), so a token tries only those.
     private var prefixLengths: UInt64 = 0
+
+    /// Makes the entries added so far findable; call once after the last `add`.
+    mutating func seal() { index.seal() }
 
     /// Adds `text` (a word, a phrase, or words ending in `*`) with its meaning; false when it holds no word.
     @discardableResult
@@ -53,7 +56,7 @@ struct Lexicon {
     private mutating func insert(_ keys: [Key], _ entry: Entry) {
         let id = Int32(patterns.count)
         patterns.append(Pattern(keys: keys, entry: entry))
-        index[keys[0].hash, default: []].append(id)
+        index.append(id, to: keys[0].hash)
         for k in keys where k.prefix > 0 && k.prefix < 64 { prefixLengths |= 1 << UInt64(k.prefix) }
     }
 
@@ -120,7 +123,7 @@ struct Lexicon {
         }
     }
 
-    private func collect(_ ids: [Int32], _ i: Int, _ scan: Scan, _ out: inout [Match]) {
+    private func collect(_ ids: ArraySlice<Int32>, _ i: Int, _ scan: Scan, _ out: inout [Match]) {
         let tokens = scan.tokens
         next: for id in ids {
             let p = patterns[Int(id)]
@@ -136,6 +139,71 @@ struct Lexicon {
                       matches(key, tokens[k], scan) else { continue next }
             }
             out.append(Match(pattern: id, length: Int32(k - i + 1)))
+        }
+    }
+}
+
+/// A hash table from 64-bit keys (already well-mixed FNV hashes) to lists of pattern ids: open addressing, linear
+/// probing, no re-hashing of the key. Built once; looked up for every token.
+struct HashIndex {
+    private var keys: [UInt64] = []
+    private var slots: [Int32] = []  // per bucket: index into `lists`, -1 when empty
+    private var lists: [[Int32]] = []
+    private var flat: [Int32] = []
+    private var ranges: [Range<Int>] = []
+    private var mask = 0
+
+    mutating func append(_ id: Int32, to key: UInt64) {
+        if let b = bucket(key), slots[b] >= 0 {
+            lists[Int(slots[b])].append(id)
+        } else {
+            if (lists.count + 1) * 2 > keys.count { grow() }
+            var b = Int(truncatingIfNeeded: key ^ (key >> 29)) & mask
+            while slots[b] >= 0 { b = (b + 1) & mask }
+            keys[b] = key
+            slots[b] = Int32(lists.count)
+            lists.append([id])
+        }
+    }
+
+    /// Lays the lists out in one array, so lookups hand out slices without an inner array per list. Call after the
+    /// last `append`.
+    mutating func seal() {
+        flat = []
+        ranges = []
+        for l in lists {
+            ranges.append(flat.count..<(flat.count + l.count))
+            flat.append(contentsOf: l)
+        }
+    }
+
+    subscript(key: UInt64) -> ArraySlice<Int32>? {
+        guard let b = bucket(key), slots[b] >= 0, Int(slots[b]) < ranges.count else { return nil }
+        return flat[ranges[Int(slots[b])]]
+    }
+
+    @inline(__always)
+    private func bucket(_ key: UInt64) -> Int? {
+        guard !keys.isEmpty else { return nil }
+        var b = Int(truncatingIfNeeded: key ^ (key >> 29)) & mask
+        while slots[b] >= 0 {
+            if keys[b] == key { return b }
+            b = (b + 1) & mask
+        }
+        return b
+    }
+
+    private mutating func grow() {
+        let capacity = max(64, keys.count * 2)
+        let old = zip(keys, slots).filter { $0.1 >= 0 }
+        keys = [UInt64](repeating: 0, count: capacity)
+        slots = [Int32](repeating: -1, count: capacity)
+        mask = capacity - 1
+        for (k, s) in old {
+            var b = Int(truncatingIfNeeded: k ^ (k >> 29)) & mask
+            while slots[b] >= 0 { b = (b + 1) & mask }
+            keys[b] = k
+            slots[b] = s
         }
     }
 }

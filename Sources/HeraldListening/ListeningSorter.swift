@@ -64,6 +64,7 @@ public struct ListeningSorter: Sendable {
                 }
             }
         }
+        lexicon.seal()
         self.lexicon = lexicon
         self.endings = endings
         self.topicNames = topics.map(\.name)
@@ -108,7 +109,9 @@ public struct ListeningSorter: Sendable {
     // MARK: Sorting
 
     private struct Hit {
-        var text: String
+        /// Where the words are (scalar offsets), quoted only when a reason shows them; or a fixed text.
+        var span: Range<Int>
+        var literal: String? = nil
         var weight: Int
         var negated: Bool
         var sarcastic = false
@@ -147,7 +150,7 @@ public struct ListeningSorter: Sendable {
             let here = found[Int(starts[i])..<Int(starts[i + 1])]
             for m in here {
                 if case .topic(let k) = lexicon.patterns[Int(m.pattern)].entry.meaning {
-                    topicHits.append((k, phrase(text, tokens, i, Int(m.length))))
+                    topicHits.append((k, phrase(scan, i, Int(m.length))))
                 }
             }
             // The matches to use: the item's language first (and emojis, topics); another language's only when the
@@ -186,7 +189,8 @@ public struct ListeningSorter: Sendable {
                 if u.role == .negators, (family[0] ?? 0) > u.match.length { continue }
                 seen.append(u.role)
                 let n = Int(u.match.length)
-                let words = phrase(text, tokens, i, n)
+                let span = tokens[i].range.lowerBound..<tokens[i + n - 1].range.upperBound
+                var words: String { scan.text(span) }
                 switch u.role {
                 case .negators: negators.append(i + n - 1)
                 case .contrast: contrastAt = i  // the last "but" counts
@@ -199,22 +203,22 @@ public struct ListeningSorter: Sendable {
                     // "Liefert ihr …": a verb, then the pronoun; not after thanks or praise ("Danke ihr Lieben").
                     if i > 0, tokens[i - 1].kind == .word, tokens[i - 1].sentenceStart, tokens[i - 1].clause == tokens[i].clause,
                        !hits.contains(where: { $0.token == i - 1 }), !(scan.finalMark == 0x21 && scan.questionMarks == 0) {
-                        questionCues.append("starts with '\(phrase(text, tokens, i - 1, 2))'")
+                        questionCues.append("starts with '\(phrase(scan, i - 1, 2))'")
                     }
                 case .questionEndings: break
                 case .spam: spamCues.append("'\(words)'")
                 case .sarcasm:
                     sarcasmCues.append("'\(words)'")
-                    hits.append(Hit(text: words, weight: Int(u.weight), negated: false, token: i, role: u.role))
+                    hits.append(Hit(span: span, weight: Int(u.weight), negated: false, token: i, role: u.role))
                 case .positive, .positiveStrong, .negative, .negativeStrong, .praise, .complaint:
                     var w = Int(u.weight)
                     // Emojis say what they say; "no contest ❤️" is not a negated heart.
                     let negated = tokens[i].kind == .word
                         && negators.contains { $0 < i && $0 >= i - 3 && tokens[$0].clause == tokens[i].clause }
                     if negated { w = w > 0 ? -1 : 1 }
-                    hits.append(Hit(text: words, weight: w, negated: negated, token: i, role: u.role))
+                    hits.append(Hit(span: span, weight: w, negated: negated, token: i, role: u.role))
                 case .neutral:
-                    hits.append(Hit(text: words, weight: 0, negated: false, token: i, role: u.role))
+                    hits.append(Hit(span: span, weight: 0, negated: false, token: i, role: u.role))
                 case .common, .sample: break
                 }
             }
@@ -234,9 +238,9 @@ public struct ListeningSorter: Sendable {
 
         // Indignation: "?!" after a question, or a price asked about with "?" ("£4.20 for a small latte??").
         if scan.interrobang {
-            hits.append(Hit(text: "?!", weight: -1, negated: false, token: tokens.count, role: .negative))
+            hits.append(Hit(span: 0..<0, literal: "?!", weight: -1, negated: false, token: tokens.count, role: .negative))
         } else if scan.questionMarks > 0 && scan.currencySigns > 0 && scan.digits > 0 && questionCues.isEmpty {
-            hits.append(Hit(text: "a price with '?'", weight: -1, negated: false, token: tokens.count, role: .complaint))
+            hits.append(Hit(span: 0..<0, literal: "a price with '?'", weight: -1, negated: false, token: tokens.count, role: .complaint))
         }
 
         // Irony: praise next to a complaint marker, or an opening "great," before bad news.
@@ -244,7 +248,8 @@ public struct ListeningSorter: Sendable {
            tokens[first.token].followedBy == 0x2C || tokens[first.token].followedBy == 0x2026 || tokens[first.token].followedBy == 0x2E,
            tokens.prefix(first.token).allSatisfy({ $0.kind != .word }),
            hits.dropFirst().contains(where: { $0.weight < 0 }) {
-            sarcasmCues.append("'\(first.text)' before '\(hits.dropFirst().first(where: { $0.weight < 0 })!.text)'")
+            let bad = hits.dropFirst().first(where: { $0.weight < 0 }).map { $0.literal ?? scan.text($0.span) } ?? ""
+            sarcasmCues.append("'\(scan.text(first.span))' before '\(bad)'")
         }
         let sarcastic = !sarcasmCues.isEmpty && hits.contains(where: { $0.weight < 0 && $0.role != .sarcasm || $0.role == .sarcasm })
         if sarcastic {
@@ -273,14 +278,14 @@ public struct ListeningSorter: Sendable {
         let spam = Labelled(isSpam, reason: isSpam ? "spam: " + spamWhy.joined(separator: ", ")
                                                      : spamWhy.isEmpty ? "not spam: no spam signs" : "not spam: only " + spamWhy.joined(separator: ", "))
         // Spam's cheer is not a customer's feeling.
-        let sentiment = isSpam ? Labelled(Sentiment.neutral, reason: "neutral: spam") : sentimentLabel(score, hits, sarcasmCues, contrastAt)
+        let sentiment = isSpam ? Labelled(Sentiment.neutral, reason: "neutral: spam") : sentimentLabel(score, hits, sarcasmCues, contrastAt, scan)
 
         // Intent.
         var asks = questionCues
         if scan.questionMarks > 0 {
             asks.insert(scan.finalMark == 0x3F ? "ends with '?'" : "has '?'", at: 0)
         }
-        let complaints = hits.filter { $0.role == .complaint && $0.weight < 0 }.map { "'\($0.text)'" }
+        let complaints = hits.filter { $0.role == .complaint && $0.weight < 0 }.map { "'\($0.literal ?? scan.text($0.span))'" }
         let intent: Labelled<Intent>
         let addressee = tokens.first.flatMap { $0.kind == .mention ? scan.text(of: $0, in: text) : nil }
         if isSpam {
@@ -314,9 +319,9 @@ public struct ListeningSorter: Sendable {
         return ListeningLabels(language: language, sentiment: sentiment, intent: intent, topics: topics, spam: spam)
     }
 
-    private func sentimentLabel(_ score: Int, _ hits: [Hit], _ sarcasm: [String], _ contrastAt: Int) -> Labelled<Sentiment> {
+    private func sentimentLabel(_ score: Int, _ hits: [Hit], _ sarcasm: [String], _ contrastAt: Int, _ scan: Scan) -> Labelled<Sentiment> {
         func show(_ h: Hit) -> String {
-            "'\(h.text)'" + (h.negated ? " (negated)" : "") + (h.sarcastic ? " (ironic)" : "")
+            "'\(h.literal ?? scan.text(h.span))'" + (h.negated ? " (negated)" : "") + (h.sarcastic ? " (ironic)" : "")
         }
         let value: Sentiment = score > 0 ? .positive : score < 0 ? .negative : .neutral
         switch value {
@@ -324,7 +329,7 @@ public struct ListeningSorter: Sendable {
             let felt = hits.filter { $0.weight != 0 }
             if felt.isEmpty {
                 if hits.isEmpty { return Labelled(.neutral, reason: "neutral: no words of feeling") }
-                return Labelled(.neutral, reason: "neutral: " + hits.prefix(3).map { "'\($0.text)'" }.joined(separator: ", "))
+                return Labelled(.neutral, reason: "neutral: " + hits.prefix(3).map(show).joined(separator: ", "))
             }
             let hits = felt
             return Labelled(.neutral, reason: "neutral: " + hits.prefix(4).map(show).joined(separator: " and ") + " balance out")
@@ -362,8 +367,9 @@ public struct ListeningSorter: Sendable {
     }
 
     /// The original text of `length` tokens from `i`, with what stands between them.
-    private func phrase(_ text: String, _ tokens: [Token], _ i: Int, _ length: Int) -> String {
-        String(text.unicodeScalars[tokens[i].range.lowerBound..<tokens[i + length - 1].range.upperBound])
+    private func phrase(_ scan: Scan, _ i: Int, _ length: Int) -> String {
+        let tokens = scan.tokens
+        return scan.text(tokens[i].range.lowerBound..<tokens[i + length - 1].range.upperBound)
     }
 
     // MARK: Language
@@ -380,7 +386,8 @@ public struct ListeningSorter: Sendable {
             return Labelled(languages[ru], reason: "ru: written in Cyrillic letters")
         }
         var votes = [Int](repeating: 0, count: languages.count)
-        var evidence = [[String]](repeating: [], count: languages.count)
+        var evidenceTokens = [[Int]](repeating: [], count: languages.count)
+        var letterNotes = [[String]](repeating: [], count: languages.count)
         var words: [Token] = []
         for (i, t) in scan.tokens.enumerated() where t.kind == .word && !international.contains(t.hash) {
             if Self.isLaughter(t, scan) { continue }
@@ -391,22 +398,25 @@ public struct ListeningSorter: Sendable {
                 guard l >= 0, mask & (1 << l) == 0 else { continue }
                 mask |= 1 << l
                 votes[l] += 1
-                if evidence[l].count < 3 { evidence[l].append("'\(scan.text(of: t, in: text))'") }
+                if evidenceTokens[l].count < 3 { evidenceTokens[l].append(i) }
             }
         }
         if polish >= 0 && scan.polishLetters > 0 {
             votes[polish] += min(scan.polishLetters, 2)
-            evidence[polish].append("Polish letters")
+            letterNotes[polish].append("Polish letters")
         }
         if let de = languages.firstIndex(of: "de"), scan.germanLetters > 0 {
             votes[de] += min(scan.germanLetters, 2)
-            evidence[de].append("German letters")
+            letterNotes[de].append("German letters")
+        }
+        func evidence(_ l: Int) -> [String] {
+            evidenceTokens[l].map { "'\(scan.text(of: scan.tokens[$0], in: text))'" } + letterNotes[l]
         }
         let top = votes.max() ?? 0
         let leaders = votes.indices.filter { votes[$0] == top }
         if top > 0 && leaders.count == 1 {
             let l = leaders[0]
-            return Labelled(languages[l], reason: "\(languages[l]): " + evidence[l].joined(separator: ", "))
+            return Labelled(languages[l], reason: "\(languages[l]): " + evidence(l).joined(separator: ", "))
         }
         let letters = words.reduce(0) { $0 + Int($1.count) }
         guard letters >= 4 else {
@@ -416,6 +426,6 @@ public struct ListeningSorter: Sendable {
         guard let l = profiles.best(words, in: scan, among: candidates) else {
             return Labelled(nil, reason: "unknown: no language fits")
         }
-        return Labelled(languages[l], reason: "\(languages[l]): its letter patterns" + (top > 0 ? " (" + evidence[l].joined(separator: ", ") + ")" : ""))
+        return Labelled(languages[l], reason: "\(languages[l]): its letter patterns" + (top > 0 ? " (" + evidence(l).joined(separator: ", ") + ")" : ""))
     }
 }

@@ -24,7 +24,7 @@ struct Token {
     /// The hash with every doubled letter made single, when the token had a run cut (`suuuper` → `super`); else 0.
     var singleHash: UInt64
     /// Where the token is in the original text, for reasons.
-    var range: Range<String.UnicodeScalarView.Index>
+    var range: Range<Int>
     /// Tokens between the same punctuation marks share a clause; negation does not cross clauses.
     var clause: Int32
     /// The first word of a sentence (after the start, `.`, `!`, `?` or a line break).
@@ -58,8 +58,21 @@ struct Scan {
     var shortLinks = 0
     var upperLetters = 0
 
+    /// The item's text, and where each of its scalars starts in its UTF-8 (one more at the end), for quoting tokens in
+    /// reasons.
+    var source = ""
+    var offsets: [Int32] = []
+
     func text(of token: Token, in source: String) -> String {
-        String(source.unicodeScalars[token.range])
+        text(token.range)
+    }
+
+    /// The original text of scalars `range`.
+    func text(_ range: Range<Int>) -> String {
+        let utf8 = source.utf8
+        let a = utf8.index(utf8.startIndex, offsetBy: Int(offsets[range.lowerBound]))
+        let b = utf8.index(utf8.startIndex, offsetBy: Int(offsets[range.upperBound]))
+        return String(source[a..<b])
     }
 }
 
@@ -68,9 +81,19 @@ enum Tokenizer {
         var scan = Scan()
         scan.tokens.reserveCapacity(24)
         scan.letters.reserveCapacity(text.utf8.count)
-        let scalars = text.unicodeScalars
-        var i = scalars.startIndex
-        let end = scalars.endIndex
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(text.utf8.count)
+        var offsets: [Int32] = []
+        offsets.reserveCapacity(text.utf8.count + 1)
+        var offset: Int32 = 0
+        for u in text.unicodeScalars {
+            scalars.append(u)
+            offsets.append(offset)
+            offset += Int32(UTF8.width(u))
+        }
+        offsets.append(offset)
+        var i = 0
+        let end = scalars.count
         var clause: Int32 = 0
         var sentenceStart = true
         var clauseStart = true
@@ -79,11 +102,11 @@ enum Tokenizer {
             // One whitespace-separated chunk at a time: a link is a whole chunk.
             while i < end, isSpace(scalars[i]) {
                 if scalars[i] == "\n" { clause += 1; sentenceStart = true; clauseStart = true }
-                i = scalars.index(after: i)
+                i = i + 1
             }
             guard i < end else { break }
             var chunkEnd = i
-            while chunkEnd < end, !isSpace(scalars[chunkEnd]) { chunkEnd = scalars.index(after: chunkEnd) }
+            while chunkEnd < end, !isSpace(scalars[chunkEnd]) { chunkEnd = chunkEnd + 1 }
             if let link = linkKind(scalars[i..<chunkEnd]) {
                 if link == .short { scan.shortLinks += 1 }
                 scan.tokens.append(Token(kind: .url, start: 0, count: 0, hash: 0, singleHash: 0, range: i..<chunkEnd,
@@ -97,7 +120,7 @@ enum Tokenizer {
                 let u = scalars[j]
                 if isWordScalar(u) || ((u == "#" || u == "@") && nextIsWord(scalars, j, chunkEnd)) {
                     let mention = u == "@"
-                    if u == "#" || u == "@" { j = scalars.index(after: j) }
+                    if u == "#" || u == "@" { j = j + 1 }
                     let start = j
                     let letterStart = scan.letters.count
                     var hash = fnvStart
@@ -129,15 +152,15 @@ enum Tokenizer {
                         if v == 0x451 { v = 0x435 }  // ё → е
                         if v >= 0x400 && v <= 0x4FF { scan.cyrillicLetters += 1; cyr = true } else if isLetterValue(v) { scan.latinLetters += 1 }
                         if v < 0x30 || v > 0x39 { allDigits = false }
-                        if v == prev && v == prev2 { cut = true; j = scalars.index(after: j); continue }
+                        if v == prev && v == prev2 { cut = true; j = j + 1; continue }
                         if v != prev { single = fnv(single, v) }
                         prev2 = prev; prev = v
                         hash = fnv(hash, v)
                         scan.letters.append(v)
-                        j = scalars.index(after: j)
+                        j = j + 1
                     }
                     let count = scan.letters.count - letterStart
-                    if count == 0 { j = max(j, scalars.index(after: start)); continue }
+                    if count == 0 { j = max(j, start + 1); continue }
                     let kind: TokenKind = mention ? .mention : (allDigits ? .number : .word)
                     if allDigits { scan.digits += count }
                     scan.tokens.append(Token(kind: kind, start: Int32(letterStart), count: Int32(count), hash: hash,
@@ -150,15 +173,15 @@ enum Tokenizer {
                 }
                 if isEmoji(u) {
                     let start = j
-                    j = scalars.index(after: j)
+                    j = j + 1
                     // Skin tones, variation selectors and the rest of a joined sequence belong to this emoji.
                     while j < chunkEnd {
                         let n = scalars[j].value
                         if n == 0xFE0F || n == 0xFE0E || (n >= 0x1F3FB && n <= 0x1F3FF) || n == 0x20E3 {
-                            j = scalars.index(after: j)
+                            j = j + 1
                         } else if n == 0x200D {
-                            j = scalars.index(after: j)
-                            if j < chunkEnd { j = scalars.index(after: j) }
+                            j = j + 1
+                            if j < chunkEnd { j = j + 1 }
                         } else { break }
                     }
                     if u.value >= 0x1F1E6 && u.value <= 0x1F1FF { continue }  // flags say nothing here
@@ -193,20 +216,22 @@ enum Tokenizer {
                 case "$", "€", "£", "₽", "¥", "₿": scan.currencySigns += 1
                 default: break
                 }
-                j = scalars.index(after: j)
+                j = j + 1
             }
             i = chunkEnd
         }
         // The final mark: the last ?, ! or . after the last word.
-        var k = text.unicodeScalars.endIndex
-        while k > text.unicodeScalars.startIndex {
-            k = text.unicodeScalars.index(before: k)
-            let u = text.unicodeScalars[k]
+        var k = scalars.count
+        while k > 0 {
+            k -= 1
+            let u = scalars[k]
             if u == "?" || u == "\u{FF1F}" { scan.finalMark = 0x3F; break }
             if u == "!" { scan.finalMark = 0x21; break }
             if u == "." || u == "\u{2026}" { scan.finalMark = 0x2E; break }
             if isWordScalar(u) { break }
         }
+        scan.source = text
+        scan.offsets = offsets
         return scan
     }
 
@@ -240,6 +265,9 @@ enum Tokenizer {
     static func isWordScalar(_ u: Unicode.Scalar) -> Bool {
         let v = u.value
         if v < 0x80 { return (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) }
+        // Latin letters with accents and Cyrillic, without asking the Unicode tables.
+        if v >= 0xC0 && v <= 0x24F { return v != 0xD7 && v != 0xF7 }
+        if v >= 0x400 && v <= 0x52F { return v < 0x482 || v > 0x489 }
         if v >= 0x2000 && v < 0x2E80 { return false }
         if v >= 0x1F000 { return false }
         return u.properties.isAlphabetic || u.properties.generalCategory == .nonspacingMark
@@ -254,10 +282,22 @@ enum Tokenizer {
 
     static func lower(_ u: Unicode.Scalar, _ scan: inout Scan) -> UInt32 {
         var v = u.value
-        if u.properties.changesWhenLowercased, let l = u.properties.lowercaseMapping.unicodeScalars.first {
-            v = l.value
-            scan.upperLetters += 1
+        var upper = false
+        switch v {
+        case 0xC0...0xDE where v != 0xD7: v += 0x20; upper = true
+        case 0xDF...0xFF: break
+        case 0x100...0x137, 0x14A...0x177: if v & 1 == 0 { v += 1; upper = true }
+        case 0x139...0x148, 0x179...0x17E: if v & 1 == 1 { v += 1; upper = true }
+        case 0x410...0x42F: v += 0x20; upper = true
+        case 0x400...0x40F: v += 0x50; upper = true
+        case 0x430...0x45F: break
+        default:
+            if u.properties.changesWhenLowercased, let l = u.properties.lowercaseMapping.unicodeScalars.first {
+                v = l.value
+                upper = true
+            }
         }
+        if upper { scan.upperLetters += 1 }
         switch v {
         case 0x105, 0x107, 0x119, 0x142, 0x144, 0x15B, 0x17A, 0x17C: scan.polishLetters += 1
         case 0xE4, 0xF6, 0xFC, 0xDF: scan.germanLetters += 1
@@ -266,24 +306,23 @@ enum Tokenizer {
         return v
     }
 
-    static func nextScalar(_ s: String.UnicodeScalarView, _ j: String.UnicodeScalarView.Index, _ end: String.UnicodeScalarView.Index) -> Unicode.Scalar? {
-        let n = s.index(after: j)
-        return n < end ? s[n] : nil
+    @inline(__always)
+    static func nextScalar(_ s: [Unicode.Scalar], _ j: Int, _ end: Int) -> Unicode.Scalar? {
+        j + 1 < end ? s[j + 1] : nil
     }
 
-    static func nextIsWord(_ s: String.UnicodeScalarView, _ j: String.UnicodeScalarView.Index, _ end: String.UnicodeScalarView.Index) -> Bool {
+    static func nextIsWord(_ s: [Unicode.Scalar], _ j: Int, _ end: Int) -> Bool {
         guard let n = nextScalar(s, j, end) else { return false }
         return isWordScalar(n)
     }
 
     /// A smiling or sad face made of marks, as the emoji it stands for (🙂 or 🙁), and where it ends.
-    static func emoticon(_ s: String.UnicodeScalarView, _ j: String.UnicodeScalarView.Index, _ end: String.UnicodeScalarView.Index,
-                         openBrackets: Int) -> (UInt32, String.UnicodeScalarView.Index)? {
+    static func emoticon(_ s: [Unicode.Scalar], _ j: Int, _ end: Int, openBrackets: Int) -> (UInt32, Int)? {
         let smile: UInt32 = 0x1F642, sad: UInt32 = 0x1F641, heart: UInt32 = 0x2764
         let u = s[j]
         if u == ":" || u == ";" || u == "=" {
-            var k = s.index(after: j)
-            if k < end, s[k] == "-" || s[k] == "'" { k = s.index(after: k) }
+            var k = j + 1
+            if k < end, s[k] == "-" || s[k] == "'" { k = k + 1 }
             guard k < end else { return nil }
             var face: UInt32
             switch s[k] {
@@ -291,17 +330,17 @@ enum Tokenizer {
             case "(", "[", "/", "|": face = sad
             default: return nil
             }
-            var n = s.index(after: k)
-            while n < end, s[n] == s[k] { n = s.index(after: n) }
+            var n = k + 1
+            while n < end, s[n] == s[k] { n = n + 1 }
             if s[k] == "D" || s[k] == "P" || s[k] == "p" || s[k] == "3" { face = smile }
             return (face, n)
         }
-        if u == "<", let n = nextScalar(s, j, end), n == "3" { return (heart, s.index(j, offsetBy: 2)) }
+        if u == "<", let n = nextScalar(s, j, end), n == "3" { return (heart, j + 2) }
         if u == ")" || u == "(" {
             // `)))` smiles, `(((` is sad; one `)` smiles only when no bracket is open (`спасибо)`).
-            var n = s.index(after: j)
+            var n = j + 1
             var run = 1
-            while n < end, s[n] == u { n = s.index(after: n); run += 1 }
+            while n < end, s[n] == u { n = n + 1; run += 1 }
             if u == ")" && (run >= 2 || openBrackets == 0) { return (smile, n) }
             if u == "(" && run >= 2 { return (sad, n) }
             return nil
@@ -312,7 +351,7 @@ enum Tokenizer {
     enum Link { case plain, short }
 
     /// Whether a chunk is a link, and if so whether it is a shortener or messenger link; nil when it is no link.
-    static func linkKind(_ chunk: Substring.UnicodeScalarView) -> Link? {
+    static func linkKind(_ chunk: ArraySlice<Unicode.Scalar>) -> Link? {
         // Most chunks are words: a link has a `.` or `:` followed by a letter or `/`.
         var candidate = false
         var previousMark = false
