@@ -111,6 +111,8 @@ public struct ListeningSorter: Sendable {
     private struct Hit {
         /// Where the words are (scalar offsets), quoted only when a reason shows them; or a fixed text.
         var span: Range<Int>
+        /// The last token of the words.
+        var last = -1
         var literal: String? = nil
         var weight: Int
         var negated: Bool
@@ -140,6 +142,8 @@ public struct ListeningSorter: Sendable {
         // Walk the tokens, taking the longest match in the item's language at each one.
         var hits: [Hit] = []
         var negators: [Int] = []
+        /// Negators that open a clause: "No napkins, no sugar, no spoons".
+        var missingAt: [Int] = []
         var contrastAt = Int.max
         var questionCues: [String] = []
         var spamCues: [String] = []
@@ -192,7 +196,9 @@ public struct ListeningSorter: Sendable {
                 let span = tokens[i].range.lowerBound..<tokens[i + n - 1].range.upperBound
                 var words: String { scan.text(span) }
                 switch u.role {
-                case .negators: negators.append(i + n - 1)
+                case .negators:
+                    negators.append(i + n - 1)
+                    if n == 1 && (tokens[i].clauseStart || tokens[i].sentenceStart) { missingAt.append(i) }
                 case .contrast: contrastAt = i  // the last "but" counts
                 case .questionStarts:
                     if startsSentence(i, tokens) && !(scan.finalMark == 0x21 && scan.questionMarks == 0) {
@@ -216,7 +222,18 @@ public struct ListeningSorter: Sendable {
                     let negated = tokens[i].kind == .word
                         && negators.contains { $0 < i && $0 >= i - 3 && tokens[$0].clause == tokens[i].clause }
                     if negated { w = w > 0 ? -1 : 1 }
-                    hits.append(Hit(span: span, weight: w, negated: negated, token: i, role: u.role))
+                    hits.append(Hit(span: span, last: tokens[i].kind == .word ? i + n - 1 : -1, weight: w, negated: negated,
+                                    token: i, role: u.role))
+                case .negatorsAfter:
+                    // "enttäuscht nie": the word just before, in the same clause, turns around (once).
+                    if n == 1, let k = hits.lastIndex(where: { $0.last == i - 1 }), !hits[k].negated,
+                       hits[k].token == hits[k].last,  // one word ("enttäuscht"), not a phrase ("mal wieder")
+                       [WordRole.positive, .positiveStrong, .negative, .negativeStrong].contains(hits[k].role),
+                       tokens[i - 1].clause == tokens[i].clause {
+                        hits[k].weight = hits[k].weight > 0 ? -1 : 1
+                        hits[k].negated = true
+                        hits[k].span = hits[k].span.lowerBound..<tokens[i].range.upperBound
+                    }
                 case .neutral:
                     hits.append(Hit(span: span, weight: 0, negated: false, token: i, role: u.role))
                 case .common, .sample: break
@@ -234,6 +251,12 @@ public struct ListeningSorter: Sendable {
                     break
                 }
             }
+        }
+
+        // A list of what is missing ("No napkins, no sugar", "Brak serwetek, brak cukru") is a complaint.
+        if missingAt.count >= 2 {
+            let span = tokens[missingAt[0]].range.lowerBound..<tokens[min(missingAt[1] + 1, tokens.count - 1)].range.upperBound
+            hits.append(Hit(span: span, weight: -2, negated: false, token: missingAt[0], role: .complaint))
         }
 
         // Indignation: "?!" after a question, or a price asked about with "?" ("£4.20 for a small latte??").
@@ -358,7 +381,7 @@ public struct ListeningSorter: Sendable {
     static func family(_ role: WordRole) -> Int {
         switch role {
         case .positive, .positiveStrong, .negative, .negativeStrong, .praise, .complaint, .sarcasm, .neutral: 0
-        case .negators: 1
+        case .negators, .negatorsAfter: 1
         case .contrast: 2
         case .questionStarts, .questionWords, .questionSeconds, .questionEndings: 3
         case .spam: 4

@@ -22,6 +22,9 @@ public enum WordRole: String, CaseIterable, Sendable {
     case neutral
     /// Words that turn the sentiment of the next words around (`not`, `nie`, `nicht`, `niet`, `не`).
     case negators
+    /// Negators that also turn the word right before them around, where the language puts the negation after the verb
+    /// (`enttäuscht nie`, `schmeckt nicht`, `stelt nooit teleur`).
+    case negatorsAfter = "negators_after"
     /// Words after which the second half counts more (`but`, `ale`, `aber`, `maar`, `но`).
     case contrast
     /// Markers of irony: with them, praise words count as complaints (`yeah right`, `jak zwykle`, 🙄).

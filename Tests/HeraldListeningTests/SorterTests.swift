@@ -56,6 +56,17 @@ let sorter: ListeningSorter = {
         #expect(sorter.sort(text).sentiment.value == expected, "\(text): \(sorter.sort(text).sentiment.reason)")
     }
 
+    @Test(arguments: [
+        ("Mein Samstagsritual, enttäuscht nie", Sentiment.positive),
+        ("Der Kuchen schmeckt nicht", .negative),
+        ("Valt niet tegen", .positive),
+        ("Mijn vaste prik, stelt nooit teleur", .positive),
+        ("Kartenzahlung geht mal wieder nicht", .negative),
+    ])
+    func germanAndDutchNegationAfterTheVerb(_ text: String, _ expected: Sentiment) {
+        #expect(sorter.sort(text).sentiment.value == expected, "\(text): \(sorter.sort(text).sentiment.reason)")
+    }
+
     @Test func theReasonNamesTheNegation() {
         #expect(sorter.sort("nicht schlecht").sentiment.reason == "positive: 'schlecht' (negated)")
         #expect(sorter.sort("nie polecam, kawa zimna").sentiment.reason == "negative: 'nie polecam', 'zimna'")

@@ -20,7 +20,7 @@ import Yams
     }
 
     @Test(arguments: [
-        ("positve:\n  - good\n", 1, "unknown list 'positve'; the lists are: common, sample, positive, positive_strong, negative, negative_strong, neutral, negators, contrast, sarcasm, question_starts, question_words, question_seconds, question_endings, complaint, praise, spam"),
+        ("positve:\n  - good\n", 1, "unknown list 'positve'; the lists are: common, sample, positive, positive_strong, negative, negative_strong, neutral, negators, negators_after, contrast, sarcasm, question_starts, question_words, question_seconds, question_endings, complaint, praise, spam"),
         ("  - good\n", 1, "a list item comes before any list name; start the file with a name such as 'positive:'"),
         ("positive:\n  - \"good\n", 2, "the quote opened in \"good is not closed on the same line"),
         ("positive:\n  - a: b\n", 2, "'a: b' needs quotes in YAML; write it as \"a: b\""),
