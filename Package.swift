@@ -9,7 +9,7 @@ let package = Package(
         // Herald's modules as one library, for the separate Benchmarks/ package (and other tools built on Herald).
         .library(name: "HeraldKit", targets: [
             "HeraldModel", "HeraldStrategy", "HeraldPlanner", "HeraldStore", "HeraldWorkspace", "HeraldContent", "HeraldPublish",
-            "HeraldReports", "HeraldCalendars", "HeraldResources",
+            "HeraldReports", "HeraldCalendars", "HeraldResources", "HeraldListening",
         ]),
     ],
     dependencies: [
@@ -84,6 +84,8 @@ let package = Package(
         .target(name: "HeraldReports", dependencies: ["HeraldModel", "HeraldPlanner"]),
         // ICS calendars: reading holidays and observances (RFC 5545).
         .target(name: "HeraldCalendars", dependencies: ["HeraldModel"]),
+        // Sorting inbox items: language, sentiment, intent, topic and spam, each with its reason. Pure: text in, labels out.
+        .target(name: "HeraldListening", dependencies: ["HeraldModel", "HeraldResources"]),
         // Helpers shared by the test targets: temporary folders, running the built binary.
         .target(name: "HeraldTestSupport", path: "Tests/HeraldTestSupport"),
         .testTarget(name: "HeraldModelTests", dependencies: ["HeraldModel"]),
@@ -106,6 +108,9 @@ let package = Package(
         .testTarget(name: "HeraldCLITests", dependencies: ["herald", "HeraldTestSupport"]),
         .testTarget(name: "HeraldReportsTests", dependencies: ["HeraldReports", "HeraldStrategy", "HeraldPlanner", "HeraldTestSupport"], exclude: ["check_ics.py"]),
         .testTarget(name: "HeraldCalendarsTests", dependencies: ["HeraldCalendars", "HeraldTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "HeraldListeningTests", dependencies: ["HeraldListening", "HeraldResources", "HeraldTestSupport",
+                                                              .product(name: "Yams", package: "Yams")],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
