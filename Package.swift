@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "HeraldPlanner", dependencies: ["HeraldModel"]),
         // What every command works on: a strategy, its database and the files it names; composes the modules above.
         .target(name: "HeraldWorkspace", dependencies: [
-            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldCalendars", "HeraldContent", "HeraldPublish", "HeraldReports", "HeraldCrisis",
+            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldCalendars", "HeraldContent", "HeraldPublish", "HeraldReports", "HeraldCrisis", "HeraldListening",
         ]),
         // Post bodies: Mustache templates per locale and network, the evergreen library, network text rules.
         .target(name: "HeraldContent", dependencies: [
@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(name: "HeraldCLITests", dependencies: ["herald", "HeraldTestSupport"]),
         .testTarget(name: "HeraldReportsTests", dependencies: ["HeraldReports", "HeraldStrategy", "HeraldPlanner", "HeraldTestSupport"], exclude: ["check_ics.py"]),
         .testTarget(name: "HeraldCalendarsTests", dependencies: ["HeraldCalendars", "HeraldTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "HeraldListeningTests", dependencies: ["HeraldListening", "HeraldResources", "HeraldTestSupport",
+        .testTarget(name: "HeraldListeningTests", dependencies: ["HeraldListening", "HeraldModel", "HeraldResources", "HeraldTestSupport",
                                                               .product(name: "Yams", package: "Yams")],
                     exclude: ["Fixtures"]),
     ],

@@ -1,12 +1,6 @@
-/// How an inbox item feels.
-public enum Sentiment: String, Sendable, CaseIterable, Codable {
-    case negative, neutral, positive
-}
+import HeraldModel
 
-/// What an inbox item wants.
-public enum Intent: String, Sendable, CaseIterable, Codable {
-    case question, complaint, praise, other
-}
+// `Sentiment` and `Intent` are the model's (HeraldModel/Inbox.swift): the inbox stores what this module finds.
 
 /// A label and why the item got it, in words a person can check ("negative: 'never again', 'cold coffee'").
 public struct Labelled<Value: Sendable & Equatable>: Sendable, Equatable {

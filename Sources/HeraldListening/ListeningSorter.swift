@@ -1,3 +1,4 @@
+import HeraldModel
 /// Sorts inbox items: language, sentiment, intent, topics and spam, each with a reason. Rules over word lists, emoji
 /// tables and letter-trigram profiles; no models, no network. Build one sorter (it compiles every list into one hash
 /// index) and call `sort` for each item; it is a value, safe to share between tasks.

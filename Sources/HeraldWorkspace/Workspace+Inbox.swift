@@ -1,4 +1,5 @@
 import Foundation
+import HeraldListening
 import HeraldModel
 import HeraldReports
 import HeraldStore
@@ -52,6 +53,25 @@ public struct InboxDraft: Sendable {
                                  "created_at", "in_reply_to", "location", "language"]
 }
 
+extension Workspace {
+    /// The sorter's labels as the inbox keeps them; a language the source gave stays.
+    static func labels(_ l: ListeningLabels, given: InboxLabels) -> InboxLabels {
+        var out = given
+        if out.language == nil, let lang = l.language.value {
+            out.language = lang
+            out.reasons["language"] = l.language.reason
+        }
+        out.sentiment = l.sentiment.value
+        out.reasons["sentiment"] = l.sentiment.reason
+        out.intent = l.intent.value
+        out.reasons["intent"] = l.intent.reason
+        out.spam = l.spam.value
+        if l.spam.value { out.reasons["spam"] = l.spam.reason }
+        if let t = l.topics.first { out.topic = t.value; out.reasons["topic"] = t.reason }
+        return out
+    }
+}
+
 /// What `herald inbox import` did.
 public struct InboxImportResult: Sendable {
     public var read: Int
@@ -62,7 +82,8 @@ public struct InboxImportResult: Sendable {
 extension Workspace {
     /// Checks one item and makes it ready to store: labels given, owner and deadline routed. Problems are returned as
     /// (field, message).
-    public func inboxItem(_ d: InboxDraft, source: String, receivedAt: Date, openCounts: [String: Int]) -> (InboxItem?, [(String, String)]) {
+    public func inboxItem(_ d: InboxDraft, source: String, receivedAt: Date, openCounts: [String: Int],
+                          sorter: ListeningSorter? = nil) -> (InboxItem?, [(String, String)]) {
         var problems: [(String, String)] = []
         func field(_ k: String) -> String? {
             guard let v = d.fields[k], !v.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
@@ -140,6 +161,7 @@ extension Workspace {
                              authorHandle: handle, authorName: field("author_name"), authorFollowers: followers, text: text,
                              url: field("url"), createdAt: created, receivedAt: receivedAt, inReplyTo: field("in_reply_to"),
                              location: field("location"), labels: InboxLabels(language: language, reasons: language.map { ["language": "given by the source (\($0))"] } ?? [:]))
+        if let sorter { item.labels = Self.labels(sorter.sort(text, language: language), given: item.labels) }
         let router = InboxRouter(strategy: strategy)
         let routed = router.owner(for: item, openCounts: openCounts)
         item.owner = routed.owner
@@ -191,10 +213,12 @@ extension Workspace {
             }
         }
         var counts = try store.openInboxCounts()
+        // Sorted at intake: language (when the source did not say), sentiment, intent, spam, each with its reason.
+        let sorter = try? ListeningSorter()
         var items: [InboxItem] = []
         var seen: [String: Int] = [:]
         for (line, draft) in drafts {
-            let (item, found) = inboxItem(draft, source: "import", receivedAt: now, openCounts: counts)
+            let (item, found) = inboxItem(draft, source: "import", receivedAt: now, openCounts: counts, sorter: sorter)
             for (field, message) in found { problems.append(ImportProblem(file: file, row: line, column: field, message: message)) }
             guard let item else { continue }
             if let first = seen[item.id] {

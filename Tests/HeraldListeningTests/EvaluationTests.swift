@@ -1,3 +1,4 @@
+import HeraldModel
 import Foundation
 import HeraldListening
 import HeraldTestSupport
