@@ -54,12 +54,14 @@ public final class Store: Sendable {
         isReadOnly = Store.cannotWrite(path: path, folder: dir.isEmpty ? "." : dir)
         do {
             if isReadOnly {
-                // Nobody can write the file, so no one else changes it while we read: open it immutable, which also
-                // needs no -shm/-wal beside it (the folder may be read-only too).
+                // A copy nobody writes (no -wal beside it): open it immutable, which needs no -shm/-wal (the folder may
+                // be read-only too). A live database another user's process writes (a -wal beside it): read-only, so
+                // its latest commits in the WAL are seen.
                 config.readonly = true
                 let url = URL(fileURLWithPath: path).standardizedFileURL
                 let encoded = url.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? url.path
-                pool = try DatabaseQueue(path: "file:\(encoded)?immutable=1", configuration: config)
+                let live = FileManager.default.fileExists(atPath: path + "-wal")
+                pool = try DatabaseQueue(path: "file:\(encoded)?\(live ? "mode=ro" : "immutable=1")", configuration: config)
             } else {
                 let writable = try DatabasePool(path: path, configuration: config)
                 // GRDB leaves WAL databases at synchronous=NORMAL, where a power cut can take back the last commits. Every
