@@ -95,18 +95,9 @@ extension Store {
         try write { db in
             var w = InboxWrite()
             for (item, webhookID) in items {
-                var exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM inbox_item WHERE id = ?", arguments: [item.id]) ?? false
-                if !exists, let n = item.networkItemID {
-                    exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM inbox_item WHERE network = ? AND network_item_id = ?",
-                                               arguments: [item.network.rawValue, n]) ?? false
-                }
-                if !exists, let webhookID {
-                    exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM inbox_item WHERE source = ? AND webhook_id = ?",
-                                               arguments: [item.source, webhookID]) ?? false
-                }
-                if exists { w.duplicates.append(item.id); continue }
-                try InboxItemRecord(item, webhookID: webhookID, at: now).insert(db)
-                w.stored.append(item.id)
+                // The primary key and the two unique indexes say what is a duplicate: it is left as it was.
+                try InboxItemRecord(item, webhookID: webhookID, at: now).insert(db, onConflict: .ignore)
+                if db.changesCount > 0 { w.stored.append(item.id) } else { w.duplicates.append(item.id) }
             }
             return w
         }

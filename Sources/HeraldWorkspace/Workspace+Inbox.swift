@@ -83,7 +83,7 @@ extension Workspace {
     /// Checks one item and makes it ready to store: labels given, owner and deadline routed. Problems are returned as
     /// (field, message).
     public func inboxItem(_ d: InboxDraft, source: String, receivedAt: Date, openCounts: [String: Int],
-                          sorter: ListeningSorter? = nil) -> (InboxItem?, [(String, String)]) {
+                          router: InboxRouter, sorter: ListeningSorter? = nil) -> (InboxItem?, [(String, String)]) {
         var problems: [(String, String)] = []
         func field(_ k: String) -> String? {
             guard let v = d.fields[k], !v.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
@@ -162,7 +162,6 @@ extension Workspace {
                              url: field("url"), createdAt: created, receivedAt: receivedAt, inReplyTo: field("in_reply_to"),
                              location: field("location"), labels: InboxLabels(language: language, reasons: language.map { ["language": "given by the source (\($0))"] } ?? [:]))
         if let sorter { item.labels = Self.labels(sorter.sort(text, language: language), given: item.labels) }
-        let router = InboxRouter(strategy: strategy)
         let routed = router.owner(for: item, openCounts: openCounts)
         item.owner = routed.owner
         item.status = routed.owner == nil ? .new : .assigned
@@ -215,10 +214,11 @@ extension Workspace {
         var counts = try store.openInboxCounts()
         // Sorted at intake: language (when the source did not say), sentiment, intent, spam, each with its reason.
         let sorter = try? ListeningSorter()
+        let router = InboxRouter(strategy: strategy)
         var items: [InboxItem] = []
         var seen: [String: Int] = [:]
         for (line, draft) in drafts {
-            let (item, found) = inboxItem(draft, source: "import", receivedAt: now, openCounts: counts, sorter: sorter)
+            let (item, found) = inboxItem(draft, source: "import", receivedAt: now, openCounts: counts, router: router, sorter: sorter)
             for (field, message) in found { problems.append(ImportProblem(file: file, row: line, column: field, message: message)) }
             guard let item else { continue }
             if let first = seen[item.id] {
