@@ -116,17 +116,21 @@ public struct InboxItem: Sendable, Equatable {
     public var closeReason: InboxCloseReason?
     /// Who did what, when: why routing chose the owner, who closed it.
     public var note: String?
+    /// When the item was first answered (a reply queued, or the brand's own reply seen coming in); kept when it is
+    /// answered again or reopened. The response metrics measure from `createdAt` to this.
+    public var firstReplyAt: Date?
 
     public init(id: String, source: String, network: Network, channel: String, kind: InboxKind, networkItemID: String? = nil,
                 authorHandle: String, authorName: String? = nil, authorFollowers: Int? = nil, text: String, url: String? = nil,
                 createdAt: Date, receivedAt: Date, inReplyTo: String? = nil, location: String? = nil,
                 labels: InboxLabels = InboxLabels(), owner: String? = nil, deadline: Date? = nil, status: InboxStatus = .new,
-                closeReason: InboxCloseReason? = nil, note: String? = nil) {
+                closeReason: InboxCloseReason? = nil, note: String? = nil, firstReplyAt: Date? = nil) {
         self.id = id; self.source = source; self.network = network; self.channel = channel; self.kind = kind
         self.networkItemID = networkItemID; self.authorHandle = authorHandle; self.authorName = authorName
         self.authorFollowers = authorFollowers; self.text = text; self.url = url; self.createdAt = createdAt
         self.receivedAt = receivedAt; self.inReplyTo = inReplyTo; self.location = location; self.labels = labels
         self.owner = owner; self.deadline = deadline; self.status = status; self.closeReason = closeReason; self.note = note
+        self.firstReplyAt = firstReplyAt
     }
 
     /// Open and past its deadline.

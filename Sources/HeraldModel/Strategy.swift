@@ -97,11 +97,13 @@ public struct Metric: Sendable, Identifiable {
     public var direction: Direction
     public var deadline: LocalDate
     public var measuredBy: String
+    /// Where its readings come from: recorded by people (the default) or computed (`source: inbox.volume`).
+    public var source: MetricSource
 
     public init(id: String, name: String, unit: String, baseline: Double, target: Double,
-                direction: Direction, deadline: LocalDate, measuredBy: String) {
+                direction: Direction, deadline: LocalDate, measuredBy: String, source: MetricSource = .recorded) {
         self.id = id; self.name = name; self.unit = unit; self.baseline = baseline; self.target = target
-        self.direction = direction; self.deadline = deadline; self.measuredBy = measuredBy
+        self.direction = direction; self.deadline = deadline; self.measuredBy = measuredBy; self.source = source
     }
 }
 
@@ -275,9 +277,28 @@ public struct CrisisSettings: Sendable {
     public var owner: String?
     /// Refuse promotional posts when the latest reading of a metric crosses a threshold.
     public var alert: CrisisAlert?
+    /// Raise the alert by itself when negative inbox items surge.
+    public var spike: SpikeRule?
 
-    public init(responseHours: Double = 1, updateEveryDays: Double = 2, owner: String? = nil, alert: CrisisAlert? = nil) {
+    public init(responseHours: Double = 1, updateEveryDays: Double = 2, owner: String? = nil, alert: CrisisAlert? = nil,
+                spike: SpikeRule? = nil) {
         self.responseHours = responseHours; self.updateEveryDays = updateEveryDays; self.owner = owner; self.alert = alert
+        self.spike = spike
+    }
+}
+
+/// `crisis.spike`: the alert is raised when the negative items written in the last `hours` number at least `minItems`
+/// and at least `factor` times the trailing 14-day rate for as many hours (the 14 days before the window).
+public struct SpikeRule: Sendable, Equatable {
+    public var hours: Double
+    public var factor: Double
+    public var minItems: Int
+
+    /// The days the usual rate is taken from.
+    public static let trailingDays = 14
+
+    public init(hours: Double = 6, factor: Double = 3, minItems: Int = 10) {
+        self.hours = hours; self.factor = factor; self.minItems = minItems
     }
 }
 

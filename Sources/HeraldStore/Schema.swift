@@ -343,6 +343,50 @@ enum Schema {
             // `herald inbox`: open items by deadline.
             try db.execute(sql: "CREATE INDEX inbox_item_open_by_deadline ON inbox_item (deadline) WHERE status IN ('new', 'assigned')")
         }
+
+        m.registerMigration("v12-listening") { db in
+            // When an item was first answered (the response metrics), and when its `inbox.overdue` / `inbox.urgent`
+            // notification was queued: set in the transaction that queues it, so each fires once per item. Items
+            // answered before this version take the time of their last change as their first reply.
+            try db.alter(table: "inbox_item") { t in
+                t.add(column: "first_reply_at", .integer)
+                t.add(column: "overdue_notified_at", .integer)
+                t.add(column: "urgent_notified_at", .integer)
+            }
+            try db.execute(sql: "UPDATE inbox_item SET first_reply_at = updated_at WHERE status = 'answered'")
+            // Each pass looks for open items past their deadline not yet notified: only those are in this index.
+            try db.execute(sql: """
+                CREATE INDEX inbox_item_overdue_unnotified ON inbox_item (deadline)
+                WHERE status IN ('new', 'assigned') AND overdue_notified_at IS NULL
+                """)
+            // The metrics and the urgent check read items by when they were written or came in.
+            try db.execute(sql: "CREATE INDEX inbox_item_on_created_at ON inbox_item (created_at)")
+            try db.execute(sql: "CREATE INDEX inbox_item_on_received_at ON inbox_item (received_at)")
+            // Notifications may be about an inbox item: the events' CHECK grows, so the table is rebuilt (it has no links).
+            try db.create(table: "new_notification") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("event", .text).notNull()
+                    .check(sql: "event IN ('post.published', 'post.failed', 'post.unknown', 'post.expired', 'hook.disabled', 'inbox.overdue', 'inbox.urgent')")
+                t.column("post_id", .text)
+                t.column("delivery_id", .text)
+                t.column("hook", .text)
+                t.column("detail", .text)
+                t.column("created_at", .integer).notNull()
+                t.column("sent_at", .integer)
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("last_error", .text)
+                t.column("item_id", .text)
+            }
+            try db.execute(sql: """
+                INSERT INTO new_notification (id, event, post_id, delivery_id, hook, detail, created_at, sent_at, attempts, last_error)
+                SELECT id, event, post_id, delivery_id, hook, detail, created_at, sent_at, attempts, last_error FROM notification
+                """)
+            try db.drop(table: "notification")
+            try db.rename(table: "new_notification", to: "notification")
+            try db.create(index: "notification_unsent", on: "notification", columns: ["sent_at", "id"])
+            // One notification of each inbox event per item, whatever happens.
+            try db.execute(sql: "CREATE UNIQUE INDEX notification_once_per_item ON notification (event, item_id) WHERE item_id IS NOT NULL")
+        }
         return m
     }
 }

@@ -28,6 +28,9 @@ struct InboxItemRecord: Codable, FetchableRecord, PersistableRecord {
     var close_reason: String?
     var note: String?
     var updated_at: Int64
+    var first_reply_at: Int64?
+    var overdue_notified_at: Int64?
+    var urgent_notified_at: Int64?
 
     init(_ i: InboxItem, webhookID: String?, at now: Date) {
         id = i.id; source = i.source; webhook_id = webhookID; network = i.network.rawValue; channel = i.channel
@@ -38,6 +41,7 @@ struct InboxItemRecord: Codable, FetchableRecord, PersistableRecord {
         labels = (try? String(decoding: JSONEncoder.sorted.encode(i.labels), as: UTF8.self)) ?? "{}"
         owner = i.owner; deadline = i.deadline.map { Int64($0.timeIntervalSince1970) }; status = i.status.rawValue
         close_reason = i.closeReason?.rawValue; note = i.note; updated_at = Int64(now.timeIntervalSince1970)
+        first_reply_at = i.firstReplyAt.map { Int64($0.timeIntervalSince1970) }
     }
 
     var item: InboxItem {
@@ -49,7 +53,7 @@ struct InboxItemRecord: Codable, FetchableRecord, PersistableRecord {
                   labels: (try? JSONDecoder().decode(InboxLabels.self, from: Data(labels.utf8))) ?? InboxLabels(),
                   owner: owner, deadline: deadline.map { Date(timeIntervalSince1970: TimeInterval($0)) },
                   status: InboxStatus(rawValue: status) ?? .new, closeReason: close_reason.flatMap(InboxCloseReason.init(rawValue:)),
-                  note: note)
+                  note: note, firstReplyAt: first_reply_at.map { Date(timeIntervalSince1970: TimeInterval($0)) })
     }
 }
 
@@ -160,7 +164,12 @@ extension Store {
                 case .refused(let why): throw StoreError.refused("\(id): \(why)")
                 }
             }
-            try InboxItemRecord(item, webhookID: record.webhook_id, at: now).update(db)
+            // The first answer is kept: a follow-up or a reopened item does not move it.
+            if event == .answer, item.firstReplyAt == nil { item.firstReplyAt = now }
+            var updated = InboxItemRecord(item, webhookID: record.webhook_id, at: now)
+            updated.overdue_notified_at = record.overdue_notified_at
+            updated.urgent_notified_at = record.urgent_notified_at
+            try updated.update(db)
             return item
         }
     }

@@ -62,6 +62,12 @@ struct StrategyBuilder {
                 reader.warn(c.node, c.path, "channel '\(channel.id)' has no hook, so `herald publish` cannot deliver its posts; add `hooks: [...]`.")
             }
         }
+        for m in metricItems {
+            guard let source = raw(m.node, "source") else { continue }
+            for c in rawTexts(source, "channel", "\(m.path).source", single: true) {
+                ref(c.text, channelIDs, c.node, c.path, what: "channel", listKey: "channels")
+            }
+        }
         for p in participants {
             for c in rawTexts(p.node, "channels", p.path) {
                 ref(c.text, channelIDs, c.node, c.path, what: "channel", listKey: "channels")
@@ -93,7 +99,7 @@ struct StrategyBuilder {
         let rules = top.map("rules", known: ["min_days_between_contests", "min_days_between_discounts", "max_promotional_in_a_row"]).map(readRules) ?? Rules()
         let calendars = list(top, "calendars", readCalendar)
         let topics = top.map("topics", known: ContentKind.plannable.map(\.rawValue)).map(readTopics) ?? [:]
-        let crisis = top.map("crisis", known: ["response_hours", "update_every_days", "owner", "alert"]).map { readCrisis($0, participantIDs: participantIDs, metricIDs: metricIDs) } ?? CrisisSettings()
+        let crisis = top.map("crisis", known: ["response_hours", "update_every_days", "owner", "alert", "spike"]).map { readCrisis($0, participantIDs: participantIDs, metricIDs: metricIDs) } ?? CrisisSettings()
         var notify: String?
         if let n = top.value("notify"), let id = reader.text(n, "notify") {
             ref(id, hookIDs, n, "notify", what: "hook", listKey: "hooks")
@@ -245,8 +251,8 @@ struct StrategyBuilder {
                        "details", "link"], ["id", "kind", "name", "start", "end", "goal", "channels"]),
         "calendars": (["path", "role", "name"], ["path", "role"]),
         "sources": (["id", "secret_env", "secret", "token"], ["id", "secret_env"]),
-        "metrics": (["id", "name", "unit", "baseline", "target", "direction", "deadline", "measured_by"],
-                    ["id", "name", "unit", "baseline", "target", "direction", "deadline", "measured_by"]),
+        "metrics": (["id", "name", "unit", "baseline", "target", "direction", "deadline", "measured_by", "source"],
+                    ["id", "name", "unit", "baseline", "target", "direction", "deadline"]),
     ]
 
     /// Collects the ids written in a list's items (read or not), reporting duplicates.
@@ -398,7 +404,16 @@ struct StrategyBuilder {
         let baseline = v.number("baseline"), target = v.number("target")
         let direction = readEnumValue(v, "direction", Direction.self)
         let deadline = v.date("deadline")
-        let measuredBy = v.text("measured_by")
+        let source = v.value("source").map { readMetricSource($0, v.path("source")) } ?? .recorded
+        var measuredBy = v.text("measured_by")
+        if !v.has("measured_by") {
+            if case .inbox = source { measuredBy = "Herald, from the inbox: \(source.label)" } else {
+                reader.error(v.node, v.path("measured_by"), "is required but missing; add `measured_by: …` here (who measures it, and how), or `source: inbox.…` to have Herald compute it.")
+            }
+        }
+        if case .inbox(let measure, _) = source, let unit, let units = measure.units, !units.contains(unit.lowercased()) {
+            reader.error(v.value("unit"), v.path("unit"), "\(measure.sourceName) is measured in \(units == ["%"] ? "%" : "minutes or hours"); write `unit: \(units == ["%"] ? "\"%\"" : "minutes")`.")
+        }
         if let baseline, let target, let direction {
             if direction == .up && target < baseline || direction == .down && target > baseline {
                 let word = direction == .up ? "below" : "above"
@@ -408,7 +423,36 @@ struct StrategyBuilder {
         }
         guard let id, let name, let unit, let baseline, let target, let direction, let deadline, let measuredBy else { return nil }
         return Metric(id: id, name: name, unit: unit, baseline: baseline, target: target, direction: direction,
-                      deadline: deadline, measuredBy: measuredBy)
+                      deadline: deadline, measuredBy: measuredBy, source: source)
+    }
+
+    /// `source: inbox.volume`, or `source: {from: inbox.volume, channel: instagram, topic: coffee}`; `recorded` (the
+    /// default) for readings people record. A channel is checked against the strategy's channels in `build`.
+    func readMetricSource(_ node: Node, _ path: String) -> MetricSource {
+        let names = ["recorded"] + InboxMeasure.sourceNames
+        func measure(_ text: String, _ node: Node, _ path: String) -> InboxMeasure?? {
+            if text == "recorded" { return .some(nil) }
+            if let m = InboxMeasure(sourceName: text) { return .some(m) }
+            reader.error(node, path, "'\(text)' is not a metric source Herald knows.\(Suggest.hint(for: text, in: names)) Known: \(names.joined(separator: ", ")).")
+            return nil
+        }
+        if case .scalar = node {
+            guard let text = reader.text(node, path), let m = measure(text, node, path) else { return .recorded }
+            return m.map { .inbox($0, InboxFilter()) } ?? .recorded
+        }
+        guard let v = reader.map(node, path, known: ["from", "channel", "topic"], required: ["from"]),
+              let from = v.text("from"), let m = measure(from, v.value("from")!, v.path("from")) else { return .recorded }
+        let channel = v.text("channel"), topic = v.text("topic")
+        guard let m else {
+            if channel != nil || topic != nil {
+                reader.error(node, path, "a recorded metric has no filter; `channel:` and `topic:` go with `from: inbox.…`.")
+            }
+            return .recorded
+        }
+        if let topic, topic.trimmingCharacters(in: .whitespaces).isEmpty {
+            reader.error(v.value("topic"), v.path("topic"), "name a topic, or leave `topic:` out to count every topic.")
+        }
+        return .inbox(m, InboxFilter(channel: channel, topic: topic))
     }
 
     func readEnumValue<E: RawRepresentable & CaseIterable>(_ v: MapView, _ key: String, _ type: E.Type) -> E? where E.RawValue == String {
@@ -687,6 +731,13 @@ struct StrategyBuilder {
            let m = a.text("metric"), let above = a.number("above") {
             ref(m, metricIDs.union(CrisisMetric.standard.map(\.id)), a.value("metric"), a.path("metric"), what: "metric", listKey: "goals[].metrics")
             c.alert = CrisisAlert(metric: m, above: above)
+        }
+        if let sp = v.map("spike", known: ["hours", "factor", "min_items"]) {
+            var rule = SpikeRule()
+            if let h = sp.number("hours", min: 1, max: 72, what: "a number of hours") { rule.hours = h }
+            if let f = sp.number("factor", min: 1.1, max: 100, what: "how many times the usual rate, e.g. 3") { rule.factor = f }
+            if let n = sp.int("min_items", in: 1...100_000, unit: "items") { rule.minItems = n }
+            c.spike = rule
         }
         return c
     }

@@ -109,3 +109,41 @@ import Testing
         #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM post") } == 0)
     }
 }
+
+/// v12 adds the first reply and the notified times to inbox items, and rebuilds the notification table so it can hold
+/// inbox events: earlier rows come through, and answered items take their last change as their first reply.
+@Suite struct ListeningMigrationTests {
+    @Test func notificationsAndAnsweredItemsComeThrough() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("old.sqlite")
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(queue, upTo: "v8-inbox")
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO notification (event, post_id, delivery_id, hook, detail, created_at, sent_at, attempts) VALUES ('post.failed', 'p-1', 'dlv-1', 'out', 'gone', 100, NULL, 2)")
+            for (id, status) in [("m-a", "answered"), ("m-b", "assigned")] {
+                try db.execute(sql: """
+                    INSERT INTO inbox_item (id, source, network, channel, kind, author_handle, text, created_at, received_at, labels, status, updated_at)
+                    VALUES (?, 'import', 'facebook', 'fb', 'comment', '@x', X'6869', 1000, 1000, '{}', ?, 5000)
+                    """, arguments: [id, status])
+            }
+        }
+        let store = try Store(path: path, migrate: false)
+        #expect(try store.migrate().contains("v12-listening"))
+        try DatabaseQueue(path: path).read { db in
+            let n = try Row.fetchOne(db, sql: "SELECT * FROM notification")!
+            #expect(n["event"] as String == "post.failed")
+            #expect(n["detail"] as String == "gone")
+            #expect(n["attempts"] as Int == 2)
+            #expect(n["item_id"] as String? == nil)
+            #expect(try Int64?.fetchAll(db, sql: "SELECT first_reply_at FROM inbox_item ORDER BY id") == [5000, nil])
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox_item WHERE first_reply_at IS NULL") == 1)
+            #expect(try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"])
+        }
+        // The new events are allowed, once per item.
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "INSERT INTO notification (event, item_id, created_at) VALUES ('inbox.overdue', 'm-b', 1)")
+            #expect(throws: (any Error).self) { try db.execute(sql: "INSERT INTO notification (event, item_id, created_at) VALUES ('inbox.overdue', 'm-b', 2)") }
+            #expect(throws: (any Error).self) { try db.execute(sql: "INSERT INTO notification (event, created_at) VALUES ('inbox.nonsense', 2)") }
+        }
+    }
+}
