@@ -9,7 +9,7 @@ let package = Package(
         // Herald's modules as one library, for the separate Benchmarks/ package (and other tools built on Herald).
         .library(name: "HeraldKit", targets: [
             "HeraldModel", "HeraldStrategy", "HeraldPlanner", "HeraldStore", "HeraldWorkspace", "HeraldContent", "HeraldPublish",
-            "HeraldReports", "HeraldCalendars", "HeraldResources", "HeraldListening",
+            "HeraldReports", "HeraldCalendars", "HeraldResources", "HeraldListening", "HeraldResults",
         ]),
     ],
     dependencies: [
@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "HeraldPlanner", dependencies: ["HeraldModel"]),
         // What every command works on: a strategy, its database and the files it names; composes the modules above.
         .target(name: "HeraldWorkspace", dependencies: [
-            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldCalendars", "HeraldContent", "HeraldPublish", "HeraldReports", "HeraldCrisis", "HeraldListening",
+            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldCalendars", "HeraldContent", "HeraldPublish", "HeraldReports", "HeraldCrisis", "HeraldListening", "HeraldResults",
         ]),
         // Post bodies: Mustache templates per locale and network, the evergreen library, network text rules.
         .target(name: "HeraldContent", dependencies: [
@@ -67,21 +67,23 @@ let package = Package(
         .target(name: "HeraldCrisis", dependencies: ["HeraldModel", "HeraldStore", "HeraldContent", "HeraldPlanner"]),
         // The one database type: migrations, records, queries.
         .target(name: "HeraldStore", dependencies: [
-            "HeraldModel",
+            "HeraldModel", "HeraldResults",
             .product(name: "GRDB", package: "GRDB.swift"),
             // SQLite's C interface, for binding the values of bulk writes directly (Store+Bulk.swift).
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // The command-line tool: parsing, printing, exit codes.
         .executableTarget(name: "herald", dependencies: [
-            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldWorkspace", "HeraldContent", "HeraldPublish", "HeraldReports", "HeraldCrisis",
+            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldWorkspace", "HeraldContent", "HeraldPublish", "HeraldReports", "HeraldCrisis", "HeraldResults",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // What people look at: ICS, CSV and HTML exports, bulk-upload layouts, and the goal-to-metric report. Pure:
         // plain values in, text out.
-        .target(name: "HeraldReports", dependencies: ["HeraldModel", "HeraldPlanner"]),
+        .target(name: "HeraldReports", dependencies: ["HeraldModel", "HeraldPlanner", "HeraldResults"]),
+        // What posts achieved: reading results files, per-post metrics, rollups by group with bootstrap intervals. Pure.
+        .target(name: "HeraldResults", dependencies: ["HeraldModel"]),
         // ICS calendars: reading holidays and observances (RFC 5545).
         .target(name: "HeraldCalendars", dependencies: ["HeraldModel"]),
         // Sorting inbox items: language, sentiment, intent, topic and spam, each with its reason. Pure: text in, labels out.
@@ -105,7 +107,8 @@ let package = Package(
                                                             .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["receiver.py", "raw_receiver.py"]),
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "HeraldCLITests", dependencies: ["herald", "HeraldTestSupport"]),
+        .testTarget(name: "HeraldCLITests", dependencies: ["herald", "HeraldTestSupport", "HeraldStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "HeraldResultsTests", dependencies: ["HeraldResults", "HeraldModel"]),
         .testTarget(name: "HeraldReportsTests", dependencies: ["HeraldReports", "HeraldStrategy", "HeraldPlanner", "HeraldTestSupport"], exclude: ["check_ics.py"]),
         .testTarget(name: "HeraldCalendarsTests", dependencies: ["HeraldCalendars", "HeraldTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "HeraldListeningTests", dependencies: ["HeraldListening", "HeraldModel", "HeraldResources", "HeraldTestSupport",

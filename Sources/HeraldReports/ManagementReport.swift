@@ -1,6 +1,7 @@
 import Foundation
 import HeraldModel
 import HeraldPlanner
+import HeraldResults
 
 /// The goal-to-metric plan for management: each goal with its metrics (and, once readings come in, their progress),
 /// the channels, posts, campaigns and people that drive it; the content mix, the participants' load, the response
@@ -161,6 +162,8 @@ public struct ManagementReport: Sendable, Encodable {
     public var response: ResponseTargets
     public var crisis: CrisisBrief
     public var crises: [CrisisSummary]
+    /// What the period's published posts achieved, compared by group (`herald results`); nil when not asked for.
+    public var whatWorked: WhatWorked? = nil
 }
 
 extension ManagementReport {

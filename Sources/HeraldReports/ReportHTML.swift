@@ -69,6 +69,7 @@ extension ManagementReport {
         o += "<p class=\"rule\">\(htmlEscape(statusRule))</p>\n</header>\n"
         for g in goals { o += goalSection(g) }
         o += mixSection()
+        o += whatWorkedHTML()
         o += peopleSection()
         o += responseSection()
         o += crisisSection()

@@ -78,6 +78,7 @@ extension ManagementReport {
                 o.append("| \(k.kind) | \(formatNumber(k.share * 100, decimals: 0))% | \(k.target) | \(k.planned)\(abs(k.planned - k.target) > 1 ? " ⚠" : "") |")
             }
         }
+        o += whatWorkedMarkdown()
         o.append("")
         o.append("## Participants' load")
         o.append("")

@@ -387,6 +387,23 @@ enum Schema {
             // One notification of each inbox event per item, whatever happens.
             try db.execute(sql: "CREATE UNIQUE INDEX notification_once_per_item ON notification (event, item_id) WHERE item_id IS NOT NULL")
         }
+
+        m.registerMigration("v10-results") { db in
+            // What each published post achieved, as snapshots over time (`herald results import`): counts grow for days
+            // after posting, so one row per post, network and capture time. A counter the source did not report is NULL.
+            try db.create(table: "post_result") { t in
+                t.column("post_id", .text).notNull().references("post", onDelete: .cascade)
+                t.column("network", .text).notNull().check(sql: sqlEither("network", Network.allCases))
+                t.column("captured_at", .integer).notNull()
+                for c in ["impressions", "reach", "reactions", "comments", "shares", "saves", "link_clicks", "video_views", "conversions"] {
+                    t.column(c, .integer).check(sql: "\(c) IS NULL OR \(c) >= 0")
+                }
+                t.column("revenue", .double).check(sql: "revenue IS NULL OR revenue >= 0")
+                t.column("source", .text).notNull()
+                t.column("imported_at", .integer).notNull()
+                t.primaryKey(["post_id", "network", "captured_at"])
+            }
+        }
         return m
     }
 }

@@ -55,7 +55,7 @@ struct Herald: AsyncParsableCommand {
             CommandGroup(name: "Publishing", subcommands: [Publish.self, Run.self, Queue.self, Hooks.self, Status.self]),
             CommandGroup(name: "Listening", subcommands: [Inbox.self]),
             CommandGroup(name: "Crisis", subcommands: [CrisisCommand.self]),
-            CommandGroup(name: "Reporting", subcommands: [Export.self, Report.self, Metrics.self]),
+            CommandGroup(name: "Reporting", subcommands: [Export.self, Report.self, Metrics.self, Results.self]),
             CommandGroup(name: "Database", subcommands: [DB.self]),
         ])
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HeraldModel
 import HeraldReports
+import HeraldResults
 import HeraldStore
 import HeraldWorkspace
 
@@ -23,7 +24,7 @@ extension Herald {
         static let configuration = CommandConfiguration(
             abstract: "The goal-to-metric plan for management, with progress once readings come in.",
             discussion: """
-            For each goal: its metrics (baseline → target, direction, deadline, how measured, owner), the latest reading, a projection to the deadline and a status (on track, at risk, off track; the rule is printed in the report); the channels, posts by kind, campaigns and people that serve it; the review cadence. Then the content mix per channel, the participants' load, the response targets and the crisis playbook in brief.
+            For each goal: its metrics (baseline → target, direction, deadline, how measured, owner), the latest reading, a projection to the deadline and a status (on track, at risk, off track; the rule is printed in the report); the channels, posts by kind, campaigns and people that serve it; the review cadence. Then what worked (the period's published posts compared by promotion vs information, kind, channel, weekday, time slot, campaign and owner, from `herald results import`), the content mix per channel, the participants' load, the response targets and the crisis playbook in brief.
 
             Formats: md (Markdown for email and wikis), html (self-contained with inline SVG charts; prints one goal per page), json (for other tools). Without -o it goes to standard output.
 
@@ -54,9 +55,10 @@ extension Herald {
                 let tasks = try ws.store.shareTasks(from: bounds.from, to: bounds.to)
                 let readings = try ws.store.readings(metrics: ws.strategy.metrics.map(\.id))
                 let name = periodOptions.period?.uppercased() ?? "\(range.start.iso) – \(range.end.iso)"
-                let report = ManagementReport(strategy: ws.strategy, clock: ws.clock, range: range, periodName: name, posts: posts,
+                var report = ManagementReport(strategy: ws.strategy, clock: ws.clock, range: range, periodName: name, posts: posts,
                                               shareTasks: tasks, readings: readings, generatedAt: clockOptions.now,
                                               crises: try ws.crisisSummaries(range))
+                report.whatWorked = WhatWorked(outcomes: try ws.outcomes(range))
                 let chosen = format ?? output.flatMap(Format.inferred) ?? .md
                 let text: String = switch chosen {
                 case .md: report.markdown()
