@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HeraldCrisis
 import HeraldModel
+import HeraldReports
 import HeraldPublish
 import HeraldStore
 import HeraldStrategy
@@ -37,7 +38,7 @@ func printWarningsOnce(_ ws: Workspace, verbose: Bool) throws {
 
 /// What `publish` and `run` print while a crisis alert nobody has handled holds contest and discount posts.
 func heldWarning(_ alert: CrisisAlertState) -> String {
-    "warning: \(alert.metric) is \(formatNumber(alert.value)) on \(alert.date) (alert above \(formatNumber(alert.above))): promotional posts are held until someone opens a crisis (herald crisis open \"…\") or dismisses the alert (herald crisis dismiss)."
+    "warning: \(alert.metric) is \(formatEntered(alert.value)) on \(alert.date) (alert above \(formatEntered(alert.above))): promotional posts are held until someone opens a crisis (herald crisis open \"…\") or dismisses the alert (herald crisis dismiss)."
 }
 
 /// Prints what a publishing session says while it works.
@@ -169,7 +170,7 @@ extension Herald {
                     // The service does not exit for it (it keeps publishing the rest), but says so, as publish's exit 65 would.
                     if report.needingAPerson > 0 { Console.error(needsAPersonNote(report, command: "herald run")) }
                 }
-                Console.out("herald run: publishing from \(ws.store.path) (SIGTERM or Ctrl-C to stop).")
+                Console.out("herald run: publishing from \(ws.databasePath) (SIGTERM or Ctrl-C to stop).")
                 let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
                 try await group.run()
                 await session.shutdown()
@@ -212,9 +213,9 @@ extension Herald {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
                     let states: [DeliveryState]? = failed ? DeliveryState.needsPerson : state.flatMap(DeliveryState.init).map { [$0] }
-                    let list = try ws.store.deliveries(states: states, post: post)
+                    let list = try ws.deliveries(states: states, post: post)
                     if output.json { return try Console.json(list.map { DeliveryJSON($0) }) }
-                    let counts = try ws.store.deliveryCounts()
+                    let counts = try ws.deliveryCounts()
                     Console.out(DeliveryState.allCases.compactMap { s in counts[s].map { "\(s.rawValue) \($0)" } }.joined(separator: " · ").ifEmpty("No deliveries yet: `herald publish` makes them when approved posts fall due."))
                     guard !list.isEmpty else { return }
                     var t = Table("delivery", "post", "hook", "state", "attempts", "next / done", "last error")
@@ -238,11 +239,11 @@ extension Herald {
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    let d = try ws.store.delivery(id)
+                    let (d, attempts) = try ws.delivery(id)
                     Console.out("\(d.id)  post \(d.post) → \(d.hook)  \(d.state.rawValue)  attempts \(d.attempts)/\(d.maxAttempts)")
                     if let u = d.remoteURL { Console.out("remote: \(u)") }
                     if let e = d.lastError { Console.out("last error: \(e)") }
-                    for a in try ws.store.attempts(delivery: id) {
+                    for a in attempts {
                         let detail = [a.httpStatus.map { "HTTP \($0)" }, a.exitCode.map { "exit \($0)" }, a.error].compactMap { $0 }.joined(separator: ", ")
                         Console.out("  #\(a.number) \(a.startedAt.isoUTC) → \(a.endedAt?.isoUTC ?? "…")  \(a.outcome?.rawValue ?? "in progress")  \(detail)")
                         if let x = a.responseExcerpt { Console.out("     response: \(x.replacingOccurrences(of: "\n", with: " ").prefix(200))") }
@@ -259,7 +260,7 @@ extension Herald {
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    let c = try ws.store.refreshQueue(now: clockOptions.now, hooks: ws.dueHooks, notify: ws.strategy.notify != nil)
+                    let c = try ws.queueDuePosts(now: clockOptions.now)
                     Console.out("Queued \(c.enqueued) deliver\(c.enqueued == 1 ? "y" : "ies")\(c.expired > 0 ? "; \(c.expired) too late (expired)" : "").")
                 }
             }
@@ -275,7 +276,7 @@ extension Herald {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
                     let now = clockOptions.now
-                    let d = try ws.store.retryDelivery(id, now: now)
+                    let d = try ws.retryDelivery(id, now: now)
                     let when = d.nextAttemptAt > now ? "at its time, \(ws.clock.isoLocal(d.nextAttemptAt)) (a retry never sends a post early)"
                         : "at the next `herald publish`"
                     Console.out("\(d.id) will be tried again \(when) (attempt \(d.attempts + 1) of \(d.maxAttempts)).")
@@ -292,7 +293,7 @@ extension Herald {
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    let d = try ws.store.cancelDelivery(id, now: clockOptions.now)
+                    let d = try ws.cancelDelivery(id, now: clockOptions.now)
                     Console.out("Cancelled \(d.id).")
                 }
             }
@@ -310,7 +311,7 @@ extension Herald {
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    let d = try ws.store.markPublished(id, url: url, now: clockOptions.now)
+                    let d = try ws.markPublished(id, url: url, now: clockOptions.now)
                     Console.out("Marked \(d.id) as published\(d.remoteURL.map { " (\($0))" } ?? "").")
                 }
             }
@@ -330,7 +331,7 @@ extension Herald {
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    let disabled = try ws.store.disabledHooks()
+                    let disabled = try ws.disabledHooks()
                     if output.json {
                         return try Console.json(ws.strategy.hooks.map { HookJSON($0, disabled: disabled[$0.id]) })
                     }
@@ -377,8 +378,7 @@ extension Herald {
                     // A test event carries the real time, as every request does (`--now` only names it).
                     let sent = Date()
                     let id = "test_" + StableHash.hex("\(name)|\(clockOptions.now.timeIntervalSince1970)|\(sent.timeIntervalSince1970)|\(getpid())")
-                    let body = Payload.encode(["type": "hook.test", "version": 1, "hook": name, "sent_at": sent.isoUTC,
-                                               "brand": ws.strategy.brand.name])
+                    let body = Payload.encode(HookTestEvent(hook: name, sentAt: sent, brand: ws.strategy.brand.name))
                     var day = String(sent.isoUTC.prefix(10)), text: String? = "Herald test event"
                     if case .outbox(let dir) = hook.target {
                         // Never into the outbox itself, where the job reading it would take the test for a post: into its
@@ -419,7 +419,7 @@ extension Herald {
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    Console.out(try ws.store.enableHook(name) ? "Enabled \(name)." : "\(name) was not disabled.")
+                    Console.out(try ws.enableHook(name) ? "Enabled \(name)." : "\(name) was not disabled.")
                 }
             }
         }
@@ -446,18 +446,10 @@ extension Herald {
             try await withExitCodes {
                 let ws = try location.openWorkspace(printWarnings: false)
                 let now = clockOptions.now
-                let store = ws.store
-                let runs = try store.lastRuns(1)
-                let overdueUnqueued = try store.overdueWithoutDelivery(before: now)
-                let pending = (try store.deliveryCounts()).filter { DeliveryState.claimable.contains($0.key) }.values.reduce(0, +)
-                // Approved posts whose time has come and that have not gone out yet (not queued, or queued and waiting).
-                let overdue = try store.posts(PostQuery(to: now.addingTimeInterval(1), statuses: [.approved]))
-                let next = try store.nextDue(after: now, limit: Self.listed)
-                let upcomingUnapproved = try store.posts(PostQuery(from: now, to: now.addingTimeInterval(7 * 86_400), statuses: [.planned, .drafted]))
-                let attention = try store.deliveries(states: DeliveryState.needsPerson)
-                let disabled = try store.disabledHooks()
-                let inbox = try store.inboxCounts(now: now)
-                let lastRun = runs.first
+                let status = try ws.publishStatus(now: now, listed: Self.listed)
+                let (overdueUnqueued, pending, overdue, next) = (status.overdueWithoutDelivery, status.pendingDeliveries, status.overdue, status.nextDue)
+                let (upcomingUnapproved, attention, disabled, inbox) = (status.unapprovedNextWeek, status.needsAPerson, status.disabledHooks, status.inbox)
+                let lastRun = status.lastRun
                 // Minutes since the last pass's clock; negative when that pass replayed a time after this `now`.
                 let age = lastRun.map { Int(now.timeIntervalSince($0.clockAt) / 60) }
                 var cron: String?
