@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Herald",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "herald", targets: ["herald"]),
         // Herald's modules as one library, for the separate Benchmarks/ package (and other tools built on Herald).
@@ -88,14 +88,14 @@ let package = Package(
         .target(name: "HeraldCalendars", dependencies: ["HeraldModel"]),
         // Sorting inbox items: language, sentiment, intent, topic and spam, each with its reason. Pure: text in, labels out.
         .target(name: "HeraldListening", dependencies: ["HeraldModel", "HeraldResources"]),
-        // Helpers shared by the test targets: temporary folders, running the built binary.
-        .target(name: "HeraldTestSupport", path: "Tests/HeraldTestSupport"),
+        // Helpers shared by the test targets: temporary folders, running the built binary (its pipes read with HeraldPublish's POSIXIO).
+        .target(name: "HeraldTestSupport", dependencies: ["HeraldPublish"], path: "Tests/HeraldTestSupport"),
         .testTarget(name: "HeraldModelTests", dependencies: ["HeraldModel"]),
         .testTarget(name: "HeraldStrategyTests", dependencies: ["HeraldStrategy", "HeraldResources", "HeraldTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "HeraldPlannerTests", dependencies: ["HeraldPlanner", "HeraldStrategy", "HeraldResources", "HeraldTestSupport"]),
         .testTarget(name: "HeraldContentTests", dependencies: ["HeraldContent", "HeraldStrategy", "HeraldTestSupport"]),
-        .testTarget(name: "HeraldPublishTests", dependencies: ["HeraldPublish", "HeraldStore", "HeraldStrategy", "HeraldTestSupport",
+        .testTarget(name: "HeraldPublishTests", dependencies: ["HeraldPublish", "HeraldStore", "HeraldStrategy", "HeraldWorkspace", "HeraldTestSupport",
                                                             .product(name: "Logging", package: "swift-log"),
                                                             .product(name: "GRDB", package: "GRDB.swift"),
                                                             .product(name: "NIOCore", package: "swift-nio"),

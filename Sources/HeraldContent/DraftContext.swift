@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HeraldModel
 
 /// Builds the values a post's template can use. Optional values are left out (not blank) when absent, so
@@ -98,19 +99,18 @@ public struct DraftContext: Sendable {
 }
 
 /// The links `DraftContext.rememberingLinks` worked out, by everything a link depends on.
-final class LinkMemo: @unchecked Sendable {
+final class LinkMemo: Sendable {
     struct Key: Hashable {
         var link: String?, campaign: String?
         var network: Network
         var kind: ContentKind
     }
 
-    private let lock = NSLock()
-    private var links: [Key: String?] = [:]
+    private let links = Mutex<[Key: String?]>([:])
 
-    func lookup(_ key: Key) -> String?? { lock.withLock { links[key] } }
+    func lookup(_ key: Key) -> String?? { links.withLock { $0[key] } }
 
     func store(_ key: Key, _ link: String?) {
-        lock.withLock { if links.count < 10_000 { links[key] = link } }
+        links.withLock { if $0.count < 10_000 { $0[key] = link } }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A calendar date without a time or zone (a day in the strategy's time zone).
 public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -247,23 +248,14 @@ public struct ZoneClock: Sendable {
 }
 
 /// Offsets by UTC day for one `ZoneClock` (and its copies), safe to share between threads.
-final class OffsetCache: @unchecked Sendable {
-    private let lock = NSLock()
+final class OffsetCache: Sendable {
     /// nil: the offset changes during that day, so it is looked up by the second.
-    private var days: [Int64: Int?] = [:]
+    private let days = Mutex<[Int64: Int?]>([:])
 
     /// The day's offset; `.some(nil)` when it changes during the day, nil when the day was not looked up yet.
-    func lookup(day: Int64) -> Int?? {
-        lock.lock()
-        defer { lock.unlock() }
-        return days[day]
-    }
+    func lookup(day: Int64) -> Int?? { days.withLock { $0[day] } }
 
-    func record(day: Int64, offset: Int?) {
-        lock.lock()
-        days[day] = .some(offset)
-        lock.unlock()
-    }
+    func record(day: Int64, offset: Int?) { days.withLock { $0[day] = .some(offset) } }
 }
 
 func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {

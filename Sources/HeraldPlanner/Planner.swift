@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HeraldModel
 
 /// Builds a quarter's calendar from a strategy: pure, deterministic, no I/O.
@@ -90,18 +91,25 @@ struct PlanBuilder {
         }
         // Share tasks and the report's counts do not depend on each other: the report is worked out on another core
         // while the tasks are assigned (both take a noticeable part of an agency's year).
-        nonisolated(unsafe) var shares: (tasks: [ShareTask], short: [String: Int]) = ([], [:])
-        nonisolated(unsafe) var reporter = self
+        // Each part is written by one thread; the locks only hand the results back.
+        let sharesBox = Mutex<(tasks: [ShareTask], short: [String: Int])>(([], [:]))
+        let reporter = Mutex(self)
         let planner = self
         if workers > 1 {
             DispatchQueue.concurrentPerform(iterations: 2) { part in
-                if part == 0 { shares = planner.assignShares(posts) } else { reporter.finishReport(posts: posts, kept: keptInPeriod) }
+                if part == 0 {
+                    let made = planner.assignShares(posts)
+                    sharesBox.withLock { $0 = made }
+                } else {
+                    reporter.withLock { $0.finishReport(posts: posts, kept: keptInPeriod) }
+                }
             }
         } else {
-            shares = assignShares(posts)
-            reporter.finishReport(posts: posts, kept: keptInPeriod)
+            sharesBox.withLock { $0 = planner.assignShares(posts) }
+            reporter.withLock { $0.finishReport(posts: posts, kept: keptInPeriod) }
         }
-        report = reporter.report
+        report = reporter.withLock { $0.report }
+        let shares = sharesBox.withLock { $0 }
         let tasks = shares.tasks
         recordShares(tasks, short: shares.short)
         var previousOf: [String: Post] = [:]
@@ -175,18 +183,18 @@ struct PlanBuilder {
         let channels = strategy.channels
         let workers = min(channels.count, self.workers)
         guard workers > 1 else { return channels.map { planChannel($0, kept: keptByChannel[$0.id] ?? [], previous: previous[$0.id] ?? []) } }
-        nonisolated(unsafe) let results = UnsafeMutableBufferPointer<ChannelLayout?>.allocate(capacity: channels.count)
-        results.initialize(repeating: nil)
-        defer { results.deinitialize(); results.deallocate() }
+        let results = Mutex([ChannelLayout?](repeating: nil, count: channels.count))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var builder = self
             builder.clock = ZoneClock(clock.timeZone)
-            // Worker w takes channels w, w + workers, …: every slot of `results` is written by exactly one worker.
+            // Worker w takes channels w, w + workers, …, lays them out on its own and hands them in with one lock.
+            var mine: [(Int, ChannelLayout)] = []
             for i in stride(from: worker, to: channels.count, by: workers) {
-                results[i] = builder.planChannel(channels[i], kept: keptByChannel[channels[i].id] ?? [], previous: previous[channels[i].id] ?? [])
+                mine.append((i, builder.planChannel(channels[i], kept: keptByChannel[channels[i].id] ?? [], previous: previous[channels[i].id] ?? [])))
             }
+            results.withLock { for (i, layout) in mine { $0[i] = layout } }
         }
-        return results.map { $0! }
+        return results.withLock { $0.map { $0! } }
     }
 
     func planChannel(_ channel: Channel, kept: [Post], previous: [Post]) -> ChannelLayout {

@@ -2,7 +2,7 @@ import Foundation
 
 /// An exclusive advisory lock (flock) on a file beside the database, so overlapping cron runs and a running
 /// service never publish at once. Released when the value is dropped or the process ends (even if killed).
-public final class FileLock: @unchecked Sendable {
+public final class FileLock: Sendable {
     let fd: Int32
     public let path: String
 

@@ -243,6 +243,10 @@ enum CommandRunner {
             return .failed(error: "cannot run '\(argv[0])': no such program (check the hook's argv and PATH)", httpStatus: nil,
                            exitCode: nil, excerpt: nil, disableHook: false)
         }
+        // A command that exits without reading its payload must give EPIPE here, not kill Herald. SIGPIPE is ignored
+        // process-wide: Linux has no per-descriptor switch for pipes (no F_SETNOSIGPIPE), and SwiftNIO, which carries
+        // the webhooks, ignores it process-wide on Linux for the same reason as soon as it opens a socket; so does
+        // swift-subprocess's own test suite, the package itself leaving it to the caller.
         signal(SIGPIPE, SIG_IGN)
         var input: [Int32] = [-1, -1], output: [Int32] = [-1, -1], errors: [Int32] = [-1, -1]
         guard Spawning.pipe(&input), Spawning.pipe(&output), Spawning.pipe(&errors) else {

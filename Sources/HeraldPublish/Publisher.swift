@@ -299,11 +299,9 @@ public struct Publisher: Sendable {
         guard let id = strategy.notify, let hook = hooks[id] else { return 0 }
         var sent = 0
         for n in try store.pendingNotifications(limit: 100, maxAttempts: settings.notifyAttempts) {
-            var event: [String: Any] = ["type": n.event, "version": 1, "event_id": "evt_\(n.id)", "occurred_at": n.createdAt.isoUTC]
-            if let p = n.post, let post = try? store.post(p) { event["post"] = Payload.post(post, delivery: nil, link: link(post), clock: clock) }
-            if let d = n.delivery { event["delivery_id"] = d }
-            if let h = n.hook { event["hook"] = h }
-            if let detail = n.detail { event["detail"] = detail }
+            let post = n.post.flatMap { try? store.post($0) }.map { PostPayload($0, delivery: nil, link: link($0), clock: clock) }
+            let event = LifecycleEvent(type: n.event, eventID: "evt_\(n.id)", occurredAt: n.createdAt, post: post, deliveryID: n.delivery,
+                                       hook: n.hook, detail: n.detail)
             let call = HookCall(id: "evt_\(n.id)_\(StableHash.hex(settings.owner, length: 4))", postID: n.post ?? "", body: Payload.encode(event),
                                 timestamp: sendingClock(), day: String(n.createdAt.isoUTC.prefix(10)), text: nil)
             let outcome = redactor(await caller.call(hook, call))

@@ -5,7 +5,9 @@ import Foundation
 /// "id.timestamp.body">`, with the key decoded from a `whsec_<base64>` secret.
 public struct WebhookSigner: @unchecked Sendable {
     /// The HMAC with the key already mixed in, copied for each signature (copy on write: this one is never changed, so
-    /// signers on several threads each work on their own copy). `SymmetricKey` is not `Sendable`, hence `@unchecked`.
+    /// signers on several threads each work on their own copy). `@unchecked` stays: swift-crypto's `HMAC` (and the
+    /// `SymmetricKey` inside it, backed by BoringSSL memory on Linux) is not declared `Sendable`, though this value is
+    /// never mutated after `init`; a `Mutex` around it would serialise every signature for no safety gained.
     let keyed: HMAC<SHA256>
 
     /// Accepts `whsec_` followed by the base64 of 24 to 64 bytes.

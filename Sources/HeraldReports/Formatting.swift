@@ -45,6 +45,10 @@ public func formatNumber(_ v: Double, decimals: Int = 2) -> String {
     return s
 }
 
+/// A number a person wrote (a weight, a baseline, a reading, an alert threshold), shown as written: up to 4 decimals,
+/// so 0.125 stays 0.125 where a computed value would be rounded to 0.13.
+public func formatEntered(_ v: Double) -> String { formatNumber(v, decimals: 4) }
+
 /// A computed value (a projection) with as many decimals as its size deserves: 18555, 84.3, 2.99.
 public func formatMeasure(_ v: Double) -> String {
     formatNumber(v, decimals: abs(v) >= 100 ? 0 : abs(v) >= 10 ? 1 : 2)

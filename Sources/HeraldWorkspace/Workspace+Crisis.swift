@@ -18,7 +18,7 @@ extension Workspace {
             let checks = try store.crisisChecks(c.id)
             let paused = try store.pausedPosts(c.id)
             let metrics = try store.crisisMetrics(c.id).map { m in
-                "\(m.name) \(m.baseline.map { "from \(formatValue($0)) (\(m.baselineDate?.iso ?? ""))" } ?? "(no baseline yet)")"
+                "\(m.name) \(m.baseline.map { "from \(formatNumber($0)) (\(m.baselineDate?.iso ?? ""))" } ?? "(no baseline yet)")"
             }
             let notes = ["\(c.severity.rawValue) severity on \(c.channels.joined(separator: ", "))",
                          "\(paused.count) post\(paused.count == 1 ? "" : "s") paused",
@@ -31,6 +31,40 @@ extension Workspace {
     }
 }
 
-func formatValue(_ v: Double) -> String {
-    v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(format: "%.2f", v)
+
+/// One crisis as `herald crisis status` and `show` print it: what was paused, what was said and is next, the checklist,
+/// and each tracked metric with its latest reading.
+public struct CrisisRecord: Sendable {
+    public var crisis: Crisis
+    public var paused: [PausedPost]
+    /// The crisis's own posts (responses and updates), in time order.
+    public var posts: [Post]
+    public var checks: [CrisisCheck]
+    /// Each tracked metric with its latest brand-wide reading.
+    public var metrics: [(metric: CrisisMetric, latest: MetricReading?)]
+}
+
+extension Workspace {
+    /// The crisis that is open, if one is.
+    public func openCrisis() throws(StoreError) -> Crisis? { try store.openCrisis() }
+
+    /// Every crisis recorded, oldest first.
+    public func crises() throws(StoreError) -> [Crisis] { try store.crises() }
+
+    /// One crisis by id.
+    public func crisis(_ id: String) throws(StoreError) -> Crisis { try store.crisis(id) }
+
+    /// Everything done in a crisis, in order.
+    public func crisisEvents(_ id: String) throws(StoreError) -> [CrisisEvent] { try store.crisisEvents(id) }
+
+    /// A crisis with its paused posts, its own posts, its checklist and its metrics.
+    public func crisisRecord(_ c: Crisis) throws(StoreError) -> CrisisRecord {
+        let readings = try store.readings(metrics: CrisisMetric.standard.map(\.id)).filter { $0.channel == nil }
+        let metrics = try store.crisisMetrics(c.id).map { m in
+            (metric: m, latest: readings.filter { $0.metric == m.id }.max { ($0.date, $0.recordedAt) < ($1.date, $1.recordedAt) })
+        }
+        return CrisisRecord(crisis: c, paused: try store.pausedPosts(c.id),
+                            posts: try store.posts(PostQuery(kinds: nil)).filter { $0.crisis == c.id },
+                            checks: try store.crisisChecks(c.id), metrics: metrics)
+    }
 }

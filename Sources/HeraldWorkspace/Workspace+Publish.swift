@@ -20,7 +20,4 @@ extension Workspace {
         let link = DraftContext(strategy: strategy).rememberingLinks()
         return Publisher(store: store, strategy: strategy, hooks: hooks, caller: caller, settings: settings, environment: environment, link: link)
     }
-
-    /// Each channel's hooks with their attempts and lateness, for a queue refresh without secrets.
-    public var dueHooks: [String: [DueHook]] { DueHook.byChannel(strategy) }
 }

@@ -80,7 +80,7 @@ extension Herald {
                     try periodOptions.range(in: ws)
                 } else { ws.strategy.period }
                 let bounds = range.map(ws.instants)
-                let posts = try ws.store.posts(filter.query(from: bounds?.from, to: bounds?.to))
+                let posts = try ws.posts(filter.query(from: bounds?.from, to: bounds?.to))
                 if output.json { return try Console.json(posts.map { PostJSON($0, clock: ws.clock) }) }
                 if let month, let range {
                     let marks = (try? ws.calendarDays(range)) ?? CalendarDays()

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldPublish
 
 /// Standard output and error, with colour only on a terminal and never when NO_COLOR is set.
 enum Console {
@@ -14,16 +15,7 @@ enum Console {
     static func error(_ text: String) { write(STDERR_FILENO, text + "\n") }
 
     /// Writes with POSIX calls that retry when a signal (e.g. a hook's child process exiting) interrupts them.
-    static func write(_ fd: Int32, _ text: String) {
-        let data = Data(text.utf8)
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { return }
-            }
-        }
-    }
+    static func write(_ fd: Int32, _ text: String) { POSIXIO.writeAll(fd, Data(text.utf8)) }
 
     static func bold(_ s: String) -> String { useColor ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
     static func dim(_ s: String) -> String { useColor ? "\u{1B}[2m\(s)\u{1B}[0m" : s }

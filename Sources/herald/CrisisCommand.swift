@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HeraldCrisis
 import HeraldModel
+import HeraldReports
 import HeraldStore
 import HeraldWorkspace
 
@@ -56,9 +57,9 @@ extension Herald {
                     let apologies = o.responses.filter { ($0.topic ?? "").hasPrefix("Apology") }
                     Console.out("Drafted the response on every affected channel (approve before it goes: herald crisis approve --as NAME):")
                     for p in apologies { Console.out("  \(ws.clock.isoLocal(p.scheduledAt))  \(p.channel)  \(p.id)") }
-                    Console.out("Scheduled \(o.responses.count - apologies.count) updates, every \(formatNumber(ws.strategy.crisis.updateEveryDays)) day(s), until closed.")
+                    Console.out("Scheduled \(o.responses.count - apologies.count) updates, every \(formatEntered(ws.strategy.crisis.updateEveryDays)) day(s), until closed.")
                     printChecklist(o.checks, ws)
-                    Console.out("Tracking: " + o.metrics.map { m in "\(m.name) (\(m.baseline.map { "baseline \(formatNumber($0))" } ?? "no reading yet"))" }.joined(separator: ", "))
+                    Console.out("Tracking: " + o.metrics.map { m in "\(m.name) (\(m.baseline.map { "baseline \(formatEntered($0))" } ?? "no reading yet"))" }.joined(separator: ", "))
                 }
             }
         }
@@ -73,10 +74,10 @@ extension Herald {
                     let ws = try location.openWorkspace(printWarnings: false)
                     let desk = try ws.crisisDesk()
                     if let a = try desk.alert() {
-                        Console.out((a.handled ? "Alert (handled): " : Console.red("Alert: ")) + "\(a.metric) is \(formatNumber(a.value)) on \(a.date), above \(formatNumber(a.above)).")
+                        Console.out((a.handled ? "Alert (handled): " : Console.red("Alert: ")) + "\(a.metric) is \(formatEntered(a.value)) on \(a.date), above \(formatEntered(a.above)).")
                     }
-                    guard let c = try ws.store.openCrisis() else {
-                        let last = try ws.store.crises().last
+                    guard let c = try ws.openCrisis() else {
+                        let last = try ws.crises().last
                         Console.out("No crisis is open." + (last.map { " Last: \($0.id) \"\($0.title)\", closed \($0.closedAt.map(ws.clock.isoLocal) ?? "?")." } ?? ""))
                         return
                     }
@@ -230,7 +231,7 @@ extension Herald {
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    let all = try ws.store.crises()
+                    let all = try ws.crises()
                     if output.json {
                         return try Console.json(all.map { c in
                             CrisisJSON(id: c.id, title: c.title, severity: c.severity.rawValue, status: c.status.rawValue, channels: c.channels,
@@ -259,9 +260,9 @@ extension Herald {
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    try printCrisis(try ws.store.crisis(id), ws, now: clockOptions.now)
+                    try printCrisis(try ws.crisis(id), ws, now: clockOptions.now)
                     Console.out("\nRecord:")
-                    for e in try ws.store.crisisEvents(id) { Console.out("  \(ws.clock.isoLocal(e.at))  \(e.actor)  \(e.action): \(e.detail)") }
+                    for e in try ws.crisisEvents(id) { Console.out("  \(ws.clock.isoLocal(e.at))  \(e.actor)  \(e.action): \(e.detail)") }
                 }
             }
         }
@@ -279,7 +280,7 @@ extension Herald {
                     let ws = try location.openWorkspace(printWarnings: false)
                     let who = try participant(named: person, option: "--as", in: ws.strategy)
                     let a = try ws.crisisDesk().dismissAlert(by: who.name, now: clockOptions.now)
-                    Console.out("Dismissed the alert (\(a.metric) \(formatNumber(a.value)) on \(a.date)); promotional posts go out again. A newer reading above \(formatNumber(a.above)) raises it again.")
+                    Console.out("Dismissed the alert (\(a.metric) \(formatEntered(a.value)) on \(a.date)); promotional posts go out again. A newer reading above \(formatEntered(a.above)) raises it again.")
                 }
             }
         }
@@ -299,12 +300,13 @@ func printCrisis(_ c: Crisis, _ ws: Workspace, now: Date) throws {
     Console.out(Console.bold("Crisis \(c.id): \(c.title)") + "  [\(c.severity.rawValue), \(c.status.rawValue)]")
     Console.out("Opened \(ws.clock.isoLocal(c.openedAt)) by \(c.openedBy)\(c.closedAt.map { "; closed \(ws.clock.isoLocal($0))" } ?? ""); channels: \(c.channels.joined(separator: ", ")).")
     if let s = c.summary { Console.out("What changed: \(s)") }
-    let paused = try ws.store.pausedPosts(c.id)
+    let record = try ws.crisisRecord(c)
+    let paused = record.paused
     let still = paused.filter { $0.post.status == .paused }
     Console.out("\nPaused: \(still.count) now, \(paused.count) in all.")
     for p in still.prefix(10) { Console.out("  \(ws.clock.isoLocal(p.post.scheduledAt))  \(p.post.channel)  \(p.post.kind.rawValue)  \(p.post.id) (was \(p.previousStatus.rawValue))") }
     for p in paused where p.decision != nil { Console.out("  \(p.decision!)") }
-    let posts = try ws.store.posts(PostQuery(kinds: nil)).filter { $0.crisis == c.id }
+    let posts = record.posts
     let said = posts.filter { $0.status == .published }
     let next = posts.filter { $0.scheduledAt >= now && [.drafted, .approved, .planned].contains($0.status) }
     Console.out("\nSaid (\(said.count)):")
@@ -314,11 +316,9 @@ func printCrisis(_ c: Crisis, _ ws: Workspace, now: Date) throws {
     let waiting = posts.filter { $0.status == .drafted }.count
     if waiting > 0, c.status == .open { Console.out(Console.yellow("\(waiting) crisis post(s) wait for approval: herald crisis approve --as NAME")) }
     Console.out("")
-    printChecklist(try ws.store.crisisChecks(c.id), ws)
-    let readings = try ws.store.readings(metrics: CrisisMetric.standard.map(\.id)).filter { $0.channel == nil }
+    printChecklist(record.checks, ws)
     Console.out("\nMetrics:")
-    for m in try ws.store.crisisMetrics(c.id) {
-        let latest = readings.filter { $0.metric == m.id }.max { ($0.date, $0.recordedAt) < ($1.date, $1.recordedAt) }
-        Console.out("  \(m.name): baseline \(m.baseline.map(formatNumber) ?? "–")\(m.baselineDate.map { " (\($0))" } ?? ""), latest \(latest.map { "\(formatNumber($0.value)) (\($0.date))" } ?? "–"), better when \(m.direction == .down ? "lower" : "higher")")
+    for (m, latest) in record.metrics {
+        Console.out("  \(m.name): baseline \(m.baseline.map(formatEntered) ?? "–")\(m.baselineDate.map { " (\($0))" } ?? ""), latest \(latest.map { "\(formatEntered($0.value)) (\($0.date))" } ?? "–"), better when \(m.direction == .down ? "lower" : "higher")")
     }
 }

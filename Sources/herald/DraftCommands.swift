@@ -77,7 +77,7 @@ extension Herald {
                 let bounds = ws.instants(range)
                 var q = filter.query(from: bounds.from, to: bounds.to)
                 if q.statuses == nil { q.statuses = [.drafted] }
-                let posts = try ws.store.posts(q)
+                let posts = try ws.posts(q)
                 let findings = Dictionary(grouping: try ws.lint(range, now: clockOptions.now), by: \.post.id)
                 if output.json {
                     return try Console.json(posts.map { p in
@@ -279,7 +279,7 @@ extension Herald.PostCommand {
         func run() async throws {
             try await withExitCodes {
                 let ws = try location.openWorkspace(printWarnings: false)
-                let post = try ws.store.post(id)
+                let post = try ws.post(id)
                 var text: String
                 if let body {
                     text = body

@@ -133,7 +133,7 @@ extension Herald {
                 var writer = ICSWriter(strategy: ws.strategy, clock: ws.clock,
                                        options: .init(name: title, range: range, generatedAt: clockOptions.now, utc: utc), sink: sink)
                 try writer.begin()
-                try ws.store.forEachPost(query) { try writer.write($0) }
+                try ws.forEachPost(query) { try writer.write($0) }
                 try writer.end()
                 return "\(writer.events) event\(writer.events == 1 ? "" : "s") (\(range.start) – \(range.end))"
             }
@@ -143,7 +143,7 @@ extension Herald {
             try withOutput(output) { sink in
                 try sink.write(PostCSV.headerLine())
                 var n = 0
-                try ws.store.forEachPost(query) { p in
+                try ws.forEachPost(query) { p in
                     try sink.write(CSV.record(PostCSV.row(p, clock: ws.clock), guardFormulas: !noFormulaGuard))
                     n += 1
                 }
@@ -152,7 +152,7 @@ extension Herald {
         }
 
         func exportHTML(_ ws: Workspace, range: DateRange, query: PostQuery, name: String) throws {
-            let posts = try ws.store.posts(query)
+            let posts = try ws.posts(query)
             let marks = (try? ws.calendarDays(range)) ?? CalendarDays()
             let calendar = HTMLCalendar(strategy: ws.strategy, clock: ws.clock, range: range,
                                         title: "\(ws.strategy.brand.name) — content calendar \(name)", generatedAt: clockOptions.now, marks: marks)
@@ -165,7 +165,7 @@ extension Herald {
         func exportBulk(_ ws: Workspace, query: PostQuery) throws {
             var q = query
             if q.statuses == nil { q.statuses = [.planned, .drafted, .approved] }
-            let all = try ws.store.posts(q)
+            let all = try ws.posts(q)
             let posts = all.filter { !($0.body ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
             let format = resolvedFormat
             let tool = format == .bufferCSV ? "Buffer" : "Hootsuite"

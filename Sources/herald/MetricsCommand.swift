@@ -120,7 +120,7 @@ extension Herald {
                     if let channel, ws.strategy.channel(channel) == nil {
                         throw CLIError("no channel '\(channel)' in the strategy (known: \(ws.strategy.channels.map(\.id).joined(separator: ", "))).", exitCode: 65)
                     }
-                    var list = try ws.store.readings(metrics: metric.map { [$0] }, channel: channel)
+                    var list = try ws.readings(metrics: metric.map { [$0] }, channel: channel)
                     if clockOptions.nowText != nil {
                         let now = clockOptions.now, today = ws.clock.localDate(now)
                         list.removeAll { $0.date > today || $0.recordedAt > now }

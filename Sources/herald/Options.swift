@@ -41,9 +41,7 @@ struct LocationOptions: ParsableArguments {
 
     /// Loads and validates the strategy, printing its warnings to standard error.
     func loadStrategy(printWarnings: Bool = true) throws -> LoadedStrategy {
-        let file = strategyPath
-        let locator = ResourceLocator(baseDirectory: (file as NSString).deletingLastPathComponent)
-        let loaded = try StrategyLoader.load(file: file, fileExists: locator.exists)
+        let loaded = try Workspace.loadStrategy(file: strategyPath)
         if printWarnings { for w in loaded.warnings { Console.error(w.description) } }
         return loaded
     }

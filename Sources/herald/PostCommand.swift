@@ -35,7 +35,7 @@ extension Herald {
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    let p = try ws.store.post(id)
+                    let p = try ws.post(id)
                     if output.json { return try Console.json(PostJSON(p, clock: ws.clock)) }
                     let s = ws.strategy
                     let rows: [(String, String?)] = [
@@ -53,7 +53,7 @@ extension Herald {
                             : p.media.joined(separator: "\n" + String(repeating: " ", count: 16))),
                     ]
                     for (k, v) in rows { if let v { Console.out("\(k.padding(toLength: 16, withPad: " ", startingAt: 0))\(v)") } }
-                    let tasks = try ws.store.shareTasks().filter { $0.post == p.id }
+                    let tasks = try ws.shareTasks().filter { $0.post == p.id }
                     if !tasks.isEmpty {
                         Console.out("shares          " + tasks.map { t in s.participant(t.participant)?.name ?? t.participant }.joined(separator: ", "))
                     }
@@ -80,7 +80,7 @@ extension Herald {
                     guard let when = parseLocalTime(to, clock: ws.clock) else {
                         throw CLIError("--to '\(to)' is not a time like \"2027-02-03 10:00\".", exitCode: 64)
                     }
-                    let wasApproved = try ws.store.post(id).status == .approved
+                    let wasApproved = try ws.post(id).status == .approved
                     let updated = try ws.change(id, force: force, now: clockOptions.now) { p in
                         var p = p
                         p.scheduledAt = when
@@ -134,7 +134,7 @@ extension Herald {
                     }
                     let network = newNetwork
                     let (kind, owner, channel, goal, topic, campaign, step) = (self.kind, newOwner, self.channel, self.goal, self.topic, self.campaign, self.step)
-                    let wasApproved = try ws.store.post(id).status == .approved
+                    let wasApproved = try ws.post(id).status == .approved
                     let media: [String]? = self.media.isEmpty ? nil : self.media == ["none"] ? [] : self.media
                     let updated = try ws.change(id, force: force, now: clockOptions.now) { p in
                         var p = p
@@ -165,7 +165,7 @@ extension Herald {
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    try ws.store.update(id, at: clockOptions.now) { p in var p = p; p.locked = true; return p }
+                    try ws.setLocked(id, true, now: clockOptions.now)
                     Console.out("Locked \(id): re-planning keeps it.")
                 }
             }
@@ -180,7 +180,7 @@ extension Herald {
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    try ws.store.update(id, at: clockOptions.now) { p in var p = p; p.locked = false; return p }
+                    try ws.setLocked(id, false, now: clockOptions.now)
                     Console.out("Unlocked \(id).")
                 }
             }
@@ -197,7 +197,7 @@ extension Herald {
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    try ws.store.update(id, on: .cancel, at: clockOptions.now) { $0 }
+                    try ws.cancelPost(id, now: clockOptions.now)
                     Console.out("Cancelled \(id).")
                 }
             }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HeraldCrisis
 import HeraldModel
+import HeraldReports
 import HeraldPublish
 import HeraldStore
 import HeraldStrategy
@@ -23,165 +24,38 @@ func openForPublishing(_ location: LocationOptions, store: Store? = nil, printWa
     }
 }
 
-/// A clock that starts at `--now` (or the system time) and runs at real speed.
-func runningClock(from start: Date) -> @Sendable () -> Date {
-    let began = ContinuousClock.now
-    return { start.addingTimeInterval(Double((ContinuousClock.now - began).components.seconds)
-        + Double((ContinuousClock.now - began).components.attoseconds) / 1e18) }
-}
-
-/// Publisher settings from the environment: HERALD_BATCH_SIZE (deliveries claimed per commit) and HERALD_CONCURRENCY
-/// (hook calls in flight). A value that is not a positive whole number is reported and the default kept.
+/// Publisher settings from the environment (HERALD_BATCH_SIZE, HERALD_CONCURRENCY); a bad value is reported.
 func publisherSettings(_ env: [String: String]) -> PublisherSettings {
-    var settings = PublisherSettings()
-    func read(_ name: String, default value: Int) -> Int {
-        guard let raw = env[name] else { return value }
-        if let n = Int(raw.trimmingCharacters(in: .whitespaces)), n > 0, n <= 100_000 { return n }
-        Console.error("warning: \(name)='\(raw)' is not a whole number from 1 to 100000; using \(value).")
-        return value
-    }
-    settings.batchSize = read("HERALD_BATCH_SIZE", default: settings.batchSize)
-    settings.concurrency = read("HERALD_CONCURRENCY", default: settings.concurrency)
-    return settings
+    let read = PublishSession.settings(environment: env)
+    for problem in read.problems { Console.error(problem) }
+    return read.settings
 }
 
-/// `publish` and `run` print the strategy's warnings ("… is not trained yet") once per changed strategy, not on every
-/// pass (cron would mail them every minute): when the last pass recorded another strategy, or with `--verbose`.
+/// `publish` and `run` print the strategy's warnings once per changed strategy (or always with `--verbose`).
 func printWarningsOnce(_ ws: Workspace, verbose: Bool) throws {
-    let shown = try ws.store.lastRunStrategyHash()
-    guard verbose || shown != ws.loaded.contentHash else { return }
-    for w in ws.loaded.warnings { Console.error(w.description) }
+    for w in try ws.publishWarnings(verbose: verbose) { Console.error(w.description) }
 }
 
 /// What `publish` and `run` print while a crisis alert nobody has handled holds contest and discount posts.
 func heldWarning(_ alert: CrisisAlertState) -> String {
-    "warning: \(alert.metric) is \(formatNumber(alert.value)) on \(alert.date) (alert above \(formatNumber(alert.above))): promotional posts are held until someone opens a crisis (herald crisis open \"…\") or dismisses the alert (herald crisis dismiss)."
+    "warning: \(alert.metric) is \(formatEntered(alert.value)) on \(alert.date) (alert above \(formatEntered(alert.above))): promotional posts are held until someone opens a crisis (herald crisis open \"…\") or dismisses the alert (herald crisis dismiss)."
 }
 
-/// `herald run`'s preparation of each pass. The strategy file is read again when its text changed, so an edited
-/// strategy (a new channel, another hook address) is used from a following pass on, as cron's `publish` would. A new
-/// text is taken once it has been seen unchanged on two checks in a row, so a file caught half-written is never used.
-/// A version that cannot be used (errors, a missing secret) is reported (again only when the problem changes) and the
-/// previous one kept; it is tried again at every pass. Then the crisis alert decides whether promotion is held.
-final class ServicePasses: @unchecked Sendable {
-    private let location: LocationOptions
-    private let store: Store
-    private let environment: [String: String]
-    private let settings: PublisherSettings
-    private let caller: HookCaller
-    private let lock = NSLock()
-    private var contentHash: String
-    private var publisher: Publisher
-    private var hold: AlertHold
-    /// A new text seen on the last check, taken when the next check sees it again.
-    private var pending: String?
-    /// The last problem reported, so it is reported once.
-    private var reported: String?
-    /// The last failed pass's message, until a pass works.
-    private var lastFailure: String?
-
-    init(location: LocationOptions, workspace: Workspace, publisher: Publisher, environment: [String: String],
-         settings: PublisherSettings, caller: HookCaller) throws {
-        self.location = location; store = workspace.store; self.environment = environment; self.settings = settings
-        self.caller = caller; self.publisher = publisher
-        contentHash = workspace.loaded.contentHash
-        hold = AlertHold(desk: try workspace.crisisDesk())
-    }
-
-    /// The content hash of the strategy version in use (its warnings were printed when it was taken).
-    var strategyHash: String {
-        lock.lock(); defer { lock.unlock() }
-        return contentHash
-    }
-
-    @Sendable func next() -> Publisher {
-        lock.lock(); defer { lock.unlock() }
-        reloadIfChanged()
-        var p = publisher
-        p.settings.holdPromotional = hold.check()
-        return p
-    }
-
-    /// A pass that failed on the database: reported once while the same failure repeats.
-    @Sendable func failed(_ error: StoreError) {
-        lock.lock(); defer { lock.unlock() }
-        let message = "herald run: a pass failed and the next one will try again: \(error)"
-        guard message != lastFailure else { return }
-        lastFailure = message
-        Console.error(message)
-    }
-
-    @Sendable func succeeded() {
-        lock.lock(); defer { lock.unlock() }
-        if lastFailure != nil { Console.error("herald run: passes work again.") }
-        lastFailure = nil
-    }
-
-    private func report(_ problem: String) {
-        guard problem != reported else { return }
-        reported = problem
-        Console.error(problem)
-    }
-
-    private func reloadIfChanged() {
-        let file = location.strategyPath
-        guard let data = FileManager.default.contents(atPath: file) else {
-            return report("herald run: cannot read \(file); publishing with the version read before until it is back.")
-        }
-        let hash = StrategyLoader.contentHash(of: String(decoding: data, as: UTF8.self))
-        guard hash != contentHash else { pending = nil; reported = nil; return }
-        guard hash == pending else { pending = hash; return }
-        do {
-            let ws = try location.openWorkspace(printWarnings: false, store: store)
-            let fresh = try ws.publisher(environment: environment, settings: settings, caller: caller)
-            let freshHold = AlertHold(desk: try ws.crisisDesk(), continuing: hold)
-            publisher = fresh; hold = freshHold; contentHash = ws.loaded.contentHash; pending = nil; reported = nil
-            Console.out("herald run: \(file) changed; publishing with the new version from this pass on.")
-            for w in ws.loaded.warnings { Console.error(w.description) }
-        } catch {
-            report("herald run: \(file) changed but cannot be used; publishing with the version read before until it is fixed:\n\(error)")
-        }
-    }
-}
-
-/// `herald run`'s check before each pass: whether an unhandled crisis alert holds promotional posts. The warning is
-/// printed once per raised alert (again when a newer reading raises it again), not every pass. When the alert cannot be
-/// read (the database is busy), promotion is held for that pass, a late promotion being better than one during a
-/// crisis; that is reported once until the alert can be read again.
-final class AlertHold: @unchecked Sendable {
-    private let desk: CrisisDesk
-    private let lock = NSLock()
-    private var warnedFor: Date?
-    private var unreadable = false
-
-    /// - Parameter continuing: the check this one replaces (the strategy was read again): an alert it warned about
-    ///   is not warned about again.
-    init(desk: CrisisDesk, continuing previous: AlertHold? = nil) {
-        self.desk = desk
-        if let previous {
-            previous.lock.lock(); defer { previous.lock.unlock() }
-            warnedFor = previous.warnedFor
-        }
-    }
-
-    @Sendable func check() -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        do {
-            let alert = try desk.alert()
-            unreadable = false
-            guard let alert, !alert.handled else { warnedFor = nil; return false }
-            if warnedFor != alert.recordedAt {
-                warnedFor = alert.recordedAt
-                Console.error(heldWarning(alert))
-            }
-            return true
-        } catch {
-            if !unreadable {
-                unreadable = true
-                Console.error("warning: could not check the crisis alert, so contest and discount posts wait until it can be checked (\(error))")
-            }
-            return true
-        }
+/// Prints what a publishing session says while it works.
+@Sendable func printNotice(_ notice: PublishNotice) {
+    switch notice {
+    case .promotionHeld(let alert): Console.error(heldWarning(alert))
+    case .alertUnreadable(let error):
+        Console.error("warning: could not check the crisis alert, so contest and discount posts wait until it can be checked (\(error))")
+    case .strategyUnreadable(let file):
+        Console.error("herald run: cannot read \(file); publishing with the version read before until it is back.")
+    case .strategyReloaded(let file, let warnings):
+        Console.out("herald run: \(file) changed; publishing with the new version from this pass on.")
+        for w in warnings { Console.error(w.description) }
+    case .strategyUnusable(let file, let problem):
+        Console.error("herald run: \(file) changed but cannot be used; publishing with the version read before until it is fixed:\n\(problem)")
+    case .passFailed(let error): Console.error("herald run: a pass failed and the next one will try again: \(error)")
+    case .passesWorkAgain: Console.error("herald run: passes work again.")
     }
 }
 
@@ -223,71 +97,36 @@ extension Herald {
         @OptionGroup var location: LocationOptions
         @OptionGroup var clockOptions: ClockOptions
 
-        /// The idle tick, what cron runs most minutes: when the strategy file is the one Herald last worked from (so it
-        /// was valid then) and the database has nothing due, record the pass and stop, without parsing the strategy or
-        /// starting an HTTP client. Returns the opened store (or nil) with whether the pass is done; when it is not (there is
-        /// work, the strategy changed, or there is no database yet) the full pass runs as before.
-        func idleTick() throws -> (store: Store?, done: Bool) {
-            guard FileManager.default.fileExists(atPath: location.databasePath),
-                  let data = FileManager.default.contents(atPath: location.strategyPath),
-                  let text = String(data: data, encoding: .utf8) else { return (nil, false) }
-            let store = try location.openStore()
-            guard try store.latestSnapshotHash() == StrategyLoader.contentHash(of: text) else { return (store, false) }
-            let now = clockOptions.now
-            guard try !store.hasPublishWork(now: now) else { return (store, false) }
-            let started = Date()
-            guard let lock = try FileLock(path: FileLock.publishLockPath(database: store.path), wait: wait) else {
-                if verbose { Console.error("another herald is publishing from \(store.path); exiting.") }
-                return (store, true)
-            }
-            try store.recordIdleRun(owner: PublisherSettings.defaultOwner(), mode: "publish", startedAt: started, clockAt: now, endedAt: Date())
-            withExtendedLifetime(lock) {}
-            if verbose { Console.out(summary(PassReport()) + ".") }
-            return (store, true)
-        }
-
         func run() async throws {
             try await withExitCodes {
-                let idle = try idleTick()
-                if idle.done { return }
-                let ws = try openForPublishing(location, store: idle.store, printWarnings: false)
+                let now = clockOptions.now
+                let idle = try PublishSession.idleTick(strategyFile: location.strategyPath, databaseFile: location.databasePath,
+                                                       openStore: location.openStore, now: now, wait: wait)
+                var store: Store?
+                switch idle {
+                case .recorded:
+                    if verbose { Console.out(summary(PassReport()) + ".") }
+                    return
+                case .busy(let database):
+                    if verbose { Console.error("another herald is publishing from \(database); exiting.") }
+                    return
+                case .work(let opened): store = opened
+                }
+                let ws = try openForPublishing(location, store: store, printWarnings: false)
                 try printWarningsOnce(ws, verbose: verbose)
                 let env = ProcessInfo.processInfo.environment
-                var settings = publisherSettings(env)
-                let caller = HookCaller(environment: env, concurrency: settings.concurrency)
-                defer { Task { await caller.shutdown() } }
-                if let alert = try ws.crisisDesk().alert(), !alert.handled {
-                    settings.holdPromotional = true
-                    Console.error(heldWarning(alert))
+                let session = PublishSession(workspace: ws, environment: env, settings: publisherSettings(env), start: now,
+                                             notice: printNotice)
+                switch try await session.publishOnce(wait: wait) {
+                case .busy(let database):
+                    if verbose { Console.error("another herald is publishing from \(database); exiting.") }
+                case .done(let report):
+                    if verbose || report.counts.claimed + report.counts.expired + report.counts.rescued > 0 {
+                        Console.out(summary(report) + ".")
+                    }
+                    if report.needingAPerson > 0 { Console.error(needsAPersonNote(report, command: "herald publish")) }
+                    if report.exitCode != 0 { throw ExitCode(report.exitCode) }
                 }
-                let publisher = try ws.publisher(environment: env, settings: settings, caller: caller)
-                guard let lock = try FileLock(path: ws.publishLockPath, wait: wait) else {
-                    if verbose { Console.error("another herald is publishing from \(ws.store.path); exiting.") }
-                    await caller.shutdown()
-                    return
-                }
-                let now = runningClock(from: clockOptions.now)
-                let runID = try ws.store.startRun(owner: publisher.settings.owner, mode: "publish", startedAt: Date(), clockAt: now(),
-                                                  strategyHash: ws.loaded.contentHash)
-                let report: PassReport
-                do {
-                    report = try await publisher.runOnce(now: now)
-                } catch {
-                    try? ws.store.endRun(runID, counts: RunCounts(), exitCode: 74, note: "\(error)", at: Date())
-                    await caller.shutdown()
-                    throw error
-                }
-                try ws.store.endRun(runID, counts: report.counts, exitCode: report.exitCode, note: nil, at: Date())
-                // Remember the strategy this pass worked from, so the next idle tick can skip parsing it.
-                try ws.store.recordSnapshot(file: ws.loaded.file, text: ws.loaded.text, contentHash: ws.loaded.contentHash,
-                                            brand: ws.strategy.brand.name, at: Date())
-                withExtendedLifetime(lock) {}
-                await caller.shutdown()
-                if verbose || report.counts.claimed + report.counts.expired + report.counts.rescued > 0 {
-                    Console.out(summary(report) + ".")
-                }
-                if report.needingAPerson > 0 { Console.error(needsAPersonNote(report, command: "herald publish")) }
-                if report.exitCode != 0 { throw ExitCode(report.exitCode) }
             }
         }
     }
@@ -319,32 +158,22 @@ extension Herald {
                 let ws = try openForPublishing(location, printWarnings: false)
                 try printWarningsOnce(ws, verbose: verbose)
                 let env = ProcessInfo.processInfo.environment
-                let settings = publisherSettings(env)
-                let caller = HookCaller(environment: env, concurrency: settings.concurrency)
-                let publisher = try ws.publisher(environment: env, settings: settings, caller: caller)
-                let passes = try ServicePasses(location: location, workspace: ws, publisher: publisher, environment: env,
-                                               settings: settings, caller: caller)
+                let session = PublishSession(workspace: ws, environment: env, settings: publisherSettings(env), start: clockOptions.now,
+                                             notice: printNotice)
                 var logger = Logger(label: "herald")
                 logger.logLevel = env["HERALD_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
-                let now = runningClock(from: clockOptions.now)
-                let store = ws.store
-                let owner = publisher.settings.owner
-                let service = PublisherService(publisher: publisher, lockPath: ws.publishLockPath, interval: .seconds(interval), now: now,
-                                               publisherForPass: passes.next, onFailure: passes.failed) { report in
-                    passes.succeeded()
-                    if let id = try? store.startRun(owner: owner, mode: "run", startedAt: Date(), clockAt: now(), strategyHash: passes.strategyHash) {
-                        try? store.endRun(id, counts: report.counts, exitCode: report.exitCode, note: nil, at: Date())
-                    }
+                let now = session.now
+                let service = try session.service(interval: .seconds(interval)) { report in
                     if report.counts.claimed + report.counts.expired + report.counts.rescued > 0 {
                         Console.out("\(now().isoUTC) \(summary(report))")
                     }
                     // The service does not exit for it (it keeps publishing the rest), but says so, as publish's exit 65 would.
                     if report.needingAPerson > 0 { Console.error(needsAPersonNote(report, command: "herald run")) }
                 }
-                Console.out("herald run: publishing from \(ws.store.path) (SIGTERM or Ctrl-C to stop).")
+                Console.out("herald run: publishing from \(ws.databasePath) (SIGTERM or Ctrl-C to stop).")
                 let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
                 try await group.run()
-                await caller.shutdown()
+                await session.shutdown()
                 Console.out("herald run: stopped.")
             }
         }
@@ -384,9 +213,9 @@ extension Herald {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
                     let states: [DeliveryState]? = failed ? DeliveryState.needsPerson : state.flatMap(DeliveryState.init).map { [$0] }
-                    let list = try ws.store.deliveries(states: states, post: post)
+                    let list = try ws.deliveries(states: states, post: post)
                     if output.json { return try Console.json(list.map { DeliveryJSON($0) }) }
-                    let counts = try ws.store.deliveryCounts()
+                    let counts = try ws.deliveryCounts()
                     Console.out(DeliveryState.allCases.compactMap { s in counts[s].map { "\(s.rawValue) \($0)" } }.joined(separator: " · ").ifEmpty("No deliveries yet: `herald publish` makes them when approved posts fall due."))
                     guard !list.isEmpty else { return }
                     var t = Table("delivery", "post", "hook", "state", "attempts", "next / done", "last error")
@@ -410,11 +239,11 @@ extension Herald {
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    let d = try ws.store.delivery(id)
+                    let (d, attempts) = try ws.delivery(id)
                     Console.out("\(d.id)  post \(d.post) → \(d.hook)  \(d.state.rawValue)  attempts \(d.attempts)/\(d.maxAttempts)")
                     if let u = d.remoteURL { Console.out("remote: \(u)") }
                     if let e = d.lastError { Console.out("last error: \(e)") }
-                    for a in try ws.store.attempts(delivery: id) {
+                    for a in attempts {
                         let detail = [a.httpStatus.map { "HTTP \($0)" }, a.exitCode.map { "exit \($0)" }, a.error].compactMap { $0 }.joined(separator: ", ")
                         Console.out("  #\(a.number) \(a.startedAt.isoUTC) → \(a.endedAt?.isoUTC ?? "…")  \(a.outcome?.rawValue ?? "in progress")  \(detail)")
                         if let x = a.responseExcerpt { Console.out("     response: \(x.replacingOccurrences(of: "\n", with: " ").prefix(200))") }
@@ -431,7 +260,7 @@ extension Herald {
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    let c = try ws.store.refreshQueue(now: clockOptions.now, hooks: ws.dueHooks, notify: ws.strategy.notify != nil)
+                    let c = try ws.queueDuePosts(now: clockOptions.now)
                     Console.out("Queued \(c.enqueued) deliver\(c.enqueued == 1 ? "y" : "ies")\(c.expired > 0 ? "; \(c.expired) too late (expired)" : "").")
                 }
             }
@@ -447,7 +276,7 @@ extension Herald {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
                     let now = clockOptions.now
-                    let d = try ws.store.retryDelivery(id, now: now)
+                    let d = try ws.retryDelivery(id, now: now)
                     let when = d.nextAttemptAt > now ? "at its time, \(ws.clock.isoLocal(d.nextAttemptAt)) (a retry never sends a post early)"
                         : "at the next `herald publish`"
                     Console.out("\(d.id) will be tried again \(when) (attempt \(d.attempts + 1) of \(d.maxAttempts)).")
@@ -464,7 +293,7 @@ extension Herald {
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    let d = try ws.store.cancelDelivery(id, now: clockOptions.now)
+                    let d = try ws.cancelDelivery(id, now: clockOptions.now)
                     Console.out("Cancelled \(d.id).")
                 }
             }
@@ -482,7 +311,7 @@ extension Herald {
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    let d = try ws.store.markPublished(id, url: url, now: clockOptions.now)
+                    let d = try ws.markPublished(id, url: url, now: clockOptions.now)
                     Console.out("Marked \(d.id) as published\(d.remoteURL.map { " (\($0))" } ?? "").")
                 }
             }
@@ -502,7 +331,7 @@ extension Herald {
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    let disabled = try ws.store.disabledHooks()
+                    let disabled = try ws.disabledHooks()
                     if output.json {
                         return try Console.json(ws.strategy.hooks.map { HookJSON($0, disabled: disabled[$0.id]) })
                     }
@@ -549,8 +378,7 @@ extension Herald {
                     // A test event carries the real time, as every request does (`--now` only names it).
                     let sent = Date()
                     let id = "test_" + StableHash.hex("\(name)|\(clockOptions.now.timeIntervalSince1970)|\(sent.timeIntervalSince1970)|\(getpid())")
-                    let body = Payload.encode(["type": "hook.test", "version": 1, "hook": name, "sent_at": sent.isoUTC,
-                                               "brand": ws.strategy.brand.name])
+                    let body = Payload.encode(HookTestEvent(hook: name, sentAt: sent, brand: ws.strategy.brand.name))
                     var day = String(sent.isoUTC.prefix(10)), text: String? = "Herald test event"
                     if case .outbox(let dir) = hook.target {
                         // Never into the outbox itself, where the job reading it would take the test for a post: into its
@@ -591,7 +419,7 @@ extension Herald {
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    Console.out(try ws.store.enableHook(name) ? "Enabled \(name)." : "\(name) was not disabled.")
+                    Console.out(try ws.enableHook(name) ? "Enabled \(name)." : "\(name) was not disabled.")
                 }
             }
         }
@@ -618,18 +446,10 @@ extension Herald {
             try await withExitCodes {
                 let ws = try location.openWorkspace(printWarnings: false)
                 let now = clockOptions.now
-                let store = ws.store
-                let runs = try store.lastRuns(1)
-                let overdueUnqueued = try store.overdueWithoutDelivery(before: now)
-                let pending = (try store.deliveryCounts()).filter { DeliveryState.claimable.contains($0.key) }.values.reduce(0, +)
-                // Approved posts whose time has come and that have not gone out yet (not queued, or queued and waiting).
-                let overdue = try store.posts(PostQuery(to: now.addingTimeInterval(1), statuses: [.approved]))
-                let next = try store.nextDue(after: now, limit: Self.listed)
-                let upcomingUnapproved = try store.posts(PostQuery(from: now, to: now.addingTimeInterval(7 * 86_400), statuses: [.planned, .drafted]))
-                let attention = try store.deliveries(states: DeliveryState.needsPerson)
-                let disabled = try store.disabledHooks()
-                let inbox = try store.inboxCounts(now: now)
-                let lastRun = runs.first
+                let status = try ws.publishStatus(now: now, listed: Self.listed)
+                let (overdueUnqueued, pending, overdue, next) = (status.overdueWithoutDelivery, status.pendingDeliveries, status.overdue, status.nextDue)
+                let (upcomingUnapproved, attention, disabled, inbox) = (status.unapprovedNextWeek, status.needsAPerson, status.disabledHooks, status.inbox)
+                let lastRun = status.lastRun
                 // Minutes since the last pass's clock; negative when that pass replayed a time after this `now`.
                 let age = lastRun.map { Int(now.timeIntervalSince($0.clockAt) / 60) }
                 var cron: String?

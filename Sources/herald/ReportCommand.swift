@@ -51,9 +51,9 @@ extension Herald {
                 let ws = try location.openWorkspace(printWarnings: false)
                 let range = try periodOptions.range(in: ws)
                 let bounds = ws.instants(range)
-                let posts = try ws.store.posts(PostQuery(from: bounds.from, to: bounds.to))
-                let tasks = try ws.store.shareTasks(from: bounds.from, to: bounds.to)
-                let readings = try ws.store.readings(metrics: ws.strategy.metrics.map(\.id))
+                let posts = try ws.posts(PostQuery(from: bounds.from, to: bounds.to))
+                let tasks = try ws.shareTasks(from: bounds.from, to: bounds.to)
+                let readings = try ws.readings(metrics: ws.strategy.metrics.map(\.id))
                 let name = periodOptions.period?.uppercased() ?? "\(range.start.iso) – \(range.end.iso)"
                 var report = ManagementReport(strategy: ws.strategy, clock: ws.clock, range: range, periodName: name, posts: posts,
                                               shareTasks: tasks, readings: readings, generatedAt: clockOptions.now,

@@ -4,9 +4,6 @@ import HeraldReports
 import HeraldModel
 import HeraldStrategy
 
-/// A number as the command line shows it: up to four decimals (the reports' formatting, with more precision).
-func formatNumber(_ v: Double) -> String { HeraldReports.formatNumber(v, decimals: 4) }
-
 extension Herald {
     struct Goals: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -23,12 +20,12 @@ extension Herald {
                 for (i, g) in s.goals.enumerated() {
                     if i > 0 { Console.out("") }
                     let owner = s.participant(g.owner)?.name ?? g.owner
-                    Console.out(Console.bold("\(g.id) — \(g.title)") + "  [\(g.kind.rawValue), weight \(formatNumber(g.weight)), owner \(owner)\(g.review.map { ", reviewed \($0)" } ?? "")]")
+                    Console.out(Console.bold("\(g.id) — \(g.title)") + "  [\(g.kind.rawValue), weight \(formatEntered(g.weight)), owner \(owner)\(g.review.map { ", reviewed \($0)" } ?? "")]")
                     if g.metrics.isEmpty { Console.out("  (no metrics yet)"); continue }
                     var t = Table("metric", "name", "baseline → target", "direction", "deadline", "measured by")
                     for m in g.metrics {
                         let unit = m.unit == "%" ? "%" : " \(m.unit)"
-                        t.add(m.id, m.name, "\(formatNumber(m.baseline)) → \(formatNumber(m.target))\(unit)",
+                        t.add(m.id, m.name, "\(formatEntered(m.baseline)) → \(formatEntered(m.target))\(unit)",
                               m.direction == .up ? "↑ up" : "↓ down", m.deadline.iso, m.measuredBy)
                     }
                     Console.out(t.rendered)

@@ -30,9 +30,9 @@ extension Herald {
                 let owner = person.id
                 let range: DateRange? = periodOptions.period != nil || periodOptions.from != nil ? try periodOptions.range(in: ws) : ws.strategy.period
                 let bounds = range.map(ws.instants)
-                let posts = try ws.store.posts(PostQuery(from: bounds?.from, to: bounds?.to, owner: owner,
+                let posts = try ws.posts(PostQuery(from: bounds?.from, to: bounds?.to, owner: owner,
                                                          statuses: [.planned, .drafted, .approved, .paused]))
-                let shares = try ws.store.shareTasks(participant: owner, from: bounds?.from, to: bounds?.to)
+                let shares = try ws.shareTasks(participant: owner, from: bounds?.from, to: bounds?.to)
                 if output.json {
                     return try Console.json(TasksJSON(participant: owner, posts: posts.map { PostJSON($0, clock: ws.clock) },
                                                       shares: shares.map { ShareTaskJSON($0, clock: ws.clock) }))

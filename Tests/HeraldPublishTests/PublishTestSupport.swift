@@ -42,7 +42,7 @@ final class Receiver: @unchecked Sendable {
         Thread {
             var text = ""
             while !text.contains("GOT \(n)\n") {
-                let chunk = readSome(fd)
+                let chunk = POSIXIO.readSome(fd)
                 if chunk.isEmpty { break }
                 text += String(decoding: chunk, as: UTF8.self)
             }
@@ -83,7 +83,7 @@ func startListener(_ process: Process, script: String, _ arguments: [String]) th
     try process.run()
     var line = Data()
     while !line.contains(UInt8(ascii: "\n")) {
-        let chunk = readSome(out.fileHandleForReading.fileDescriptor)
+        let chunk = POSIXIO.readSome(out.fileHandleForReading.fileDescriptor)
         if chunk.isEmpty { break }
         line.append(chunk)
     }
@@ -197,7 +197,7 @@ final class RunningService: @unchecked Sendable {
     /// Reads until `done` holds for the text read so far, or the output ends.
     func read(until done: (String) -> Bool) {
         while !done(text) {
-            let chunk = readSome(out.fileHandleForReading.fileDescriptor)
+            let chunk = POSIXIO.readSome(out.fileHandleForReading.fileDescriptor)
             if chunk.isEmpty { return }
             text += String(decoding: chunk, as: UTF8.self)
         }
@@ -206,9 +206,9 @@ final class RunningService: @unchecked Sendable {
     /// Stops it with SIGTERM and reads the rest; returns its exit status and its standard error when kept apart.
     func stop() -> (status: Int32, stderr: String) {
         kill(process.processIdentifier, SIGTERM)
-        let stderr = err.map { String(decoding: readAll($0.fileHandleForReading.fileDescriptor), as: UTF8.self) } ?? ""
+        let stderr = err.map { String(decoding: POSIXIO.readAll($0.fileHandleForReading.fileDescriptor), as: UTF8.self) } ?? ""
         process.waitUntilExit()
-        text += String(decoding: readAll(out.fileHandleForReading.fileDescriptor), as: UTF8.self)
+        text += String(decoding: POSIXIO.readAll(out.fileHandleForReading.fileDescriptor), as: UTF8.self)
         return (process.terminationStatus, stderr)
     }
 }

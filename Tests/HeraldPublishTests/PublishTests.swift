@@ -800,29 +800,53 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
 }
 
 @Suite struct PayloadTests {
-    /// The payload writer must produce the very bytes Foundation's JSONSerialization (sorted keys, slashes unescaped)
-    /// does: receivers verify signatures over them.
-    @Test func writesTheSameBytesAsJSONSerialization() throws {
-        let tricky = "Quote \" backslash \\ slash / tab \t newline \n return \r bell \u{07} esc \u{1B} del \u{7F} " +
-            (0..<32).map { String(UnicodeScalar(UInt8($0))) }.joined() + " café ☕ 😀 \u{2028} end"
-        let post = Post(id: "p-1", channel: "fb", network: .facebook, kind: .contest, step: .announce, campaign: "c", goal: "g",
-                        owner: nil, scheduledAt: t0, status: .approved, body: tricky, topic: "T/opic", media: ["https://x.example/a.jpg", "b\"c"])
-        let delivery = Delivery(id: "dlv_1", post: "p-1", hook: "api", revision: 2, state: .publishing, dueAt: t0, nextAttemptAt: t0,
-                                attempts: 3, maxAttempts: 8)
-        let clock = ZoneClock(identifier: "Europe/Amsterdam")!
-        let objects: [[String: Any]] = [
-            ["type": "post.publish", "version": 1, "post": Payload.post(post, delivery: delivery, link: "https://cafe.example/?a=1&b=2", clock: clock)],
-            ["type": "post.failed", "version": 1, "event_id": "evt_1", "post": Payload.post(post, delivery: nil, link: nil, clock: clock),
-             "detail": tricky, "empty": "", "list": [] as [String], "flag": true, "none": NSNull()],
-        ]
-        #expect(Payload.publish(post, delivery: delivery, link: "https://cafe.example/?a=1&b=2", clock: clock) == Payload.foundationEncode(objects[0]))
+    static let tricky = "Quote \" backslash \\ slash / tab \t newline \n return \r bell \u{07} esc \u{1B} del \u{7F} " +
+        (0..<32).map { String(UnicodeScalar(UInt8($0))) }.joined() + " café ☕ 😀 \u{2028} end"
+    static let post = Post(id: "p-1", channel: "fb", network: .facebook, kind: .contest, step: .announce, campaign: "c", goal: "g",
+                           owner: nil, scheduledAt: t0, status: .approved, body: tricky, topic: "T/opic", media: ["https://x.example/a.jpg", "b\"c"])
+    static let delivery = Delivery(id: "dlv_1", post: "p-1", hook: "api", revision: 2, state: .publishing, dueAt: t0, nextAttemptAt: t0,
+                                   attempts: 3, maxAttempts: 8)
+    static var plain: Post {
         var plain = post
         plain.campaign = nil; plain.step = nil; plain.kind = .informational; plain.goal = nil; plain.topic = nil; plain.body = nil; plain.media = []
-        #expect(Payload.publish(plain, delivery: delivery, link: nil, clock: clock)
-                == Payload.foundationEncode(["type": "post.publish", "version": 1, "post": Payload.post(plain, delivery: delivery, link: nil, clock: clock)]))
-        for object in objects {
-            #expect(Payload.encode(object) == Payload.foundationEncode(object),
-                    "\(String(decoding: Payload.encode(object), as: UTF8.self))\n\(String(decoding: Payload.foundationEncode(object), as: UTF8.self))")
+        return plain
+    }
+    let clock = ZoneClock(identifier: "Europe/Amsterdam")!
+
+    /// The per-delivery writer must give the very bytes of the one Encodable definition: receivers verify signatures
+    /// over them.
+    @Test func theDeliveryWriterAgreesWithTheEncodableDefinition() throws {
+        for (p, link) in [(Self.post, "https://cafe.example/?a=1&b=2"), (Self.plain, nil)] {
+            let fast = Payload.publish(p, delivery: Self.delivery, link: link, clock: clock)
+            let encoded = Payload.encode(PublishPayload(p, delivery: Self.delivery, link: link, clock: clock))
+            #expect(fast == encoded, "\(String(decoding: fast, as: UTF8.self))\n\(String(decoding: encoded, as: UTF8.self))")
         }
+    }
+
+    /// Receivers get the bytes they got before the payload was one Encodable type: what JSONSerialization wrote for the
+    /// same object (sorted keys, slashes unescaped, every post field present, `null` when empty).
+    @Test func thePayloadBytesAreUnchanged() throws {
+        let p = Self.post, d = Self.delivery
+        let before: [String: Any] = ["type": "post.publish", "version": 1, "post": [
+            "id": p.id, "channel": p.channel, "network": p.network.rawValue, "kind": p.kind.rawValue, "scheduled_at": p.scheduledAt.isoUTC,
+            "local_time": clock.isoLocal(p.scheduledAt), "status": p.status.rawValue, "idempotency_key": d.id, "media": p.media,
+            "body": p.body ?? "", "step": p.step!.rawValue, "campaign": p.campaign!, "goal": p.goal!, "owner": NSNull(), "topic": p.topic!,
+            "link": NSNull(), "delivery_id": d.id, "hook": d.hook, "attempt": d.attempts] as [String: Any]]
+        let old = try JSONSerialization.data(withJSONObject: before, options: [.sortedKeys, .withoutEscapingSlashes])
+        #expect(Payload.encode(PublishPayload(p, delivery: d, link: nil, clock: clock)) == old)
+    }
+
+    /// A lifecycle event carries the keys that apply; its post has every field but the delivery's.
+    @Test func aLifecycleEventWritesOnlyTheKeysThatApply() throws {
+        let event = LifecycleEvent(type: "post.failed", eventID: "evt_1", occurredAt: t0,
+                                   post: PostPayload(Self.plain, delivery: nil, link: nil, clock: clock), deliveryID: "dlv_1", hook: nil,
+                                   detail: Self.tricky)
+        let object = try #require(try JSONSerialization.jsonObject(with: Payload.encode(event)) as? [String: Any])
+        #expect(Set(object.keys) == ["type", "version", "event_id", "occurred_at", "post", "delivery_id", "detail"])
+        #expect(object["detail"] as? String == Self.tricky)
+        let post = try #require(object["post"] as? [String: Any])
+        #expect(post["link"] is NSNull && post["campaign"] is NSNull && post["body"] as? String == "")
+        #expect(post["delivery_id"] == nil && post["attempt"] == nil)
+        #expect(post["idempotency_key"] as? String == Self.plain.idempotencyKey)
     }
 }

@@ -1,7 +1,9 @@
 import Foundation
+import HeraldPublish
+import Synchronization
 
 /// A fresh folder under the system's temporary directory, removed when the value is released.
-public final class TemporaryDirectory: @unchecked Sendable {
+public final class TemporaryDirectory: Sendable {
     public let path: String
 
     public init(_ label: String = "herald-test") {
@@ -84,16 +86,16 @@ public func runProcess(_ executable: String, _ arguments: [String], environment:
     let input = Pipe()
     p.standardInput = input
     try p.run()
-    if let stdin { _ = writeAll(input.fileHandleForWriting.fileDescriptor, Data(stdin.utf8)) }
+    if let stdin { POSIXIO.writeAll(input.fileHandleForWriting.fileDescriptor, Data(stdin.utf8)) }
     try? input.fileHandleForWriting.close()
     // Read both pipes fully before waiting, so a chatty process cannot block on a full pipe.
     let group = DispatchGroup()
-    nonisolated(unsafe) var outData = Data(), errData = Data()
+    let errBox = Mutex(Data())
     group.enter()
-    DispatchQueue.global().async { outData = readAll(out.fileHandleForReading.fileDescriptor); group.leave() }
-    group.enter()
-    DispatchQueue.global().async { errData = readAll(err.fileHandleForReading.fileDescriptor); group.leave() }
+    DispatchQueue.global().async { let d = POSIXIO.readAll(err.fileHandleForReading.fileDescriptor); errBox.withLock { $0 = d }; group.leave() }
+    let outData = POSIXIO.readAll(out.fileHandleForReading.fileDescriptor)
     group.wait()
+    let errData = errBox.withLock { $0 }
     p.waitUntilExit()
     return ProcessResult(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                          stderr: String(decoding: errData, as: UTF8.self))
@@ -107,35 +109,3 @@ public func herald(_ arguments: [String], environment: [String: String] = [:], d
 
 /// The bundled example strategy's text.
 public var exampleStrategy: String { Repo.text("Templates/strategy.yaml") }
-
-/// Reads a descriptor to its end, retrying reads interrupted by signals (SIGCHLD from exiting children).
-public func readAll(_ fd: Int32) -> Data {
-    var out = Data()
-    var buffer = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n > 0 { out.append(contentsOf: buffer[0..<n]) } else if n == 0 || errno != EINTR { return out }
-    }
-}
-
-/// Reads what is available now (blocking until at least one byte or end of file), retrying on EINTR.
-public func readSome(_ fd: Int32) -> Data {
-    var buffer = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n > 0 { return Data(buffer[0..<n]) }
-        if n == 0 || errno != EINTR { return Data() }
-    }
-}
-
-@discardableResult
-public func writeAll(_ fd: Int32, _ data: Data) -> Bool {
-    data.withUnsafeBytes { raw in
-        var offset = 0
-        while offset < raw.count {
-            let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-            if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { return false }
-        }
-        return true
-    }
-}
