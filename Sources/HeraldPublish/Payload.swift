@@ -25,6 +25,20 @@ public enum Payload {
         return d
     }
 
+    /// `{"reply":{…},"type":"reply.publish","version":1}`: a reply to an inbox item as hooks receive it — the inbox item
+    /// it answers (`inbox_item_id`), the network's id of what it answers (`in_reply_to`), the network, channel, the
+    /// author's handle, the reply's text, and the delivery's ids (the same `webhook-id` on every retry).
+    public static func replyPublish(_ r: Reply, delivery: Delivery) -> [String: Any] {
+        var d: [String: Any] = [
+            "id": r.id, "inbox_item_id": r.item, "network": r.network.rawValue, "channel": r.channel, "author_handle": r.authorHandle,
+            "body": r.body, "language": r.language, "replier": r.replier, "created_at": r.createdAt.isoUTC,
+            "delivery_id": delivery.id, "idempotency_key": delivery.id, "hook": delivery.hook, "attempt": delivery.attempts,
+        ]
+        d["in_reply_to"] = r.inReplyTo ?? NSNull()
+        d["template"] = r.template ?? NSNull()
+        return ["type": "reply.publish", "version": 1, "reply": d]
+    }
+
     /// The object as JSON with its keys sorted and slashes unescaped: the bytes `JSONSerialization` writes with
     /// `[.sortedKeys, .withoutEscapingSlashes]`, written directly. (Foundation sorts keys with a locale-aware string
     /// comparison that costs more than the rest of a delivery; payload keys are lower-case ASCII words, which both orders

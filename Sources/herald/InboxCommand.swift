@@ -14,7 +14,7 @@ extension Herald {
             its channel, is trained, writes its language and is at work, with the fewest open items; its deadline is the \
             strategy's `response_targets` counted from when it was written (in business hours when set).
             """,
-            subcommands: [List.self, Import.self, Show.self, Assign.self, Close.self, Reopen.self, Label.self, Stats.self],
+            subcommands: [List.self, Import.self, Show.self, ReplyCommand.self, Approve.self, Assign.self, Close.self, Reopen.self, Label.self, Stats.self],
             defaultSubcommand: List.self)
 
         struct List: AsyncParsableCommand {
@@ -50,7 +50,7 @@ extension Herald {
                         throw CLIError("no channel '\(channel)' in the strategy (known: \(ws.strategy.channels.map(\.id).joined(separator: ", "))).", exitCode: 65)
                     }
                     let now = clockOptions.now
-                    let items = try ws.store.inboxItems(InboxQuery(statuses: all ? InboxStatus.allCases : [.new, .assigned], owner: owner, channel: channel))
+                    let items = try ws.store.inboxItems(InboxQuery(statuses: all ? InboxStatus.allCases : [.new, .assigned, .replying], owner: owner, channel: channel))
                     if output.json { return try Console.json(items.map { InboxItemJSON($0, now: now) }) }
                     guard !items.isEmpty else {
                         Console.out(all ? "The inbox is empty." : "Nothing open\(owner.map { " for \($0)" } ?? ""). 🎉")
@@ -61,6 +61,7 @@ extension Herald {
                     for i in overdue + items.filter({ !$0.isOverdue(at: now) }) {
                         let due = i.deadline.map { ws.clock.local($0) }.map { "\($0.date) \($0.time)" } ?? "–"
                         let flag = i.isOverdue(at: now) ? Console.red("overdue") : i.status.isOpen ? "" : i.status.rawValue
+                        + (i.status == .replying && (try? ws.store.replies(item: i.id).first?.status) == .awaitingApproval ? " (approval)" : "")
                         t.add(due, flag, i.id, i.channel, i.kind.rawValue, i.authorHandle, i.owner ?? Console.yellow("nobody"), excerpt(i.text, 48))
                     }
                     Console.out(t.rendered)
@@ -138,6 +139,12 @@ extension Herald {
                     Console.out("status:    \(status)\(i.closeReason.map { " (\($0.rawValue))" } ?? "")")
                     Console.out("owner:     \(i.owner.flatMap { ws.strategy.participant($0)?.name } ?? i.owner ?? "nobody")\(i.note.map { " — \($0)" } ?? "")")
                     if let d = i.deadline { Console.out("deadline:  \(ws.clock.isoLocal(d))") }
+                    if let f = i.firstReplyAt { Console.out("answered:  \(ws.clock.isoLocal(f))") }
+                    for r in try ws.store.replies(item: i.id) {
+                        let who = ws.strategy.participant(r.replier)?.name ?? r.replier
+                        let state = r.status == .awaitingApproval ? "awaiting approval by \(r.approvalNeeded ?? "another participant")" : r.status.rawValue
+                        Console.out("reply:     \(r.id) by \(who), \(state)\(r.sentAt.map { " at \(ws.clock.isoLocal($0))" } ?? ""): \(excerpt(r.body, 60))")
+                    }
                     let l = i.labels
                     var labels: [String] = []
                     if let x = l.language { labels.append("language \(x)") }
