@@ -69,7 +69,7 @@ extension Store {
             var item = record.item
             switch InboxLifecycle.transition(from: item.status, on: .queueReply) {
             case .moves(let to): item.status = to
-            case .refused(let why): throw StoreError.refused("\(item.id) is \(item.status.rawValue); \(why)")
+            case .refused(let why): throw StoreError.refused("\(item.id): \(why)")
             }
             if item.owner == nil { item.owner = reply.replier }
             try ReplyRecord(reply, at: now).insert(db)
@@ -206,7 +206,7 @@ extension Store {
         var item = itemRecord.item
         switch InboxLifecycle.transition(from: item.status, on: .queueReply) {
         case .moves(let to): item.status = to
-        case .refused(let why): throw StoreError.refused("its item \(item.id) is \(item.status.rawValue); \(why)")
+        case .refused(let why): throw StoreError.refused("its item \(item.id): \(why)")
         }
         try ReplyRecord(reply, at: now).update(db)
         try InboxItemRecord(item, webhookID: itemRecord.webhook_id, at: now).update(db)

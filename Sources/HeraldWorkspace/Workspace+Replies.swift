@@ -40,9 +40,6 @@ extension Workspace {
     /// Renders a reply template for an item in `language`.
     public func renderReply(template name: String, item: InboxItem, replier: Participant, language: String,
                             templates: TemplateSet) throws(ContentError) -> String {
-        guard Self.replyTemplates.contains(name) || !templates.variants(name, locale: language, network: Self.replyFolder).isEmpty else {
-            throw .noTemplate(name: name, locale: language, network: Self.replyFolder)
-        }
         let file = try templates.template(name, locale: language, network: Self.replyFolder, variant: 0)
         return try TemplateRenderer.render(file, context: replyContext(item: item, replier: replier), post: item.id)
     }
@@ -78,12 +75,17 @@ extension Workspace {
         }
         // The item's status first: a closed or already replying item is refused before any text is checked.
         if case .refused(let why) = InboxLifecycle.transition(from: item.status, on: .queueReply) {
-            throw StoreError.refused("\(item.id) is \(item.status.rawValue); \(why)")
+            throw StoreError.refused("\(item.id): \(why)")
         }
         let templates = try templateSet()
         let language = replyLanguage(for: item, templates: templates)
         let text: String
         if let template {
+            // Only the reply templates (a post template found by the same name would be a post, not an answer).
+            guard templates.variants(template, locale: language, network: Self.replyFolder).contains(where: { $0.folder.hasSuffix("/\(Self.replyFolder)") }) else {
+                throw WorkspaceError.reply("no reply template '\(template)'. The reply templates are \(Self.replyTemplates.joined(separator: ", ")); "
+                                           + "add your own as <templates folder>/\(language)/\(Self.replyFolder)/\(template).mustache.")
+            }
             text = try renderReply(template: template, item: item, replier: replier, language: language, templates: templates)
         } else {
             text = body ?? ""

@@ -21,7 +21,9 @@ extension Herald {
             static let configuration = CommandConfiguration(
                 abstract: "Open items by deadline: overdue first, then due soon.",
                 discussion: """
-                JSON fields: id, status, overdue, deadline, channel, network, kind, author, text, owner, labels, received_at.
+                JSON fields: id, status, overdue, deadline, channel, network, kind, author, text, owner, labels, received_at, \
+                first_reply_at (when the first reply went out). Items with a reply on its way (status replying) are listed \
+                too, until it went out.
                 Examples:
                   herald inbox
                   herald inbox --mine --as anna
@@ -413,7 +415,7 @@ func excerpt(_ text: String, _ n: Int) -> String {
 struct InboxItemJSON: Encodable {
     var id, status, channel, network, kind, text, source: String
     var overdue: Bool
-    var deadline, owner, close_reason, in_reply_to, url, location, network_item_id: String?
+    var deadline, owner, close_reason, in_reply_to, url, location, network_item_id, first_reply_at: String?
     var author: [String: String]
     var author_followers: Int?
     var labels: InboxLabels
@@ -423,7 +425,7 @@ struct InboxItemJSON: Encodable {
         id = i.id; status = i.status.rawValue; channel = i.channel; network = i.network.rawValue; kind = i.kind.rawValue
         text = i.text; source = i.source; overdue = i.isOverdue(at: now); deadline = i.deadline?.isoUTC; owner = i.owner
         close_reason = i.closeReason?.rawValue; in_reply_to = i.inReplyTo; url = i.url; location = i.location
-        network_item_id = i.networkItemID
+        network_item_id = i.networkItemID; first_reply_at = i.firstReplyAt?.isoUTC
         author = ["handle": i.authorHandle].merging(i.authorName.map { ["name": $0] } ?? [:]) { a, _ in a }
         author_followers = i.authorFollowers; labels = i.labels
         created_at = i.createdAt.isoUTC; received_at = i.receivedAt.isoUTC
