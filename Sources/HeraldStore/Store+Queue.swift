@@ -386,7 +386,7 @@ extension Store {
             posts[post.id] = post
         }
         var replies: [String: Reply] = [:]
-        let replyIDs = claimed.map(\.post).filter(Store.isReply)
+        let replyIDs = claimed.map(\.post).filter { posts[$0] == nil && Store.isReply($0) }
         if !replyIDs.isEmpty {
             for r in try ReplyRecord.fetchAll(db, sql: "SELECT * FROM reply WHERE id IN (SELECT value FROM json_each(?))",
                                               arguments: [SQLJSON.strings(replyIDs)]) {
@@ -672,7 +672,7 @@ extension Store {
             }
             let d = Store.delivery(row)
             let state = try Store.moving(d, on: .retry)
-            if Store.isReply(d.post) { return try Store.retryReplyDelivery(db, d, state: state, now: now) }
+            if try Store.isStoredReply(db, d.post) { return try Store.retryReplyDelivery(db, d, state: state, now: now) }
             guard let current = try String.fetchOne(db, sql: "SELECT status FROM post WHERE id = ? AND revision = ?", arguments: [d.post, d.revision])
                 .flatMap(PostStatus.init) else {
                 throw StoreError.refused("the post changed since this delivery was made; approve it again and `herald publish` makes a new one.")
@@ -732,7 +732,7 @@ extension Store {
                 UPDATE post SET status = \(LifecycleSQL.to(.requeue)) WHERE id = ? AND revision = ? AND status IN (\(LifecycleSQL.from(.requeue)))
                 """, arguments: [d.post, d.revision])
             try Store.settlePost(db, d.post, revision: d.revision, at: nowS)
-            if Store.isReply(d.post) { try Store.markReplySent(db, d.post, at: nowS) }
+            if try Store.isStoredReply(db, d.post) { try Store.markReplySent(db, d.post, at: nowS) }
             return Store.delivery(try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [id])!)
         }
     }

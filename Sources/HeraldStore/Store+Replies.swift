@@ -58,8 +58,13 @@ enum ReplySQL {
 }
 
 extension Store {
-    /// Whether a delivery's `post_id` is a reply's.
+    /// Whether a delivery's `post_id` may be a reply's (replies' ids start `r-`; whether it is one, the reply table says).
     static func isReply(_ id: String) -> Bool { id.hasPrefix("r-") }
+
+    /// Whether a delivery's `post_id` is a stored reply's.
+    static func isStoredReply(_ db: Database, _ id: String) throws -> Bool {
+        try isReply(id) && ReplyRecord.exists(db, key: id)
+    }
 
     /// Queues a reply and moves its item (`queueReply`) in one transaction: the item's status must allow it, else
     /// nothing is written. The person replying becomes the item's owner when it had none.
@@ -186,9 +191,10 @@ extension Store {
         try InboxItemRecord(item, webhookID: itemRecord.webhook_id, at: Store.date(now)).update(db)
     }
 
-    /// Settles what a batch of deliveries belongs to: posts (`settlePosts`) and replies.
+    /// Settles what a batch of deliveries belongs to: posts (`settlePosts`, which leaves an id that is no post alone) and
+    /// replies (an `r-…` id that is no reply is left alone too: a post may be named so).
     static func settleSubjects(_ db: Database, _ subjects: [(post: String, revision: Int, at: Int64)]) throws {
-        try settlePosts(db, subjects.filter { !isReply($0.post) })
+        try settlePosts(db, subjects)
         for s in subjects where isReply(s.post) { try settleReply(db, s.post, at: s.at) }
     }
 
