@@ -10,13 +10,20 @@ public enum InboxKind: String, Sendable, Codable, CaseIterable {
 ///
 /// - `new`: stored by the endpoint or an import; nobody has it yet (routing found no one who covers it).
 /// - `assigned`: a person has it (routing at intake, or `herald inbox assign`).
-/// - `answered`: a reply was queued (`herald inbox reply`) or the brand's own reply was seen coming in.
+/// - `replying`: a reply was queued (`herald inbox reply`) and has not gone out yet: it waits for approval, or for the
+///   publisher. In: `herald inbox reply`. Out: the publisher, once the reply's delivery went out (`answered`) or failed
+///   for good (back to `assigned`, for the person who wrote it); the brand's own reply seen coming in (`answered`).
+/// - `answered`: the reply went out (its delivery was accepted), or the brand's own reply was seen coming in.
 /// - `closed`: needs no reply, with a reason (`herald inbox close`).
 public enum InboxStatus: String, Sendable, Codable, CaseIterable {
-    case new, assigned, answered, closed
+    case new, assigned, replying, answered, closed
 
-    /// Still waiting for an answer.
+    /// Still waiting for someone to write an answer.
     public var isOpen: Bool { self == .new || self == .assigned }
+
+    /// Nothing has gone out yet: open, or a reply is queued (waiting for approval or the publisher). Such an item can be
+    /// overdue.
+    public var awaitsAnswer: Bool { isOpen || self == .replying }
 }
 
 /// Why an item was closed without a reply from Herald.
@@ -28,10 +35,18 @@ public enum InboxCloseReason: String, Sendable, Codable, CaseIterable {
 
 /// What happens to an inbox item.
 public enum InboxEvent: Sendable, Equatable {
+    /// A person hands it on (`herald inbox assign`), or routing at intake.
     case assign
+    /// The brand's own reply to it was seen coming in (an item from the brand's own account, `in_reply_to` its id).
     case answer
     case close(InboxCloseReason)
     case reopen
+    /// A person queued a reply (`herald inbox reply`).
+    case queueReply
+    /// The publisher: the reply's delivery went out.
+    case replySent
+    /// The publisher (or a person cancelling the reply's delivery): the reply failed for good, expired or was withdrawn.
+    case replyFailed
 }
 
 /// The inbox item's lifecycle, declared once: every change of status asks `transition(from:on:)`.
@@ -44,13 +59,26 @@ public enum InboxLifecycle {
     public static func transition(from state: InboxStatus, on event: InboxEvent) -> Outcome {
         switch (state, event) {
         case (.new, .assign), (.assigned, .assign): .moves(to: .assigned)
-        case (.new, .answer), (.assigned, .answer): .moves(to: .answered)
+        case (.new, .answer), (.assigned, .answer), (.replying, .answer): .moves(to: .answered)
         // A second reply to an answered item (a follow-up) keeps it answered.
         case (.answered, .answer): .moves(to: .answered)
         case (.new, .close), (.assigned, .close): .moves(to: .closed)
+        case (.new, .queueReply), (.assigned, .queueReply): .moves(to: .replying)
+        case (.answered, .queueReply): .moves(to: .answered)
+        case (.replying, .replySent), (.answered, .replySent): .moves(to: .answered)
+        // A failed reply puts the item back in its owner's list; a failed follow-up leaves the first answer standing.
+        case (.replying, .replyFailed): .moves(to: .assigned)
+        case (.answered, .replyFailed): .moves(to: .answered)
+        case (.replying, .queueReply): .refused("a reply to it is already on its way (waiting for approval or the publisher).")
+        case (.replying, .assign), (.replying, .close):
+            .refused("a reply to it is on its way; wait until it went out or failed (`herald inbox show`).")
+        case (.replying, .reopen): .refused("it is still open (a reply to it is on its way).")
+        case (.new, .replySent), (.assigned, .replySent), (.closed, .replySent),
+             (.new, .replyFailed), (.assigned, .replyFailed), (.closed, .replyFailed):
+            .refused("no reply to it is on its way.")
         case (.answered, .assign): .refused("it is answered already; reopen it first (`herald inbox reopen`) to hand it on.")
         case (.answered, .close): .refused("it is answered already; there is nothing to close.")
-        case (.closed, .assign), (.closed, .answer): .refused("it is closed; reopen it first (`herald inbox reopen`).")
+        case (.closed, .assign), (.closed, .answer), (.closed, .queueReply): .refused("it is closed; reopen it first (`herald inbox reopen`).")
         case (.closed, .close): .refused("it is closed already.")
         case (.closed, .reopen), (.answered, .reopen): .moves(to: .assigned)
         case (.new, .reopen), (.assigned, .reopen): .refused("it is still open.")
@@ -116,9 +144,12 @@ public struct InboxItem: Sendable, Equatable {
     public var closeReason: InboxCloseReason?
     /// Who did what, when: why routing chose the owner, who closed it.
     public var note: String?
-    /// When the item was first answered (a reply queued, or the brand's own reply seen coming in); kept when it is
-    /// answered again or reopened. The response metrics measure from `createdAt` to this.
+    /// When the first reply went out (its delivery was accepted) or the brand's own reply was written: what the
+    /// response-time metrics measure.
     public var firstReplyAt: Date?
+    /// Set at intake, not stored: this item is the brand's own reply (its author is one of the channel's own handles,
+    /// `inbox.own_handles`) to the item whose network id is `inReplyTo`; storing it marks that item answered.
+    public var isOwnReply = false
 
     public init(id: String, source: String, network: Network, channel: String, kind: InboxKind, networkItemID: String? = nil,
                 authorHandle: String, authorName: String? = nil, authorFollowers: Int? = nil, text: String, url: String? = nil,
@@ -135,7 +166,7 @@ public struct InboxItem: Sendable, Equatable {
 
     /// Open and past its deadline.
     public func isOverdue(at now: Date) -> Bool {
-        guard status.isOpen, let deadline else { return false }
+        guard status.awaitsAnswer, let deadline else { return false }
         return deadline < now
     }
 

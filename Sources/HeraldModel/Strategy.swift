@@ -29,6 +29,8 @@ public struct Strategy: Sendable {
     public var sources: [InboxSource] = []
     /// How fast the brand answers what comes in.
     public var responseTargets = ResponseTargets()
+    /// Reply approval, crisis topics and the brand's own handles (`inbox:`).
+    public var inbox = InboxSettings()
 
     public init(brand: Brand, timeZone: String, locale: String, period: DateRange?, goals: [Goal],
                 channels: [Channel], mix: [ContentKind: Double], kindGoals: [ContentKind: [GoalKind]] = [:],

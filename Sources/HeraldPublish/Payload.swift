@@ -83,6 +83,45 @@ public struct HookTestEvent: Encodable, Sendable {
     enum CodingKeys: String, CodingKey { case type, version, hook, brand, sentAt = "sent_at" }
 }
 
+/// A reply to an inbox item as hooks receive it, `{"reply":{…},"type":"reply.publish","version":1}`: the inbox item it
+/// answers (`inbox_item_id`), the network's id of what it answers (`in_reply_to`), the network, channel, the author's
+/// handle, the reply's text, and the delivery's ids (the same `webhook-id` on every retry).
+public struct ReplyPublishPayload: Encodable, Sendable {
+    public struct Reply: Encodable, Sendable {
+        public var id, inboxItemID, network, channel, authorHandle, body, language, replier, createdAt: String
+        public var deliveryID, idempotencyKey, hook: String
+        public var attempt: Int
+        public var inReplyTo, template: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, network, channel, body, language, replier, hook, attempt, template
+            case inboxItemID = "inbox_item_id", authorHandle = "author_handle", createdAt = "created_at"
+            case deliveryID = "delivery_id", idempotencyKey = "idempotency_key", inReplyTo = "in_reply_to"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id); try c.encode(inboxItemID, forKey: .inboxItemID); try c.encode(network, forKey: .network)
+            try c.encode(channel, forKey: .channel); try c.encode(authorHandle, forKey: .authorHandle); try c.encode(body, forKey: .body)
+            try c.encode(language, forKey: .language); try c.encode(replier, forKey: .replier); try c.encode(createdAt, forKey: .createdAt)
+            try c.encode(deliveryID, forKey: .deliveryID); try c.encode(idempotencyKey, forKey: .idempotencyKey)
+            try c.encode(hook, forKey: .hook); try c.encode(attempt, forKey: .attempt)
+            // Optional fields as `null`: receivers see every key.
+            try c.encode(inReplyTo, forKey: .inReplyTo); try c.encode(template, forKey: .template)
+        }
+    }
+    public var reply: Reply
+    public var type = "reply.publish"
+    public var version = 1
+
+    public init(_ r: HeraldModel.Reply, delivery: Delivery) {
+        reply = Reply(id: r.id, inboxItemID: r.item, network: r.network.rawValue, channel: r.channel, authorHandle: r.authorHandle,
+                      body: r.body, language: r.language, replier: r.replier, createdAt: r.createdAt.isoUTC,
+                      deliveryID: delivery.id, idempotencyKey: delivery.id, hook: delivery.hook, attempt: delivery.attempts,
+                      inReplyTo: r.inReplyTo, template: r.template)
+    }
+}
+
 /// The JSON a hook receives, keys sorted and slashes unescaped, so the signed bytes are reproducible.
 public enum Payload {
     /// The payload types as JSON (`JSONEncoder`, keys sorted, slashes unescaped).

@@ -235,8 +235,14 @@ public struct Publisher: Sendable {
     /// - Parameter started: the real time of sending (`sendingClock`), signed as `webhook-timestamp`.
     func hookCall(_ item: ClaimedDelivery, at started: Date) -> HookCall {
         let d = item.delivery
-        return HookCall(id: d.id, postID: d.post, body: Payload.publish(item.post, delivery: d, link: link(item.post), clock: clock),
-                        timestamp: started, day: String(d.dueAt.isoUTC.prefix(10)), text: item.post.body)
+        let day = String(d.dueAt.isoUTC.prefix(10))
+        if let post = item.post {
+            return HookCall(id: d.id, postID: d.post, body: Payload.publish(post, delivery: d, link: link(post), clock: clock),
+                            timestamp: started, day: day, text: post.body)
+        }
+        // A reply to an inbox item (the claim hands back a post or a reply): `type: reply.publish`.
+        let body = item.reply.map { Payload.encode(ReplyPublishPayload($0, delivery: d)) } ?? Data("{}".utf8)
+        return HookCall(id: d.id, postID: d.post, body: body, timestamp: started, day: day, text: item.reply?.body)
     }
 
     /// Sends a batch to a hook that drops repeats (only those are batched: a hook that cannot has each call recorded

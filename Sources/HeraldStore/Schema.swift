@@ -343,13 +343,125 @@ enum Schema {
             // `herald inbox`: open items by deadline.
             try db.execute(sql: "CREATE INDEX inbox_item_open_by_deadline ON inbox_item (deadline) WHERE status IN ('new', 'assigned')")
         }
+        m.registerMigration("v9-replies") { db in
+            // A delivery now belongs to a post (`p-…`) or a reply (`r-…`): `post_id` holds either, so its foreign key
+            // to `post` goes; a trigger keeps the cascade for posts. The table is rebuilt column for column (SQLite's
+            // documented way, as v5 did for posts; foreign keys are checked once at the end by the migrator): rows,
+            // ids and rowids are kept, attempts keep pointing at their deliveries.
+            func defineDeliveries(_ t: TableDefinition) {
+                t.primaryKey("id", .text)
+                t.column("post_id", .text).notNull()
+                t.column("hook", .text).notNull()
+                t.column("revision", .integer).notNull()
+                t.column("state", .text).notNull().check(sql: "state IN (\(sqlList(DeliveryState.allCases)))")
+                t.column("due_at", .integer).notNull()
+                t.column("expires_at", .integer).notNull()
+                t.column("next_attempt_at", .integer).notNull()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("max_attempts", .integer).notNull()
+                t.column("lease_owner", .text)
+                t.column("lease_expires_at", .integer)
+                t.column("last_error", .text)
+                t.column("remote_url", .text)
+                t.column("remote_id", .text)
+                t.column("published_at", .integer)
+                t.column("created_at", .integer).notNull()
+                t.column("updated_at", .integer).notNull()
+                t.uniqueKey(["post_id", "hook", "revision"])
+                t.check(sql: "(state = 'publishing') = (lease_owner IS NOT NULL AND lease_expires_at IS NOT NULL)")
+            }
+            let columns = "id, post_id, hook, revision, state, due_at, expires_at, next_attempt_at, attempts, max_attempts, lease_owner, "
+                + "lease_expires_at, last_error, remote_url, remote_id, published_at, created_at, updated_at"
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM delivery)") == true {
+                try db.create(table: "new_delivery", body: defineDeliveries)
+                try db.execute(sql: "INSERT INTO new_delivery (rowid, \(columns)) SELECT rowid, \(columns) FROM delivery")
+                try db.drop(table: "delivery")
+                try db.rename(table: "new_delivery", to: "delivery")
+            } else {
+                try db.drop(table: "delivery")
+                try db.create(table: "delivery", body: defineDeliveries)
+            }
+            try db.create(index: "delivery_on_state_next_attempt_at", on: "delivery", columns: ["state", "next_attempt_at"])
+            try db.execute(sql: """
+                CREATE INDEX delivery_pending_by_next_attempt ON delivery(next_attempt_at) WHERE state IN ('scheduled', 'retrying')
+                """)
+            try db.execute(sql: """
+                CREATE INDEX delivery_pending_by_expiry ON delivery(expires_at) WHERE state IN ('scheduled', 'retrying')
+                """)
+            try db.execute(sql: "CREATE TRIGGER delivery_follows_post AFTER DELETE ON post BEGIN DELETE FROM delivery WHERE post_id = old.id; END")
+
+            // Inbox items get the `replying` status (a reply is queued) and the time of the first reply. Rebuilt the
+            // same way (a CHECK constraint cannot be changed in place).
+            func defineItems(_ t: TableDefinition) {
+                t.primaryKey("id", .text).check(sql: "id GLOB 'm-*'")
+                t.column("source", .text).notNull()
+                t.column("webhook_id", .text)
+                t.column("network", .text).notNull()
+                t.column("channel", .text).notNull()
+                t.column("kind", .text).notNull().check(sql: "kind IN ('comment', 'mention', 'message', 'review')")
+                t.column("network_item_id", .text)
+                t.column("author_handle", .text).notNull()
+                t.column("author_name", .text)
+                t.column("author_followers", .integer).check(sql: "author_followers >= 0")
+                t.column("text", .blob).notNull()
+                t.column("url", .text)
+                t.column("created_at", .integer).notNull()
+                t.column("received_at", .integer).notNull()
+                t.column("in_reply_to", .text)
+                t.column("location", .text)
+                t.column("labels", .text).notNull()
+                t.column("owner", .text)
+                t.column("deadline", .integer)
+                t.column("status", .text).notNull().check(sql: "status IN (\(sqlList(InboxStatus.allCases)))")
+                t.column("close_reason", .text).check(sql: "close_reason IS NULL OR close_reason IN ('spam', 'no-reply-needed', 'answered-elsewhere')")
+                t.column("note", .text)
+                t.column("updated_at", .integer).notNull()
+                t.column("first_reply_at", .integer)
+            }
+            let itemColumns = "id, source, webhook_id, network, channel, kind, network_item_id, author_handle, author_name, author_followers, "
+                + "text, url, created_at, received_at, in_reply_to, location, labels, owner, deadline, status, close_reason, note, updated_at"
+            try db.create(table: "new_inbox_item", body: defineItems)
+            try db.execute(sql: "INSERT INTO new_inbox_item (rowid, \(itemColumns)) SELECT rowid, \(itemColumns) FROM inbox_item")
+            try db.drop(table: "inbox_item")
+            try db.rename(table: "new_inbox_item", to: "inbox_item")
+            try db.execute(sql: "CREATE UNIQUE INDEX inbox_item_on_network_item ON inbox_item (network, network_item_id) WHERE network_item_id IS NOT NULL")
+            try db.execute(sql: "CREATE UNIQUE INDEX inbox_item_on_source_webhook ON inbox_item (source, webhook_id) WHERE webhook_id IS NOT NULL")
+            try db.execute(sql: "CREATE INDEX inbox_item_open_by_deadline ON inbox_item (deadline) WHERE status IN ('new', 'assigned')")
+
+            // Replies to inbox items (`herald inbox reply`), delivered like posts: one delivery per hook of the item's
+            // channel once the reply is approved (docs/lifecycle.md, "Replies").
+            try db.create(table: "reply") { t in
+                t.primaryKey("id", .text).check(sql: "id GLOB 'r-*'")
+                t.column("item_id", .text).notNull().references("inbox_item", onDelete: .cascade)
+                t.column("network", .text).notNull()
+                t.column("channel", .text).notNull()
+                t.column("in_reply_to", .text)
+                t.column("author_handle", .text).notNull()
+                t.column("replier", .text).notNull()
+                t.column("body", .text).notNull()
+                t.column("template", .text)
+                t.column("language", .text).notNull()
+                t.column("status", .text).notNull().check(sql: sqlEither("status", ReplyStatus.allCases))
+                t.column("approval_needed", .text)
+                t.column("approver", .text)
+                t.column("approved_by", .text)
+                t.column("approved_at", .integer)
+                t.column("created_at", .integer).notNull()
+                t.column("sent_at", .integer)
+                t.column("updated_at", .integer).notNull()
+            }
+            try db.create(index: "reply_on_item", on: "reply", columns: ["item_id"])
+            // The queue refresh reads the approved replies (a handful: they settle as soon as they went out).
+            try db.execute(sql: "CREATE INDEX reply_approved ON reply (status) WHERE status = 'approved'")
+
+            try db.execute(sql: "CREATE TRIGGER delivery_follows_reply AFTER DELETE ON reply BEGIN DELETE FROM delivery WHERE post_id = old.id; END")
+        }
 
         m.registerMigration("v12-listening") { db in
-            // When an item was first answered (the response metrics), and when its `inbox.overdue` / `inbox.urgent`
+            // (The time an item was first answered, `first_reply_at`, came with v9-replies.) When its `inbox.overdue` / `inbox.urgent`
             // notification was queued: set in the transaction that queues it, so each fires once per item. Items
             // answered before this version take the time of their last change as their first reply.
             try db.alter(table: "inbox_item") { t in
-                t.add(column: "first_reply_at", .integer)
                 t.add(column: "overdue_notified_at", .integer)
                 t.add(column: "urgent_notified_at", .integer)
             }

@@ -45,7 +45,7 @@ struct InboxItemRecord: Codable, FetchableRecord, PersistableRecord {
     }
 
     var item: InboxItem {
-        InboxItem(id: id, source: source, network: Network(rawValue: network) ?? .facebook, channel: channel,
+        var i = InboxItem(id: id, source: source, network: Network(rawValue: network) ?? .facebook, channel: channel,
                   kind: InboxKind(rawValue: kind) ?? .comment, networkItemID: network_item_id, authorHandle: author_handle,
                   authorName: author_name, authorFollowers: author_followers, text: String(decoding: text, as: UTF8.self), url: url,
                   createdAt: Date(timeIntervalSince1970: TimeInterval(created_at)),
@@ -53,7 +53,9 @@ struct InboxItemRecord: Codable, FetchableRecord, PersistableRecord {
                   labels: (try? JSONDecoder().decode(InboxLabels.self, from: Data(labels.utf8))) ?? InboxLabels(),
                   owner: owner, deadline: deadline.map { Date(timeIntervalSince1970: TimeInterval($0)) },
                   status: InboxStatus(rawValue: status) ?? .new, closeReason: close_reason.flatMap(InboxCloseReason.init(rawValue:)),
-                  note: note, firstReplyAt: first_reply_at.map { Date(timeIntervalSince1970: TimeInterval($0)) })
+                  note: note)
+        i.firstReplyAt = first_reply_at.map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        return i
     }
 }
 
@@ -103,8 +105,28 @@ extension Store {
                 try InboxItemRecord(item, webhookID: webhookID, at: now).insert(db, onConflict: .ignore)
                 if db.changesCount > 0 { w.stored.append(item.id) } else { w.duplicates.append(item.id) }
             }
+            // The brand's own replies (after every item of the batch is in, whatever their order): each marks the item it
+            // answers answered, with the reply's time as its first reply.
+            let stored = Set(w.stored)
+            for (item, _) in items where item.isOwnReply && stored.contains(item.id) {
+                guard let target = item.inReplyTo else { continue }
+                try Store.answeredByOwnReply(db, network: item.network, networkItemID: target, reply: item, at: now)
+            }
             return w
         }
+    }
+
+    /// Marks the item with this network id answered (answered elsewhere, by the brand's own account): the lifecycle's
+    /// `answer`, where it allows it; its first reply is the own reply's time unless one went out before.
+    static func answeredByOwnReply(_ db: Database, network: Network, networkItemID: String, reply: InboxItem, at now: Date) throws {
+        guard let record = try InboxItemRecord.fetchOne(db, sql: "SELECT * FROM inbox_item WHERE network = ? AND network_item_id = ?",
+                                                        arguments: [network.rawValue, networkItemID]) else { return }
+        guard case .moves(let to) = InboxLifecycle.transition(from: record.item.status, on: .answer) else { return }
+        var item = record.item
+        item.status = to
+        item.firstReplyAt = item.firstReplyAt ?? min(reply.createdAt, now)
+        item.note = "answered by the brand's own account (\(reply.authorHandle)) at \(reply.createdAt.isoUTC): \(reply.id)"
+        try InboxItemRecord(item, webhookID: record.webhook_id, at: now).update(db)
     }
 
     /// One item, or `notFound`.

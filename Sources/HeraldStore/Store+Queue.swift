@@ -31,10 +31,12 @@ public enum DeliveryResult: Sendable {
     case unknown(error: String)
 }
 
-/// One claimed delivery with what the publisher needs to send it.
+/// One claimed delivery with what the publisher needs to send it: its post, or its reply (a delivery's `post` is a
+/// reply's id, `r-…`, for a reply to an inbox item).
 public struct ClaimedDelivery: Sendable {
     public var delivery: Delivery
-    public var post: Post
+    public var post: Post?
+    public var reply: Reply?
 }
 
 /// Counts of what a pass did, for `publish_run`.
@@ -85,6 +87,7 @@ enum PublishSQL {
         UPDATE delivery SET state = \(LifecycleSQL.to(.void)), updated_at = ?, last_error = 'the post changed, was cancelled or paused'
         WHERE state IN (\(LifecycleSQL.from(.void))) AND NOT EXISTS (
             SELECT 1 FROM post WHERE post.id = delivery.post_id AND post.status = \(deliverable) AND post.revision = delivery.revision)
+          AND NOT \(ReplySQL.isDeliverable("delivery"))
         """
     /// Approved posts whose time has come.
     static let duePosts = "SELECT id, channel, revision, scheduled_at FROM post WHERE status = \(deliverable) AND scheduled_at <= ?"
@@ -124,8 +127,9 @@ enum PublishSQL {
             SELECT d.rowid FROM delivery d INDEXED BY delivery_pending_by_next_attempt
             WHERE d.state IN (\(LifecycleSQL.from(.claim))) AND d.next_attempt_at <= ?
               AND d.hook NOT IN (SELECT hook FROM hook_state WHERE disabled_at IS NOT NULL)
-              AND EXISTS (SELECT 1 FROM post p WHERE p.id = d.post_id AND p.status = \(deliverable) AND p.revision = d.revision
-                          AND (? = 0 OR p.kind NOT IN ('contest', 'discount')))
+              AND (EXISTS (SELECT 1 FROM post p WHERE p.id = d.post_id AND p.status = \(deliverable) AND p.revision = d.revision
+                           AND (? = 0 OR p.kind NOT IN ('contest', 'discount')))
+                   OR \(ReplySQL.isDeliverable("d")))
             ORDER BY d.next_attempt_at, d.rowid LIMIT ?)
         RETURNING id, post_id, hook, revision, state, due_at, next_attempt_at, attempts, max_attempts, lease_owner, lease_expires_at,
                   last_error, remote_url, remote_id, published_at, rowid
@@ -193,8 +197,10 @@ enum PublishSQL {
             OR EXISTS (SELECT 1 FROM delivery WHERE state IN (\(pending)) AND next_attempt_at <= ?1)
             OR EXISTS (SELECT 1 FROM delivery WHERE state IN (\(LifecycleSQL.from(DeliveryEvent.rescues))) AND lease_expires_at < ?1)
             OR EXISTS (SELECT 1 FROM delivery WHERE state IN (\(LifecycleSQL.from(.void))) AND NOT EXISTS (
-                SELECT 1 FROM post WHERE post.id = delivery.post_id AND post.status = \(deliverable) AND post.revision = delivery.revision))
+                SELECT 1 FROM post WHERE post.id = delivery.post_id AND post.status = \(deliverable) AND post.revision = delivery.revision)
+                AND NOT \(ReplySQL.isDeliverable("delivery")))
             OR EXISTS (SELECT 1 FROM notification WHERE sent_at IS NULL)
+            OR EXISTS (\(ReplySQL.due))
         """
 
     static var all: [(name: String, sql: String, arguments: StatementArguments)] { [
@@ -291,6 +297,11 @@ extension Store {
             // A post that just got a delivery to make is pending: nothing to settle.
             let settle = posts.filter { !queued.contains($0.post) }.map { ($0.post, $0.revision, nowS) }
             try Store.settlePosts(db, settle)
+            // Replies to inbox items: an approved reply without deliveries gets its own, like a post whose time has come.
+            let replies = try Store.enqueueReplies(db, now: nowS, hooks: hooks)
+            counts.enqueued += replies.queued
+            counts.expired += replies.expired.count
+            try Store.settleReplies(db, replies.expired, at: nowS)
             return counts
         }
     }
@@ -321,7 +332,7 @@ extension Store {
                     """, arguments: [nowS, event.attemptOutcome?.rawValue, id])
                 if state == .unknown { unknown += 1 }
                 if state == .unknown, notify { try Store.notify(db, "post.unknown", post: post, delivery: id, hook: hook, detail: nil, at: nowS) }
-                try Store.settlePost(db, post, revision: row["revision"], at: nowS)
+                try Store.settleSubjects(db, [(post, row["revision"], nowS)])
             }
             return (rows.count, unknown)
         }
@@ -360,7 +371,7 @@ extension Store {
         for row in late where notify {
             try Store.notify(db, "post.expired", post: row["post_id"], delivery: row["id"], hook: row["hook"], detail: nil, at: nowS)
         }
-        try Store.settlePosts(db, late.map { ($0["post_id"], $0["revision"], nowS) })
+        try Store.settleSubjects(db, late.map { ($0["post_id"], $0["revision"], nowS) })
         let rows = try Row.fetchAll(db, sql: PublishSQL.claim, arguments: [owner, nowS + Int64(lease.rounded(.up)), nowS, nowS, holdPromotional, limit])
         guard !rows.isEmpty else { return ([], late.count) }
         // In claim order: RETURNING does not keep the subquery's.
@@ -374,7 +385,18 @@ extension Store {
             let post = PostRecord(ordered: row).post
             posts[post.id] = post
         }
-        return (claimed.compactMap { d in posts[d.post].map { ClaimedDelivery(delivery: d, post: $0) } }, late.count)
+        var replies: [String: Reply] = [:]
+        let replyIDs = claimed.map(\.post).filter { posts[$0] == nil && Store.isReply($0) }
+        if !replyIDs.isEmpty {
+            for r in try ReplyRecord.fetchAll(db, sql: "SELECT * FROM reply WHERE id IN (SELECT value FROM json_each(?))",
+                                              arguments: [SQLJSON.strings(replyIDs)]) {
+                replies[r.id] = r.reply
+            }
+        }
+        return (claimed.compactMap { d in
+            if let p = posts[d.post] { return ClaimedDelivery(delivery: d, post: p, reply: nil) }
+            return replies[d.post].map { ClaimedDelivery(delivery: d, post: nil, reply: $0) }
+        }, late.count)
     }
 
     /// A delivery from the columns `PublishSQL.claim` returns, by position.
@@ -494,7 +516,7 @@ extension Store {
                                  detail: e.error, at: e.end)
             }
         }
-        try settlePosts(db, changed.map { ($0.delivery.post, $0.delivery.revision, $0.end) })
+        try settleSubjects(db, changed.map { ($0.delivery.post, $0.delivery.revision, $0.end) })
         return counts
     }
 
@@ -650,6 +672,7 @@ extension Store {
             }
             let d = Store.delivery(row)
             let state = try Store.moving(d, on: .retry)
+            if try Store.isStoredReply(db, d.post) { return try Store.retryReplyDelivery(db, d, state: state, now: now) }
             guard let current = try String.fetchOne(db, sql: "SELECT status FROM post WHERE id = ? AND revision = ?", arguments: [d.post, d.revision])
                 .flatMap(PostStatus.init) else {
                 throw StoreError.refused("the post changed since this delivery was made; approve it again and `herald publish` makes a new one.")
@@ -684,6 +707,8 @@ extension Store {
             let state = try Store.moving(d, on: .cancel)
             try db.executeCached(sql: "UPDATE delivery SET state = ?, updated_at = ?, last_error = 'cancelled by a person' WHERE id = ?",
                            arguments: [state.rawValue, Store.secs(now), id])
+            // A reply whose deliveries are all withdrawn did not go out: its item goes back to its owner.
+            try Store.settleReplies(db, [d.post], at: Store.secs(now))
             return Store.delivery(try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [id])!)
         }
     }
@@ -707,6 +732,7 @@ extension Store {
                 UPDATE post SET status = \(LifecycleSQL.to(.requeue)) WHERE id = ? AND revision = ? AND status IN (\(LifecycleSQL.from(.requeue)))
                 """, arguments: [d.post, d.revision])
             try Store.settlePost(db, d.post, revision: d.revision, at: nowS)
+            if try Store.isStoredReply(db, d.post) { try Store.markReplySent(db, d.post, at: nowS) }
             return Store.delivery(try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [id])!)
         }
     }

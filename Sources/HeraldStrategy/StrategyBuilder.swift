@@ -9,7 +9,7 @@ struct StrategyBuilder {
 
     static let topKeys = ["version", "brand", "timezone", "locale", "period", "goals", "channels", "mix",
                           "kind_goals", "rules", "participants", "campaigns", "calendars", "hooks", "topics",
-                          "crisis", "notify", "templates", "library", "sources", "response_targets"]
+                          "crisis", "notify", "templates", "library", "sources", "response_targets", "inbox"]
 
     func build(_ root: Node) -> Strategy? {
         guard let top = reader.map(root, "", known: Self.topKeys,
@@ -111,6 +111,8 @@ struct StrategyBuilder {
         _ = ids(sources, "sources")
         let targets = top.map("response_targets", known: ["first_reply", "complaint", "hours", "business_hours", "channels"])
             .map { readResponseTargets($0, channelIDs: channelIDs) } ?? ResponseTargets()
+        let inbox = top.map("inbox", known: ["reply_approval", "crisis_topics", "own_handles"])
+            .map { readInboxSettings($0, channelIDs: channelIDs) } ?? InboxSettings()
 
         guard let brand, let timeZone else { return nil }
         var strategy = Strategy(brand: brand, timeZone: timeZone, locale: locale, period: period,
@@ -120,6 +122,7 @@ struct StrategyBuilder {
                         crisis: crisis, notify: notify, templatesPath: templates, library: library)
         strategy.sources = sources.compactMap(\.value)
         strategy.responseTargets = targets
+        strategy.inbox = inbox
         return strategy
     }
 
@@ -195,6 +198,33 @@ struct StrategyBuilder {
             reader.error(v.value("channels"), v.path("channels"), "expected channel ids with a first-reply target, e.g. `channels: {facebook: 2h}`.")
         }
         return t
+    }
+
+    /// `inbox: {reply_approval: none|complaints|all, crisis_topics: [recall], own_handles: {instagram: ["@beanandbloom"]}}`.
+    func readInboxSettings(_ v: MapView, channelIDs: Set<String>) -> InboxSettings {
+        var s = InboxSettings()
+        if let a = v.text("reply_approval") {
+            if let policy = ReplyApproval(rawValue: a) { s.replyApproval = policy } else {
+                reader.error(v.value("reply_approval"), v.path("reply_approval"),
+                             "'\(a)' is not a reply approval policy; use none, complaints or all.")
+            }
+        }
+        if let topics = v.texts("crisis_topics") { s.crisisTopics = topics.map(\.text) }
+        if let handles = v.value("own_handles"), case .mapping(let m) = handles {
+            for (k, node) in m {
+                guard let id = k.scalar?.string else { continue }
+                let path = "\(v.path("own_handles")).\(id)"
+                ref(id, channelIDs, k, path, what: "channel", listKey: "channels")
+                switch node {
+                case .scalar: if let h = reader.text(node, path) { s.ownHandles[id] = [h] }
+                case .sequence(let seq): s.ownHandles[id] = seq.compactMap { reader.text($0, path) }
+                default: reader.error(node, path, "expected a handle or a list of handles, e.g. `\(id): \"@beanandbloom\"`.")
+                }
+            }
+        } else if v.has("own_handles") {
+            reader.error(v.value("own_handles"), v.path("own_handles"), "expected channel ids with the brand's handle there, e.g. `own_handles: {instagram: \"@beanandbloom\"}`.")
+        }
+        return s
     }
 
     static let defaultMix: [ContentKind: Double] = [

@@ -162,7 +162,16 @@ extension Workspace {
                              url: field("url"), createdAt: created, receivedAt: receivedAt, inReplyTo: field("in_reply_to"),
                              location: field("location"), labels: InboxLabels(language: language, reasons: language.map { ["language": "given by the source (\($0))"] } ?? [:]))
         if let sorter { item.labels = Self.labels(sorter.sort(text, language: language), given: item.labels) }
-        let routed = router.owner(for: item, openCounts: openCounts)
+        // The brand's own reply coming back in (from one of the channel's own handles, answering an item): it needs no
+        // answer itself, and storing it marks the item it answers answered.
+        if item.inReplyTo != nil, strategy.inbox.isOwnHandle(handle, on: channel) {
+            item.isOwnReply = true
+            item.status = .closed
+            item.closeReason = .noReplyNeeded
+            item.note = "the brand's own reply (\(handle)) to \(item.inReplyTo ?? "")"
+            return (item, [])
+        }
+        let routed = router.owner(for: item, openCounts: openCounts, crisisTopic: strategy.inbox.isCrisisTopic(item.labels.topic))
         item.owner = routed.owner
         item.status = routed.owner == nil ? .new : .assigned
         item.note = routed.owner == nil ? "unassigned: \(routed.reason)" : "routed: \(routed.reason)"

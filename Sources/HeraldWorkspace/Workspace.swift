@@ -16,10 +16,12 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     case noPeriod
     /// A manual change breaks the plan's rules (EX_DATAERR, 65).
     case ruleViolations(post: String, [String])
+    /// A reply to an inbox item cannot be queued as given (EX_DATAERR, 65).
+    case reply(String)
 
     public var exitCode: Int32 {
         switch self {
-        case .calendar, .ruleViolations: 65
+        case .calendar, .ruleViolations, .reply: 65
         case .calendarMissing: 66
         case .noPeriod: 64
         }
@@ -33,6 +35,7 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
         case .ruleViolations(let post, let list):
             "\(post) would break the plan's rules; nothing was changed:\n" + list.map { "  - \($0)" }.joined(separator: "\n")
                 + "\nUse --force to do it anyway (the post is then locked so re-planning keeps it)."
+        case .reply(let why): why
         }
     }
 }

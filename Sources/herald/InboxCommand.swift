@@ -14,14 +14,16 @@ extension Herald {
             its channel, is trained, writes its language and is at work, with the fewest open items; its deadline is the \
             strategy's `response_targets` counted from when it was written (in business hours when set).
             """,
-            subcommands: [List.self, Import.self, Show.self, Assign.self, Close.self, Reopen.self, Label.self, Stats.self],
+            subcommands: [List.self, Import.self, Show.self, ReplyCommand.self, Approve.self, Assign.self, Close.self, Reopen.self, Label.self, Stats.self],
             defaultSubcommand: List.self)
 
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Open items by deadline: overdue first, then due soon.",
                 discussion: """
-                JSON fields: id, status, overdue, deadline, channel, network, kind, author, text, owner, labels, received_at.
+                JSON fields: id, status, overdue, deadline, channel, network, kind, author, text, owner, labels, received_at, \
+                first_reply_at (when the first reply went out). Items with a reply on its way (status replying) are listed \
+                too, until it went out.
                 Examples:
                   herald inbox
                   herald inbox --mine --as anna
@@ -50,7 +52,7 @@ extension Herald {
                         throw CLIError("no channel '\(channel)' in the strategy (known: \(ws.strategy.channels.map(\.id).joined(separator: ", "))).", exitCode: 65)
                     }
                     let now = clockOptions.now
-                    let items = try ws.store.inboxItems(InboxQuery(statuses: all ? InboxStatus.allCases : [.new, .assigned], owner: owner, channel: channel))
+                    let items = try ws.store.inboxItems(InboxQuery(statuses: all ? InboxStatus.allCases : [.new, .assigned, .replying], owner: owner, channel: channel))
                     if output.json { return try Console.json(items.map { InboxItemJSON($0, now: now) }) }
                     guard !items.isEmpty else {
                         Console.out(all ? "The inbox is empty." : "Nothing open\(owner.map { " for \($0)" } ?? ""). 🎉")
@@ -61,6 +63,7 @@ extension Herald {
                     for i in overdue + items.filter({ !$0.isOverdue(at: now) }) {
                         let due = i.deadline.map { ws.clock.local($0) }.map { "\($0.date) \($0.time)" } ?? "–"
                         let flag = i.isOverdue(at: now) ? Console.red("overdue") : i.status.isOpen ? "" : i.status.rawValue
+                        + (i.status == .replying && (try? ws.store.replies(item: i.id).first?.status) == .awaitingApproval ? " (approval)" : "")
                         t.add(due, flag, i.id, i.channel, i.kind.rawValue, i.authorHandle, i.owner ?? Console.yellow("nobody"), excerpt(i.text, 48))
                     }
                     Console.out(t.rendered)
@@ -138,6 +141,12 @@ extension Herald {
                     Console.out("status:    \(status)\(i.closeReason.map { " (\($0.rawValue))" } ?? "")")
                     Console.out("owner:     \(i.owner.flatMap { ws.strategy.participant($0)?.name } ?? i.owner ?? "nobody")\(i.note.map { " — \($0)" } ?? "")")
                     if let d = i.deadline { Console.out("deadline:  \(ws.clock.isoLocal(d))") }
+                    if let f = i.firstReplyAt { Console.out("answered:  \(ws.clock.isoLocal(f))") }
+                    for r in try ws.store.replies(item: i.id) {
+                        let who = ws.strategy.participant(r.replier)?.name ?? r.replier
+                        let state = r.status == .awaitingApproval ? "awaiting approval by \(r.approvalNeeded ?? "another participant")" : r.status.rawValue
+                        Console.out("reply:     \(r.id) by \(who), \(state)\(r.sentAt.map { " at \(ws.clock.isoLocal($0))" } ?? ""): \(excerpt(r.body, 60))")
+                    }
                     let l = i.labels
                     var labels: [String] = []
                     if let x = l.language { labels.append("language \(x)") }
@@ -406,7 +415,7 @@ func excerpt(_ text: String, _ n: Int) -> String {
 struct InboxItemJSON: Encodable {
     var id, status, channel, network, kind, text, source: String
     var overdue: Bool
-    var deadline, owner, close_reason, in_reply_to, url, location, network_item_id: String?
+    var deadline, owner, close_reason, in_reply_to, url, location, network_item_id, first_reply_at: String?
     var author: [String: String]
     var author_followers: Int?
     var labels: InboxLabels
@@ -416,7 +425,7 @@ struct InboxItemJSON: Encodable {
         id = i.id; status = i.status.rawValue; channel = i.channel; network = i.network.rawValue; kind = i.kind.rawValue
         text = i.text; source = i.source; overdue = i.isOverdue(at: now); deadline = i.deadline?.isoUTC; owner = i.owner
         close_reason = i.closeReason?.rawValue; in_reply_to = i.inReplyTo; url = i.url; location = i.location
-        network_item_id = i.networkItemID
+        network_item_id = i.networkItemID; first_reply_at = i.firstReplyAt?.isoUTC
         author = ["handle": i.authorHandle].merging(i.authorName.map { ["name": $0] } ?? [:]) { a, _ in a }
         author_followers = i.authorFollowers; labels = i.labels
         created_at = i.createdAt.isoUTC; received_at = i.receivedAt.isoUTC

@@ -3,7 +3,8 @@ import HeraldModel
 import Testing
 
 @Suite struct InboxLifecycleTests {
-    static let events: [InboxEvent] = [.assign, .answer, .close(.spam), .close(.noReplyNeeded), .close(.answeredElsewhere), .reopen]
+    static let events: [InboxEvent] = [.assign, .answer, .close(.spam), .close(.noReplyNeeded), .close(.answeredElsewhere), .reopen,
+                                       .queueReply, .replySent, .replyFailed]
 
     /// Every status × event, against the table written out by hand.
     @Test(arguments: InboxStatus.allCases)
@@ -12,9 +13,13 @@ import Testing
             let outcome = InboxLifecycle.transition(from: from, on: event)
             let expected: InboxStatus? = switch (from, event) {
             case (.new, .assign), (.assigned, .assign): .assigned
-            case (.new, .answer), (.assigned, .answer), (.answered, .answer): .answered
+            case (.new, .answer), (.assigned, .answer), (.replying, .answer), (.answered, .answer): .answered
             case (.new, .close), (.assigned, .close): .closed
             case (.answered, .reopen), (.closed, .reopen): .assigned
+            // Replying: a queued reply holds the item until it went out (answered) or failed (back to its owner).
+            case (.new, .queueReply), (.assigned, .queueReply): .replying
+            case (.answered, .queueReply), (.replying, .replySent), (.answered, .replySent), (.answered, .replyFailed): .answered
+            case (.replying, .replyFailed): .assigned
             default: nil
             }
             if let expected {
@@ -25,6 +30,47 @@ import Testing
                 Issue.record("\(from) × \(event) should be refused, got \(outcome)")
             }
         }
+    }
+
+    /// Every reply status × event, against the table written out by hand.
+    @Test(arguments: ReplyStatus.allCases)
+    func everyReplyPairIsDeclared(_ from: ReplyStatus) {
+        for event in ReplyEvent.allCases {
+            let expected: ReplyStatus? = switch (from, event) {
+            case (.awaitingApproval, .approve): .approved
+            case (.approved, .delivered): .sent
+            case (.approved, .undelivered): .failed
+            case (.failed, .requeue), (.approved, .requeue): .approved
+            default: nil
+            }
+            switch ReplyLifecycle.transition(from: from, on: event) {
+            case .success(let to): #expect(to == expected, "\(from) × \(event)")
+            case .failure(let refusal): #expect(expected == nil && !refusal.reason.isEmpty, "\(from) × \(event): \(refusal)")
+            }
+        }
+        #expect(ReplyStatus.sent.isFinal && !ReplyStatus.failed.isFinal)
+    }
+
+    /// A reply is sent once one delivery went out, failed once none is pending and none went out, nothing before.
+    @Test func repliesSettleFromTheirDeliveries() {
+        #expect(ReplyLifecycle.settlement(of: []) == nil)
+        #expect(ReplyLifecycle.settlement(of: [.published, .retrying]) == nil)
+        #expect(ReplyLifecycle.settlement(of: [.unknown]) == nil)
+        #expect(ReplyLifecycle.settlement(of: [.failed, .published]) == .delivered)
+        #expect(ReplyLifecycle.settlement(of: [.failed]) == .undelivered)
+        #expect(ReplyLifecycle.settlement(of: [.expired, .cancelled]) == .undelivered)
+    }
+
+    @Test func ownHandlesAndCrisisTopicsIgnoreCaseAndTheAt() {
+        let fb = Channel(id: "fb", network: .facebook, name: "Test Café", postsPerWeek: 1, days: [.monday], times: [])
+        let ig = Channel(id: "ig", network: .instagram, name: "@TestCafe", postsPerWeek: 1, days: [.monday], times: [])
+        let s = InboxSettings(crisisTopics: ["Food safety"], ownHandles: ["fb": ["testcafe.official"]])
+        #expect(s.isOwnHandle("@TestCafe.Official", on: fb))
+        #expect(!s.isOwnHandle("Test Café", on: fb))
+        // A channel not listed: its name when that is a handle.
+        #expect(s.isOwnHandle("testcafe", on: ig))
+        #expect(!s.isOwnHandle("@kasia", on: ig))
+        #expect(s.isCrisisTopic("food SAFETY") && !s.isCrisisTopic("oat milk") && !s.isCrisisTopic(nil))
     }
 
     @Test func overdueIsOpenAndPastItsDeadline() {

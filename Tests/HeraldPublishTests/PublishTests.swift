@@ -242,7 +242,7 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         #expect(claimed.count == 9)
         let times = claimed.map(\.delivery.nextAttemptAt)
         #expect(times == times.sorted())
-        #expect(claimed.allSatisfy { $0.post.id == $0.delivery.post && $0.post.status == .approved && $0.delivery.state == .publishing })
+        #expect(claimed.allSatisfy { $0.post?.id == $0.delivery.post && $0.post?.status == .approved && $0.delivery.state == .publishing })
     }
 
     /// Errors and answers go into one JSON text per batch: quotes, backslashes, line breaks, control characters and
@@ -271,9 +271,9 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         #expect(retrying.state == .retrying && retrying.nextAttemptAt == end.addingTimeInterval(60) && retrying.lastError == odd)
         #expect(try store.attempts(delivery: retrying.id).last?.exitCode == 75)
         // Each post settles by its own deliveries: published, failed, still pending.
-        #expect(try store.post(claimed[0].post.id).status == .published)
-        #expect(try store.post(claimed[1].post.id).status == .failed)
-        #expect(try store.post(claimed[2].post.id).status == .approved)
+        #expect(try store.post(claimed[0].delivery.post).status == .published)
+        #expect(try store.post(claimed[1].delivery.post).status == .failed)
+        #expect(try store.post(claimed[2].delivery.post).status == .approved)
     }
 
     /// A delivery whose lease was taken back (another owner, or another attempt) is left alone, and so is its post.
@@ -289,7 +289,7 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
                                        owner: "me", notify: false)
         #expect(counts.published == 0 && counts2.published == 0)
         #expect(try f.deliveries() == before)
-        #expect(try claimed.allSatisfy { try store.post($0.post.id).status == .approved })
+        #expect(try claimed.allSatisfy { try store.post($0.delivery.post).status == .approved })
         #expect(try claimed.allSatisfy { try store.attempts(delivery: $0.delivery.id).last?.endedAt == nil })
     }
 }

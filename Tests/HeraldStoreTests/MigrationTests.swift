@@ -52,9 +52,11 @@ import Testing
             let indexes = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'post' AND sql IS NOT NULL ORDER BY name")
             #expect(indexes == ["post_on_channel_scheduled_at", "post_on_scheduled_at", "post_on_status_scheduled_at"])
             // The tables that point at posts still name the post table, and nothing names the temporary one.
-            for table in ["share_task", "delivery", "crisis_pause"] {
+            for table in ["share_task", "crisis_pause"] {
                 #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_list(\(table))").contains { $0["table"] == "post" })
             }
+            // Since v9 a delivery belongs to a post or a reply: a trigger, not a foreign key, takes it with its post.
+            #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_list(delivery)").isEmpty)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE sql LIKE '%new_post%'") == 0)
         }
         // Deleting a post still takes its share tasks and deliveries with it.
@@ -145,5 +147,52 @@ import Testing
             #expect(throws: (any Error).self) { try db.execute(sql: "INSERT INTO notification (event, item_id, created_at) VALUES ('inbox.overdue', 'm-b', 2)") }
             #expect(throws: (any Error).self) { try db.execute(sql: "INSERT INTO notification (event, created_at) VALUES ('inbox.nonsense', 2)") }
         }
+    }
+}
+
+/// v9 rebuilds the delivery table (a delivery belongs to a post or a reply) and the inbox table (the `replying` status,
+/// the first reply's time). What an earlier version stored comes through: deliveries with their attempts, items.
+@Suite struct ReplyMigrationTests {
+    @Test func deliveriesAttemptsAndItemsSurvive() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("v8.sqlite")
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(queue, upTo: "v8-inbox")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO post (id, channel, network, kind, scheduled_at, status, body, source, created_at, updated_at)
+                VALUES ('p-1', 'fb', 'facebook', 'informational', 1800000000, 'approved', 'Hi', 'manual', 1700000000, 1700000000)
+                """)
+            try db.execute(sql: """
+                INSERT INTO delivery (id, post_id, hook, revision, state, due_at, expires_at, next_attempt_at, attempts, max_attempts,
+                                      last_error, created_at, updated_at)
+                VALUES ('dlv-1', 'p-1', 'out', 1, 'retrying', 1800000000, 1800086400, 1800000060, 1, 5, 'HTTP 503', 1700000000, 1700000000)
+                """)
+            try db.execute(sql: "INSERT INTO attempt (delivery_id, number, hook, lease_owner, started_at, ended_at, outcome) VALUES ('dlv-1', 1, 'out', 'me', 1800000000, 1800000001, 'retry')")
+            try db.execute(sql: """
+                INSERT INTO inbox_item (id, source, network, channel, kind, network_item_id, author_handle, text, created_at, received_at,
+                                        labels, owner, deadline, status, updated_at)
+                VALUES ('m-1', 'import', 'facebook', 'fb', 'comment', 'fb-1', 'kasia', X'4869', 1800000000, 1800000000, '{}', 'ola',
+                        1800003600, 'assigned', 1800000000)
+                """)
+        }
+        func rows(_ db: Database, _ sql: String) throws -> [String] { try Row.fetchAll(db, sql: sql).map(\.description) }
+        let before = try queue.read { db in
+            try rows(db, "SELECT rowid, * FROM delivery") + rows(db, "SELECT * FROM attempt")
+                + rows(db, "SELECT rowid, id, source, network, channel, kind, network_item_id, author_handle, text, created_at, received_at, labels, owner, deadline, status, updated_at FROM inbox_item")
+        }
+        let store = try Store(path: path, migrate: false)
+        #expect(try store.migrate().first == "v9-replies")
+        try DatabaseQueue(path: path).read { db in
+            let after = try rows(db, "SELECT rowid, * FROM delivery") + rows(db, "SELECT * FROM attempt")
+                + rows(db, "SELECT rowid, id, source, network, channel, kind, network_item_id, author_handle, text, created_at, received_at, labels, owner, deadline, status, updated_at FROM inbox_item")
+            #expect(after == before)
+            #expect(try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"])
+            #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
+            #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_list(attempt)").contains { $0["table"] == "delivery" })
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE sql LIKE '%new_delivery%' OR sql LIKE '%new_inbox_item%'") == 0)
+        }
+        #expect(try store.inboxItem("m-1").status == .assigned)
+        #expect(try store.inboxItem("m-1").firstReplyAt == nil)
     }
 }
