@@ -25,6 +25,25 @@ public enum Payload {
         return d
     }
 
+    /// An inbox item as the notify hook sees it in `inbox.overdue` and `inbox.urgent` events: the text exactly as
+    /// received, its labels, who has it and by when.
+    public static func inboxItem(_ i: InboxItem, clock: ZoneClock) -> [String: Any] {
+        var d: [String: Any] = [
+            "id": i.id, "channel": i.channel, "network": i.network.rawValue, "kind": i.kind.rawValue, "status": i.status.rawValue,
+            "author": ["handle": i.authorHandle, "name": i.authorName ?? NSNull(), "followers": i.authorFollowers ?? NSNull()] as [String: Any],
+            "text": i.text, "created_at": i.createdAt.isoUTC, "spam": i.labels.spam,
+        ]
+        d["url"] = i.url ?? NSNull()
+        d["owner"] = i.owner ?? NSNull()
+        d["deadline"] = i.deadline?.isoUTC ?? NSNull()
+        d["deadline_local"] = i.deadline.map(clock.isoLocal) ?? NSNull()
+        d["language"] = i.labels.language ?? NSNull()
+        d["sentiment"] = i.labels.sentiment?.rawValue ?? NSNull()
+        d["intent"] = i.labels.intent?.rawValue ?? NSNull()
+        d["topic"] = i.labels.topic ?? NSNull()
+        return d
+    }
+
     /// The object as JSON with its keys sorted and slashes unescaped: the bytes `JSONSerialization` writes with
     /// `[.sortedKeys, .withoutEscapingSlashes]`, written directly. (Foundation sorts keys with a locale-aware string
     /// comparison that costs more than the rest of a delivery; payload keys are lower-case ASCII words, which both orders

@@ -11,6 +11,8 @@ public struct PassReport: Sendable {
     /// Deliveries that will be tried again.
     public var retrying: Int { counts.retrying }
     public var notificationsSent = 0
+    /// Inbox items whose `inbox.overdue` / `inbox.urgent` event this pass queued.
+    public var inbox = InboxNotices()
 
     public init() {}
 
@@ -162,6 +164,7 @@ public struct Publisher: Sendable {
             next = (done.claimed, done.expired)
         }
         if !sent.isEmpty { count(try store.finish(sent, owner: settings.owner, notify: notifying)) }
+        if notifying { report.inbox = try store.queueInboxNotifications(strategy, now: now()) }
         report.notificationsSent = try await sendNotifications(now: now)
         return report
     }
@@ -301,10 +304,11 @@ public struct Publisher: Sendable {
         for n in try store.pendingNotifications(limit: 100, maxAttempts: settings.notifyAttempts) {
             var event: [String: Any] = ["type": n.event, "version": 1, "event_id": "evt_\(n.id)", "occurred_at": n.createdAt.isoUTC]
             if let p = n.post, let post = try? store.post(p) { event["post"] = Payload.post(post, delivery: nil, link: link(post), clock: clock) }
+            if let i = n.item, let item = try? store.inboxItem(i) { event["item"] = Payload.inboxItem(item, clock: clock) }
             if let d = n.delivery { event["delivery_id"] = d }
             if let h = n.hook { event["hook"] = h }
             if let detail = n.detail { event["detail"] = detail }
-            let call = HookCall(id: "evt_\(n.id)_\(StableHash.hex(settings.owner, length: 4))", postID: n.post ?? "", body: Payload.encode(event),
+            let call = HookCall(id: "evt_\(n.id)_\(StableHash.hex(settings.owner, length: 4))", postID: n.post ?? n.item ?? "", body: Payload.encode(event),
                                 timestamp: sendingClock(), day: String(n.createdAt.isoUTC.prefix(10)), text: nil)
             let outcome = redactor(await caller.call(hook, call))
             switch outcome {

@@ -72,7 +72,7 @@ extension Herald {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
                     let desk = try ws.crisisDesk()
-                    if let a = try desk.alert() {
+                    if let a = try desk.alert(now: clockOptions.now) {
                         Console.out((a.handled ? "Alert (handled): " : Console.red("Alert: ")) + "\(a.metric) is \(formatNumber(a.value)) on \(a.date), above \(formatNumber(a.above)).")
                     }
                     guard let c = try ws.store.openCrisis() else {
@@ -315,7 +315,7 @@ func printCrisis(_ c: Crisis, _ ws: Workspace, now: Date) throws {
     if waiting > 0, c.status == .open { Console.out(Console.yellow("\(waiting) crisis post(s) wait for approval: herald crisis approve --as NAME")) }
     Console.out("")
     printChecklist(try ws.store.crisisChecks(c.id), ws)
-    let readings = try ws.store.readings(metrics: CrisisMetric.standard.map(\.id)).filter { $0.channel == nil }
+    let readings = try ws.store.metricReadings(ws.strategy, metrics: CrisisMetric.standard.map(\.id), now: now).filter { $0.channel == nil }
     Console.out("\nMetrics:")
     for m in try ws.store.crisisMetrics(c.id) {
         let latest = readings.filter { $0.metric == m.id }.max { ($0.date, $0.recordedAt) < ($1.date, $1.recordedAt) }

@@ -167,7 +167,7 @@ final class AlertHold: @unchecked Sendable {
     @Sendable func check() -> Bool {
         lock.lock(); defer { lock.unlock() }
         do {
-            let alert = try desk.alert()
+            let alert = try desk.alert(now: Date())
             unreadable = false
             guard let alert, !alert.handled else { warnedFor = nil; return false }
             if warnedFor != alert.recordedAt {
@@ -256,7 +256,7 @@ extension Herald {
                 var settings = publisherSettings(env)
                 let caller = HookCaller(environment: env, concurrency: settings.concurrency)
                 defer { Task { await caller.shutdown() } }
-                if let alert = try ws.crisisDesk().alert(), !alert.handled {
+                if let alert = try ws.crisisDesk().alert(now: clockOptions.now), !alert.handled {
                     settings.holdPromotional = true
                     Console.error(heldWarning(alert))
                 }

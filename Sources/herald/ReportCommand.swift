@@ -52,7 +52,7 @@ extension Herald {
                 let bounds = ws.instants(range)
                 let posts = try ws.store.posts(PostQuery(from: bounds.from, to: bounds.to))
                 let tasks = try ws.store.shareTasks(from: bounds.from, to: bounds.to)
-                let readings = try ws.store.readings(metrics: ws.strategy.metrics.map(\.id))
+                let readings = try ws.readings(metrics: ws.strategy.metrics.map(\.id), now: clockOptions.now)
                 let name = periodOptions.period?.uppercased() ?? "\(range.start.iso) – \(range.end.iso)"
                 let report = ManagementReport(strategy: ws.strategy, clock: ws.clock, range: range, periodName: name, posts: posts,
                                               shareTasks: tasks, readings: readings, generatedAt: clockOptions.now,
