@@ -164,7 +164,7 @@ public struct Publisher: Sendable {
             next = (done.claimed, done.expired)
         }
         if !sent.isEmpty { count(try store.finish(sent, owner: settings.owner, notify: notifying)) }
-        if notifying { report.inbox = try store.queueInboxNotifications(strategy, now: now()) }
+        report.inbox = try store.queueInboxNotifications(strategy, now: now(), notify: notifying)
         report.notificationsSent = try await sendNotifications(now: now)
         return report
     }

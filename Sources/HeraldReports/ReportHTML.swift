@@ -71,6 +71,7 @@ extension ManagementReport {
         o += mixSection()
         o += peopleSection()
         o += responseSection()
+        if let listening { o += listening.html() }
         o += crisisSection()
         o += "</main>\n" + HTMLPage.end
         return o

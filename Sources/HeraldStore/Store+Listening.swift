@@ -79,9 +79,10 @@ extension Store {
     /// Queues `inbox.overdue` for open items past their deadline and `inbox.urgent` for open high-priority complaints
     /// received in the last day (`InboxRouter.isUrgent`), each at most once per item: the item is marked in the same
     /// transaction as its notification is queued (and the notification table holds one per event and item). The notify
-    /// hook sends them after the pass, as it sends post events.
+    /// hook sends them after the pass, as it sends post events. Without a notify hook (`notify: false`) the items are
+    /// marked all the same, so setting one up later does not announce what went overdue before.
     @discardableResult
-    public func queueInboxNotifications(_ strategy: Strategy, now: Date) throws(StoreError) -> InboxNotices {
+    public func queueInboxNotifications(_ strategy: Strategy, now: Date, notify: Bool = true) throws(StoreError) -> InboxNotices {
         let router = InboxRouter(strategy: strategy)
         let clock = router.clock
         return try write { db in
@@ -96,8 +97,10 @@ extension Store {
                 let late = Int((now.timeIntervalSince(item.deadline ?? now) / 60).rounded(.down))
                 let detail = "due \(item.deadline.map(clock.isoLocal) ?? "?"), \(late) min overdue, "
                     + (item.owner.map { "owner \($0)" } ?? "nobody has it")
-                try db.execute(sql: "INSERT OR IGNORE INTO notification (event, item_id, detail, created_at) VALUES ('inbox.overdue', ?, ?, ?)",
-                               arguments: [item.id, detail, nowS])
+                if notify {
+                    try db.execute(sql: "INSERT OR IGNORE INTO notification (event, item_id, detail, created_at) VALUES ('inbox.overdue', ?, ?, ?)",
+                                   arguments: [item.id, detail, nowS])
+                }
                 try db.execute(sql: "UPDATE inbox_item SET overdue_notified_at = ? WHERE id = ?", arguments: [nowS, item.id])
                 done.overdue.append(item.id)
             }
@@ -109,8 +112,10 @@ extension Store {
                 let item = r.item
                 let detail = "complaint from \(item.authorHandle) (\(item.authorFollowers ?? 0) followers) on \(item.channel), "
                     + (item.owner.map { "owner \($0)" } ?? "nobody has it") + (item.deadline.map { ", due \(clock.isoLocal($0))" } ?? "")
-                try db.execute(sql: "INSERT OR IGNORE INTO notification (event, item_id, detail, created_at) VALUES ('inbox.urgent', ?, ?, ?)",
-                               arguments: [item.id, detail, nowS])
+                if notify {
+                    try db.execute(sql: "INSERT OR IGNORE INTO notification (event, item_id, detail, created_at) VALUES ('inbox.urgent', ?, ?, ?)",
+                                   arguments: [item.id, detail, nowS])
+                }
                 try db.execute(sql: "UPDATE inbox_item SET urgent_notified_at = ? WHERE id = ?", arguments: [nowS, item.id])
                 done.urgent.append(item.id)
             }

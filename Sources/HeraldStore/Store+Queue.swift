@@ -197,6 +197,7 @@ enum PublishSQL {
             OR EXISTS (SELECT 1 FROM delivery WHERE state IN (\(LifecycleSQL.from(.void))) AND NOT EXISTS (
                 SELECT 1 FROM post WHERE post.id = delivery.post_id AND post.status = \(deliverable) AND post.revision = delivery.revision))
             OR EXISTS (SELECT 1 FROM notification WHERE sent_at IS NULL)
+            OR EXISTS (SELECT 1 FROM inbox_item WHERE status IN ('new', 'assigned') AND overdue_notified_at IS NULL AND deadline < ?1)
         """
 
     static var all: [(name: String, sql: String, arguments: StatementArguments)] { [

@@ -240,7 +240,6 @@ extension Workspace {
     /// publishing pass sends them. A kill between storing and this is caught up by the next pass, which queues the same.
     @discardableResult
     public func queueInboxNotices(now: Date) throws -> InboxNotices {
-        guard strategy.notify != nil else { return InboxNotices() }
-        return try store.queueInboxNotifications(strategy, now: now)
+        try store.queueInboxNotifications(strategy, now: now, notify: strategy.notify != nil)
     }
 }

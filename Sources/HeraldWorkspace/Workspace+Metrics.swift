@@ -32,6 +32,15 @@ extension Workspace {
         return list.filter { channel.isEmpty ? $0.channel == nil : $0.channel == channel }
     }
 
+    /// The report's listening section input: the period's items (and those written up to 31 days before, whose replies
+    /// and deadlines may fall in it) and the 20 longest-overdue open items now.
+    public func listeningInput(_ range: DateRange, now: Date) throws -> ListeningInput {
+        let bounds = instants(range)
+        let facts = try store.inboxFacts(from: bounds.from.addingTimeInterval(-Store.inboxMetricLookback), to: bounds.to)
+        let overdue = try store.overdueInbox(now: now, limit: 20)
+        return ListeningInput(facts: facts, overdue: overdue.items, overdueTotal: overdue.total, now: now)
+    }
+
     /// Records one reading (replacing one for the same metric, day and channel). A computed metric is refused.
     @discardableResult
     public func recordReading(metric id: String, value: Double, date: LocalDate, channel: String?, now: Date) throws -> ReadingsWrite {

@@ -56,7 +56,7 @@ extension Herald {
                 let name = periodOptions.period?.uppercased() ?? "\(range.start.iso) – \(range.end.iso)"
                 let report = ManagementReport(strategy: ws.strategy, clock: ws.clock, range: range, periodName: name, posts: posts,
                                               shareTasks: tasks, readings: readings, generatedAt: clockOptions.now,
-                                              crises: try ws.crisisSummaries(range))
+                                              crises: try ws.crisisSummaries(range), listening: try ws.listeningInput(range, now: clockOptions.now))
                 let chosen = format ?? output.flatMap(Format.inferred) ?? .md
                 let text: String = switch chosen {
                 case .md: report.markdown()
