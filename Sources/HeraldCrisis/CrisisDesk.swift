@@ -114,7 +114,7 @@ public struct CrisisDesk: Sendable {
             }
         }
         let checks = CrisisStep.allCases.map { CrisisCheck(step: $0, owner: strategy.crisis.owner) }
-        let readings = try store.readings(metrics: CrisisMetric.standard.map(\.id))
+        let readings = try store.metricReadings(strategy, metrics: CrisisMetric.standard.map(\.id), now: now)
         let metrics = CrisisMetric.standard.map { m -> CrisisMetric in
             var m = m
             if let strategyMetric = strategy.metrics.first(where: { $0.id == m.id }) { m.name = strategyMetric.name; m.unit = strategyMetric.unit }
@@ -507,18 +507,43 @@ public struct CrisisDesk: Sendable {
         try store.checkCrisisStep(crisis.id, step: step, done: done, by: person, at: now)
     }
 
-    /// The strategy's alert, when its metric's latest reading is above the threshold.
-    public func alert() throws -> CrisisAlertState? {
-        guard let rule = strategy.crisis.alert else { return nil }
-        let readings = try store.readings(metrics: [rule.metric]).filter { $0.channel == nil }
-        guard let latest = readings.max(by: { ($0.date, $0.recordedAt) < ($1.date, $1.recordedAt) }), latest.value > rule.above else { return nil }
-        let handled = try store.alertHandled(metric: rule.metric, readingRecordedAt: latest.recordedAt)
-        return CrisisAlertState(metric: rule.metric, value: latest.value, above: rule.above, date: latest.date,
-                                recordedAt: latest.recordedAt, handled: handled)
+    /// The name a raised spike rule goes by (`crisis status`, dismissals).
+    public static let spikeMetric = "inbox.spike"
+
+    /// A raised alert nobody has handled, else a handled one, else nil. Raised are: the strategy's alert, when its
+    /// metric's latest reading is above the threshold (a metric computed from the inbox is computed up to `now`: its
+    /// reading of the day counts, and a dismissal holds for that day), and the spike rule (`crisis.spike`), when negative
+    /// items surge (a dismissal holds for the rule's window of hours it was made in).
+    public func alert(now: Date) throws -> CrisisAlertState? {
+        var raised: [CrisisAlertState] = []
+        if let rule = strategy.crisis.alert {
+            let computed = strategy.metrics.first { $0.id == rule.metric }?.source.isComputed ?? false
+            let today = clock.localDate(now)
+            let readings = try store.metricReadings(strategy, metrics: [rule.metric], from: computed ? today.adding(days: -13) : nil,
+                                                    to: computed ? today : nil, now: now).filter { $0.channel == nil }
+            if let latest = readings.max(by: { ($0.date, $0.recordedAt) < ($1.date, $1.recordedAt) }), latest.value > rule.above {
+                let handled = try store.alertHandled(metric: rule.metric, readingRecordedAt: latest.recordedAt)
+                raised.append(CrisisAlertState(metric: rule.metric, value: latest.value, above: rule.above, date: latest.date,
+                                               recordedAt: latest.recordedAt, handled: handled))
+            }
+        }
+        if let spike = try spike(now: now), spike.fires {
+            let handled = try store.alertHandled(metric: Self.spikeMetric, readingRecordedAt: spike.windowStart)
+            raised.append(CrisisAlertState(metric: Self.spikeMetric, value: Double(spike.recent), above: spike.threshold,
+                                           date: clock.localDate(now), recordedAt: spike.windowStart, handled: handled))
+        }
+        return raised.first { !$0.handled } ?? raised.first
+    }
+
+    /// The spike rule's reading at `now`, or nil when the strategy has none.
+    public func spike(now: Date) throws -> SpikeReading? {
+        guard let rule = strategy.crisis.spike else { return nil }
+        let from = now.addingTimeInterval(-rule.hours * 3600 - Double(SpikeRule.trailingDays) * 86_400)
+        return SpikeReading.evaluate(rule, facts: try store.inboxFacts(from: from, to: now.addingTimeInterval(1)), now: now)
     }
 
     public func dismissAlert(by person: String, now: Date) throws -> CrisisAlertState {
-        guard let a = try alert(), !a.handled else { throw CrisisError("no crisis alert is raised; nothing to dismiss.") }
+        guard let a = try alert(now: now), !a.handled else { throw CrisisError("no crisis alert is raised; nothing to dismiss.") }
         try store.dismissAlert(metric: a.metric, readingRecordedAt: a.recordedAt, by: person, at: now)
         return a
     }

@@ -267,8 +267,7 @@ public struct InboxRouter: Sendable {
 
     /// The owner (nil when nobody qualifies) and why, in words.
     public func owner(for item: InboxItem, openCounts: [String: Int], crisisTopic: Bool = false) -> (owner: String?, reason: String) {
-        let escalate = crisisTopic
-            || (item.labels.intent == .complaint && (item.authorFollowers ?? 0) >= Self.largeAccountFollowers)
+        let escalate = escalates(item, crisisTopic: crisisTopic)
         if escalate, let ownerID = strategy.crisis.owner, let owner = strategy.participant(ownerID) {
             let why = crisisTopic ? "the crisis topic" : "a complaint from an account with \(item.authorFollowers ?? 0) followers"
             return (owner.id, "\(why) goes to the crisis owner, \(owner.name)")
@@ -284,6 +283,17 @@ public struct InboxRouter: Sendable {
             return (nil, "nobody covers \(item.channel)\(lang), is trained and at work on \(day)")
         }
         return (pick.id, "covers \(item.channel)\(language.map { ", writes \($0)" } ?? ""), at work, \(openCounts[pick.id] ?? 0) open items")
+    }
+
+    /// A complaint from a large account, or an item on the crisis topic: it goes to the crisis owner.
+    public func escalates(_ item: InboxItem, crisisTopic: Bool = false) -> Bool {
+        crisisTopic || (item.labels.intent == .complaint && (item.authorFollowers ?? 0) >= Self.largeAccountFollowers)
+    }
+
+    /// A new high-priority complaint, announced as `inbox.urgent`: an open complaint (not spam) that escalates to the
+    /// crisis owner (from an account with `largeAccountFollowers` or more, or on the crisis topic).
+    public func isUrgent(_ item: InboxItem, crisisTopic: Bool = false) -> Bool {
+        item.status.isOpen && !item.labels.spam && item.labels.intent == .complaint && escalates(item, crisisTopic: crisisTopic)
     }
 
     /// The reply deadline: the response target from when the item was written.

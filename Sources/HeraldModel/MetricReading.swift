@@ -6,6 +6,8 @@ public enum ReadingSource: String, CaseIterable, Sendable, Codable {
     case manual
     /// `herald metrics import`.
     case `import`
+    /// Computed by Herald (a metric with `source: inbox.…`); never stored.
+    case computed
 }
 
 /// One measured value of a metric on a day, overall or for one channel.

@@ -57,16 +57,61 @@ public struct LifecycleEvent: Encodable, Sendable {
     public var eventID: String
     public var occurredAt: String
     public var post: PostPayload?
+    /// The inbox item of an `inbox.overdue` / `inbox.urgent` event.
+    public var item: InboxItemPayload?
     public var deliveryID, hook, detail: String?
 
-    public init(type: String, eventID: String, occurredAt: Date, post: PostPayload?, deliveryID: String?, hook: String?, detail: String?) {
-        self.type = type; self.eventID = eventID; self.occurredAt = occurredAt.isoUTC; self.post = post
+    public init(type: String, eventID: String, occurredAt: Date, post: PostPayload?, item: InboxItemPayload? = nil,
+                deliveryID: String?, hook: String?, detail: String?) {
+        self.type = type; self.eventID = eventID; self.occurredAt = occurredAt.isoUTC; self.post = post; self.item = item
         self.deliveryID = deliveryID; self.hook = hook; self.detail = detail
     }
 
     enum CodingKeys: String, CodingKey {
-        case type, version, post, hook, detail
+        case type, version, post, item, hook, detail
         case eventID = "event_id", occurredAt = "occurred_at", deliveryID = "delivery_id"
+    }
+}
+
+/// An inbox item as the notify hook sees it in `inbox.overdue` and `inbox.urgent` events: the text exactly as
+/// received, its labels, who has it and by when. A field with no value is written as `null`.
+public struct InboxItemPayload: Encodable, Sendable {
+    public struct Author: Encodable, Sendable {
+        public var handle: String
+        public var name: String?
+        public var followers: Int?
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(handle, forKey: .handle); try c.encode(name, forKey: .name); try c.encode(followers, forKey: .followers)
+        }
+        enum CodingKeys: String, CodingKey { case handle, name, followers }
+    }
+    public var id, channel, network, kind, status, text, createdAt: String
+    public var author: Author
+    public var spam: Bool
+    public var url, owner, deadline, deadlineLocal, language, sentiment, intent, topic: String?
+
+    public init(_ i: InboxItem, clock: ZoneClock) {
+        id = i.id; channel = i.channel; network = i.network.rawValue; kind = i.kind.rawValue; status = i.status.rawValue
+        text = i.text; createdAt = i.createdAt.isoUTC; spam = i.labels.spam
+        author = Author(handle: i.authorHandle, name: i.authorName, followers: i.authorFollowers)
+        url = i.url; owner = i.owner; deadline = i.deadline?.isoUTC; deadlineLocal = i.deadline.map(clock.isoLocal)
+        language = i.labels.language; sentiment = i.labels.sentiment?.rawValue; intent = i.labels.intent?.rawValue; topic = i.labels.topic
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, channel, network, kind, status, text, author, spam, url, owner, deadline, language, sentiment, intent, topic
+        case createdAt = "created_at", deadlineLocal = "deadline_local"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id); try c.encode(channel, forKey: .channel); try c.encode(network, forKey: .network)
+        try c.encode(kind, forKey: .kind); try c.encode(status, forKey: .status); try c.encode(text, forKey: .text)
+        try c.encode(createdAt, forKey: .createdAt); try c.encode(author, forKey: .author); try c.encode(spam, forKey: .spam)
+        try c.encode(url, forKey: .url); try c.encode(owner, forKey: .owner); try c.encode(deadline, forKey: .deadline)
+        try c.encode(deadlineLocal, forKey: .deadlineLocal); try c.encode(language, forKey: .language)
+        try c.encode(sentiment, forKey: .sentiment); try c.encode(intent, forKey: .intent); try c.encode(topic, forKey: .topic)
     }
 }
 

@@ -11,6 +11,8 @@ public struct PassReport: Sendable {
     /// Deliveries that will be tried again.
     public var retrying: Int { counts.retrying }
     public var notificationsSent = 0
+    /// Inbox items whose `inbox.overdue` / `inbox.urgent` event this pass queued.
+    public var inbox = InboxNotices()
 
     public init() {}
 
@@ -162,6 +164,7 @@ public struct Publisher: Sendable {
             next = (done.claimed, done.expired)
         }
         if !sent.isEmpty { count(try store.finish(sent, owner: settings.owner, notify: notifying)) }
+        report.inbox = try store.queueInboxNotifications(strategy, now: now(), notify: notifying)
         report.notificationsSent = try await sendNotifications(now: now)
         return report
     }
@@ -306,9 +309,10 @@ public struct Publisher: Sendable {
         var sent = 0
         for n in try store.pendingNotifications(limit: 100, maxAttempts: settings.notifyAttempts) {
             let post = n.post.flatMap { try? store.post($0) }.map { PostPayload($0, delivery: nil, link: link($0), clock: clock) }
-            let event = LifecycleEvent(type: n.event, eventID: "evt_\(n.id)", occurredAt: n.createdAt, post: post, deliveryID: n.delivery,
-                                       hook: n.hook, detail: n.detail)
-            let call = HookCall(id: "evt_\(n.id)_\(StableHash.hex(settings.owner, length: 4))", postID: n.post ?? "", body: Payload.encode(event),
+            let item = n.item.flatMap { try? store.inboxItem($0) }.map { InboxItemPayload($0, clock: clock) }
+            let event = LifecycleEvent(type: n.event, eventID: "evt_\(n.id)", occurredAt: n.createdAt, post: post, item: item,
+                                       deliveryID: n.delivery, hook: n.hook, detail: n.detail)
+            let call = HookCall(id: "evt_\(n.id)_\(StableHash.hex(settings.owner, length: 4))", postID: n.post ?? n.item ?? "", body: Payload.encode(event),
                                 timestamp: sendingClock(), day: String(n.createdAt.isoUTC.prefix(10)), text: nil)
             let outcome = redactor(await caller.call(hook, call))
             switch outcome {

@@ -164,6 +164,8 @@ public struct ManagementReport: Sendable, Encodable {
     public var crises: [CrisisSummary]
     /// What the period's published posts achieved, compared by group (`herald results`); nil when not asked for.
     public var whatWorked: WhatWorked? = nil
+    /// The listening section, when the report was given the inbox.
+    public var listening: Listening?
 }
 
 extension ManagementReport {
@@ -179,7 +181,8 @@ extension ManagementReport {
     /// Builds the report. `posts` are the period's posts (any status; cancelled ones are left out), `readings` every
     /// reading of the strategy's metrics, `shareTasks` the period's share tasks.
     public init(strategy s: Strategy, clock: ZoneClock, range: DateRange, periodName: String, posts allPosts: [Post],
-                shareTasks: [ShareTask], readings: [MetricReading], generatedAt: Date, crises: [CrisisSummary] = []) {
+                shareTasks: [ShareTask], readings: [MetricReading], generatedAt: Date, crises: [CrisisSummary] = [],
+                listening: ListeningInput? = nil) {
         let posts = allPosts.filter { $0.status != .cancelled }
         let kindList = ContentKind.plannable + (posts.contains { $0.kind == .crisis } ? [.crisis] : [])
         let labels = PostLabels(s)
@@ -297,6 +300,7 @@ extension ManagementReport {
                 "Afterwards, track recovery with CSAT, NPS, complaints and repeat purchases.",
             ])
         self.crises = crises
+        self.listening = listening.map { Listening(strategy: s, clock: clock, range: range, input: $0) }
         brand = s.brand.name
         period = periodName
         start = range.start.iso

@@ -72,6 +72,7 @@ extension ManagementReport {
         o += whatWorkedHTML()
         o += peopleSection()
         o += responseSection()
+        if let listening { o += listening.html() }
         o += crisisSection()
         o += "</main>\n" + HTMLPage.end
         return o

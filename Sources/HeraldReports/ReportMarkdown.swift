@@ -100,6 +100,7 @@ extension ManagementReport {
         }
         o.append("- In a crisis, the first public reply goes out within \(formatNumber(response.crisisResponseHours)) hour\(response.crisisResponseHours == 1 ? "" : "s").")
         o.append("")
+        if let listening { o += listening.markdown() }
         o.append("## Crisis playbook in brief")
         o.append("")
         var who = "First public response within \(formatNumber(crisis.responseHours)) hour\(crisis.responseHours == 1 ? "" : "s"), then an update every \(formatNumber(crisis.updateEveryDays)) day\(crisis.updateEveryDays == 1 ? "" : "s")"

@@ -68,6 +68,8 @@ public struct PendingNotification: Sendable {
     public var detail: String?
     public var createdAt: Date
     public var attempts: Int
+    /// The inbox item an `inbox.*` event is about.
+    public var item: String? = nil
 }
 
 /// The queries every publish pass runs, even when nothing is due. On a database of millions of posts each must be an
@@ -201,6 +203,7 @@ enum PublishSQL {
                 AND NOT \(ReplySQL.isDeliverable("delivery")))
             OR EXISTS (SELECT 1 FROM notification WHERE sent_at IS NULL)
             OR EXISTS (\(ReplySQL.due))
+            OR EXISTS (SELECT 1 FROM inbox_item WHERE status IN ('new', 'assigned') AND overdue_notified_at IS NULL AND deadline < ?1)
         """
 
     static var all: [(name: String, sql: String, arguments: StatementArguments)] { [
@@ -758,7 +761,7 @@ extension Store {
             try Row.fetchAll(db, sql: "SELECT * FROM notification WHERE sent_at IS NULL AND attempts < ? ORDER BY id LIMIT ?",
                              arguments: [maxAttempts, limit]).map { r in
                 PendingNotification(id: r["id"], event: r["event"], post: r["post_id"], delivery: r["delivery_id"], hook: r["hook"],
-                                    detail: r["detail"], createdAt: Store.date(r["created_at"]), attempts: r["attempts"])
+                                    detail: r["detail"], createdAt: Store.date(r["created_at"]), attempts: r["attempts"], item: r["item_id"])
             }
         }
     }

@@ -84,7 +84,7 @@ public final class PublishSession: Sendable {
     public func publishOnce(wait: Bool) async throws -> OnePass {
         do {
             var settings = settings
-            if let alert = try workspace.crisisDesk().alert(), !alert.handled {
+            if let alert = try workspace.crisisDesk().alert(now: now()), !alert.handled {
                 settings.holdPromotional = true
                 notice(.promotionHeld(alert))
             }
@@ -178,7 +178,7 @@ public final class PublishSession: Sendable {
         state.withLock { s in
             reloadIfChanged(&s)
             var p = s.publisher!
-            p.settings.holdPromotional = s.hold!.check(notice)
+            p.settings.holdPromotional = s.hold!.check(now: now(), notice)
             return p
         }
     }
@@ -284,9 +284,9 @@ struct AlertHold: Sendable {
         warnedFor = previous?.warnedFor
     }
 
-    mutating func check(_ notice: (PublishNotice) -> Void) -> Bool {
+    mutating func check(now: Date, _ notice: (PublishNotice) -> Void) -> Bool {
         do {
-            let alert = try desk.alert()
+            let alert = try desk.alert(now: now)
             unreadable = false
             guard let alert, !alert.handled else { warnedFor = nil; return false }
             if warnedFor != alert.recordedAt {

@@ -58,8 +58,8 @@ extension Workspace {
     public func crisisEvents(_ id: String) throws(StoreError) -> [CrisisEvent] { try store.crisisEvents(id) }
 
     /// A crisis with its paused posts, its own posts, its checklist and its metrics.
-    public func crisisRecord(_ c: Crisis) throws(StoreError) -> CrisisRecord {
-        let readings = try store.readings(metrics: CrisisMetric.standard.map(\.id)).filter { $0.channel == nil }
+    public func crisisRecord(_ c: Crisis, now: Date) throws(StoreError) -> CrisisRecord {
+        let readings = try store.metricReadings(strategy, metrics: CrisisMetric.standard.map(\.id), now: now).filter { $0.channel == nil }
         let metrics = try store.crisisMetrics(c.id).map { m in
             (metric: m, latest: readings.filter { $0.metric == m.id }.max { ($0.date, $0.recordedAt) < ($1.date, $1.recordedAt) })
         }

@@ -241,6 +241,14 @@ extension Workspace {
         guard problems.isEmpty else { throw ImportError.invalid(file: file, problems: problems, rows: drafts.count) }
         if dryRun { return InboxImportResult(read: drafts.count, write: InboxWrite(), items: items) }
         let write = try store.storeInbox(items.map { ($0, nil) }, at: now)
+        try queueInboxNotices(now: now)
         return InboxImportResult(read: drafts.count, write: write, items: items)
+    }
+
+    /// On intake: queues `inbox.urgent` (and `inbox.overdue`) for the notify hook when the strategy has one; the next
+    /// publishing pass sends them. A kill between storing and this is caught up by the next pass, which queues the same.
+    @discardableResult
+    public func queueInboxNotices(now: Date) throws -> InboxNotices {
+        try store.queueInboxNotifications(strategy, now: now, notify: strategy.notify != nil)
     }
 }

@@ -17,10 +17,35 @@ extension Workspace {
         throw .refused("no metric '\(id)' in the strategy.\(Suggest.hint(for: id, in: known)) Known: \(known.isEmpty ? "none (add metrics under goals[].metrics)" : known.joined(separator: ", ")).")
     }
 
-    /// Records one reading (replacing one for the same metric, day and channel).
+    /// Why a metric takes no recorded readings (it computes itself), or nil.
+    public func computedRefusal(_ m: Metric) -> String? {
+        guard m.source.isComputed else { return nil }
+        return "\(m.id) computes itself from the inbox (source: \(m.source.label)); there is nothing to record. `herald metrics list \(m.id)` shows its readings."
+    }
+
+    /// Readings of every metric (or these), recorded and computed (`Store.metricReadings`), optionally for one channel
+    /// (`""` for the metric as a whole; computed readings are for the metric as a whole).
+    public func readings(metrics ids: [String]? = nil, channel: String? = nil, from: LocalDate? = nil, to: LocalDate? = nil,
+                         now: Date) throws -> [MetricReading] {
+        let list = try store.metricReadings(strategy, metrics: ids, from: from, to: to, now: now)
+        guard let channel else { return list }
+        return list.filter { channel.isEmpty ? $0.channel == nil : $0.channel == channel }
+    }
+
+    /// The report's listening section input: the period's items (and those written up to 31 days before, whose replies
+    /// and deadlines may fall in it) and the 20 longest-overdue open items now.
+    public func listeningInput(_ range: DateRange, now: Date) throws -> ListeningInput {
+        let bounds = instants(range)
+        let facts = try store.inboxFacts(from: bounds.from.addingTimeInterval(-Store.inboxMetricLookback), to: bounds.to)
+        let overdue = try store.overdueInbox(now: now, limit: 20)
+        return ListeningInput(facts: facts, overdue: overdue.items, overdueTotal: overdue.total, now: now)
+    }
+
+    /// Records one reading (replacing one for the same metric, day and channel). A computed metric is refused.
     @discardableResult
     public func recordReading(metric id: String, value: Double, date: LocalDate, channel: String?, now: Date) throws -> ReadingsWrite {
         let m = try metric(id)
+        if let refusal = computedRefusal(m) { throw StoreError.refused(refusal) }
         if let problem = readingProblem(value: value, date: date, channel: channel, now: now) { throw StoreError.refused(problem) }
         return try store.record(MetricReading(metric: m.id, date: date, value: value, channel: channel, recordedAt: now, source: .manual))
     }
@@ -84,7 +109,8 @@ extension Workspace {
             var metric: Metric?
             if let id = cell("metric") {
                 metric = known.first { $0.id == id }
-                if metric == nil { fail(r.row, "metric", "no metric '\(id)' in the strategy.\(Suggest.hint(for: id, in: known.map(\.id))) Known: \(known.map(\.id).joined(separator: ", ")).") }
+                if let m = metric, let refusal = computedRefusal(m) { fail(r.row, "metric", refusal); metric = nil }
+                else if metric == nil { fail(r.row, "metric", "no metric '\(id)' in the strategy.\(Suggest.hint(for: id, in: known.map(\.id))) Known: \(known.map(\.id).joined(separator: ", ")).") }
             } else {
                 fail(r.row, "metric", "no metric.")
             }

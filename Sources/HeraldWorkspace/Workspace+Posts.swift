@@ -19,11 +19,6 @@ extension Workspace {
         try store.shareTasks(participant: participant, from: from, to: to)
     }
 
-    /// Metric readings: only these metrics and this channel when given.
-    public func readings(metrics: [String]? = nil, channel: String? = nil) throws(StoreError) -> [MetricReading] {
-        try store.readings(metrics: metrics, channel: channel)
-    }
-
     /// Locks a post so re-planning keeps it as it is (`locked: false` unlocks it).
     public func setLocked(_ id: String, _ locked: Bool, now: Date) throws(StoreError) {
         _ = try store.update(id, at: now) { p in var p = p; p.locked = locked; return p }

@@ -73,7 +73,7 @@ extension Herald {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
                     let desk = try ws.crisisDesk()
-                    if let a = try desk.alert() {
+                    if let a = try desk.alert(now: clockOptions.now) {
                         Console.out((a.handled ? "Alert (handled): " : Console.red("Alert: ")) + "\(a.metric) is \(formatEntered(a.value)) on \(a.date), above \(formatEntered(a.above)).")
                     }
                     guard let c = try ws.openCrisis() else {
@@ -300,7 +300,7 @@ func printCrisis(_ c: Crisis, _ ws: Workspace, now: Date) throws {
     Console.out(Console.bold("Crisis \(c.id): \(c.title)") + "  [\(c.severity.rawValue), \(c.status.rawValue)]")
     Console.out("Opened \(ws.clock.isoLocal(c.openedAt)) by \(c.openedBy)\(c.closedAt.map { "; closed \(ws.clock.isoLocal($0))" } ?? ""); channels: \(c.channels.joined(separator: ", ")).")
     if let s = c.summary { Console.out("What changed: \(s)") }
-    let record = try ws.crisisRecord(c)
+    let record = try ws.crisisRecord(c, now: now)
     let paused = record.paused
     let still = paused.filter { $0.post.status == .paused }
     Console.out("\nPaused: \(still.count) now, \(paused.count) in all.")

@@ -53,11 +53,11 @@ extension Herald {
                 let bounds = ws.instants(range)
                 let posts = try ws.posts(PostQuery(from: bounds.from, to: bounds.to))
                 let tasks = try ws.shareTasks(from: bounds.from, to: bounds.to)
-                let readings = try ws.readings(metrics: ws.strategy.metrics.map(\.id))
+                let readings = try ws.readings(metrics: ws.strategy.metrics.map(\.id), now: clockOptions.now)
                 let name = periodOptions.period?.uppercased() ?? "\(range.start.iso) – \(range.end.iso)"
                 var report = ManagementReport(strategy: ws.strategy, clock: ws.clock, range: range, periodName: name, posts: posts,
                                               shareTasks: tasks, readings: readings, generatedAt: clockOptions.now,
-                                              crises: try ws.crisisSummaries(range))
+                                              crises: try ws.crisisSummaries(range), listening: try ws.listeningInput(range, now: clockOptions.now))
                 report.whatWorked = WhatWorked(outcomes: try ws.outcomes(range))
                 let chosen = format ?? output.flatMap(Format.inferred) ?? .md
                 let text: String = switch chosen {

@@ -89,10 +89,12 @@ struct MetricJSON: Encodable {
     var id, name, unit: String
     var baseline, target: Double
     var direction, deadline, measured_by: String
+    /// `recorded`, or where Herald computes it from (`inbox.volume (channel instagram)`).
+    var source: String
 
     init(_ m: Metric) {
         id = m.id; name = m.name; unit = m.unit; baseline = m.baseline; target = m.target
-        direction = m.direction.rawValue; deadline = m.deadline.iso; measured_by = m.measuredBy
+        direction = m.direction.rawValue; deadline = m.deadline.iso; measured_by = m.measuredBy; source = m.source.label
     }
 }
 

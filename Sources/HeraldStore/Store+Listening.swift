@@ -1,0 +1,138 @@
+import Foundation
+import GRDB
+import HeraldModel
+
+/// What queueing inbox notifications did.
+public struct InboxNotices: Sendable, Equatable {
+    /// Items that went past their deadline (`inbox.overdue`).
+    public var overdue: [String] = []
+    /// New high-priority complaints (`inbox.urgent`).
+    public var urgent: [String] = []
+
+    public init(overdue: [String] = [], urgent: [String] = []) { self.overdue = overdue; self.urgent = urgent }
+}
+
+extension Store {
+    /// A reply or a deadline counts on its day when the item was written at most this long before it.
+    public static let inboxMetricLookback: TimeInterval = 31 * 86_400
+
+    /// The metric facts of items written in [from, to) (all items when nil), without their text.
+    public func inboxFacts(from: Date?, to: Date?) throws(StoreError) -> [InboxFact] {
+        try read { db in
+            var sql = """
+                SELECT id, channel, created_at, deadline, first_reply_at, status, close_reason,
+                       labels ->> '$.sentiment' AS sentiment, labels ->> '$.intent' AS intent, labels ->> '$.topic' AS topic,
+                       labels ->> '$.spam' AS spam
+                FROM inbox_item WHERE 1
+                """
+            var args: [any DatabaseValueConvertible] = []
+            if let from { sql += " AND created_at >= ?"; args.append(Store.secs(from)) }
+            if let to { sql += " AND created_at < ?"; args.append(Store.secs(to)) }
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { r in
+                InboxFact(id: r["id"], channel: r["channel"], createdAt: Store.date(r["created_at"]),
+                          deadline: (r["deadline"] as Int64?).map(Store.date), firstReplyAt: (r["first_reply_at"] as Int64?).map(Store.date),
+                          status: InboxStatus(rawValue: r["status"]) ?? .new,
+                          sentiment: (r["sentiment"] as String?).flatMap(Sentiment.init(rawValue:)),
+                          intent: (r["intent"] as String?).flatMap(Intent.init(rawValue:)), topic: r["topic"],
+                          spam: (r["spam"] as Int?) == 1 || (r["close_reason"] as String?) == InboxCloseReason.spam.rawValue)
+            }
+        }
+    }
+
+    /// The first day an item was written, in the zone; nil for an empty inbox.
+    public func firstInboxDay(clock: ZoneClock) throws(StoreError) -> LocalDate? {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT MIN(created_at) FROM inbox_item") }.map { clock.localDate(Store.date($0)) }
+    }
+
+    /// Readings of the strategy's metrics, as `readings(…)` returns them: recorded ones from the readings table, and
+    /// those with a computed source (`source: inbox.…`) computed from the inbox, day by day up to `now`, as readings of
+    /// the metric as a whole (`channel` nil, `source` `.computed`). Readings stored for a computed metric (before it
+    /// said so) are left out: the computed ones are its readings.
+    public func metricReadings(_ strategy: Strategy, metrics ids: [String]? = nil, from: LocalDate? = nil, to: LocalDate? = nil,
+                               now: Date) throws(StoreError) -> [MetricReading] {
+        let clock = ZoneClock.orUTC(strategy.timeZone)
+        let wanted = strategy.metrics.filter { ids?.contains($0.id) ?? true }
+        let computed = wanted.filter(\.source.isComputed)
+        let computedIDs = Set(computed.map(\.id))
+        let recordedIDs = ids?.filter { !computedIDs.contains($0) }
+        var out = recordedIDs?.isEmpty == true ? [] : try readings(metrics: recordedIDs, from: from, to: to).filter { !computedIDs.contains($0.metric) }
+        guard !computed.isEmpty else { return out }
+        var start = from
+        if start == nil { start = try firstInboxDay(clock: clock) }
+        guard let start else { return out }
+        let end = to ?? clock.localDate(now)
+        let midnight = LocalTime(hour: 0, minute: 0)!
+        let facts = try inboxFacts(from: clock.instant(start, midnight).addingTimeInterval(-Store.inboxMetricLookback),
+                                   to: clock.instant(end.adding(days: 1), midnight))
+        for m in computed {
+            guard case .inbox(let measure, let filter) = m.source else { continue }
+            for (date, value) in InboxMetrics.daily(measure, filter: filter, facts: facts, days: DateRange(start: start, end: end),
+                                                    unit: m.unit, clock: clock, now: now) {
+                out.append(MetricReading(metric: m.id, date: date, value: value, recordedAt: clock.instant(date, midnight), source: .computed))
+            }
+        }
+        return out.sorted { ($0.date, $0.metric, $0.channel ?? "") < ($1.date, $1.metric, $1.channel ?? "") }
+    }
+
+    // MARK: Notifications
+
+    /// Queues `inbox.overdue` for open items past their deadline and `inbox.urgent` for open high-priority complaints
+    /// received in the last day (`InboxRouter.isUrgent`), each at most once per item: the item is marked in the same
+    /// transaction as its notification is queued (and the notification table holds one per event and item). The notify
+    /// hook sends them after the pass, as it sends post events. Without a notify hook (`notify: false`) the items are
+    /// marked all the same, so setting one up later does not announce what went overdue before.
+    @discardableResult
+    public func queueInboxNotifications(_ strategy: Strategy, now: Date, notify: Bool = true) throws(StoreError) -> InboxNotices {
+        let router = InboxRouter(strategy: strategy)
+        let clock = router.clock
+        return try write { db in
+            var done = InboxNotices()
+            let nowS = Store.secs(now)
+            let overdue = try InboxItemRecord.fetchAll(db, sql: """
+                SELECT * FROM inbox_item WHERE status IN ('new', 'assigned') AND overdue_notified_at IS NULL AND deadline < ?
+                ORDER BY deadline, id
+                """, arguments: [nowS])
+            for r in overdue {
+                let item = r.item
+                let late = Int((now.timeIntervalSince(item.deadline ?? now) / 60).rounded(.down))
+                let detail = "due \(item.deadline.map(clock.isoLocal) ?? "?"), \(late) min overdue, "
+                    + (item.owner.map { "owner \($0)" } ?? "nobody has it")
+                if notify {
+                    try db.execute(sql: "INSERT OR IGNORE INTO notification (event, item_id, detail, created_at) VALUES ('inbox.overdue', ?, ?, ?)",
+                                   arguments: [item.id, detail, nowS])
+                }
+                try db.execute(sql: "UPDATE inbox_item SET overdue_notified_at = ? WHERE id = ?", arguments: [nowS, item.id])
+                done.overdue.append(item.id)
+            }
+            let recent = try InboxItemRecord.fetchAll(db, sql: """
+                SELECT * FROM inbox_item WHERE received_at >= ? AND urgent_notified_at IS NULL AND status IN ('new', 'assigned')
+                  AND labels ->> '$.intent' = 'complaint' ORDER BY received_at, id
+                """, arguments: [nowS - 86_400])
+            for r in recent where router.isUrgent(r.item) {
+                let item = r.item
+                let detail = "complaint from \(item.authorHandle) (\(item.authorFollowers ?? 0) followers) on \(item.channel), "
+                    + (item.owner.map { "owner \($0)" } ?? "nobody has it") + (item.deadline.map { ", due \(clock.isoLocal($0))" } ?? "")
+                if notify {
+                    try db.execute(sql: "INSERT OR IGNORE INTO notification (event, item_id, detail, created_at) VALUES ('inbox.urgent', ?, ?, ?)",
+                                   arguments: [item.id, detail, nowS])
+                }
+                try db.execute(sql: "UPDATE inbox_item SET urgent_notified_at = ? WHERE id = ?", arguments: [nowS, item.id])
+                done.urgent.append(item.id)
+            }
+            return done
+        }
+    }
+
+    /// Open items past their deadline, the longest overdue first.
+    public func overdueInbox(now: Date, limit: Int) throws(StoreError) -> (items: [InboxItem], total: Int) {
+        try read { db in
+            let nowS = Store.secs(now)
+            let items = try InboxItemRecord.fetchAll(db, sql: """
+                SELECT * FROM inbox_item WHERE status IN ('new', 'assigned') AND deadline < ? ORDER BY deadline, id LIMIT ?
+                """, arguments: [nowS, limit]).map(\.item)
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox_item WHERE status IN ('new', 'assigned') AND deadline < ?",
+                                         arguments: [nowS]) ?? 0
+            return (items, total)
+        }
+    }
+}
