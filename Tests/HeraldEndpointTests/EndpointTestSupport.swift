@@ -33,9 +33,28 @@ struct WireAnswer: Sendable {
 }
 
 /// A plain HTTP/1.1 client on a socket (one request per connection, `Connection: close`): what a connector sends,
-/// byte for byte.
+/// byte for byte. The `async` calls do the blocking socket work on a thread of their own, so tests never hold the
+/// threads the in-process server needs to answer.
 enum Wire {
-    static func send(port: Int, _ request: Data) throws -> WireAnswer {
+    static func send(port: Int, _ request: Data) async throws -> WireAnswer {
+        try await withCheckedThrowingContinuation { c in
+            Thread.detachNewThread { c.resume(with: Result { try sendBlocking(port: port, request) }) }
+        }
+    }
+
+    static func post(port: Int, path: String, headers: [String: String], body: Data) async throws -> WireAnswer {
+        try await send(port: port, request(path: path, headers: headers, body: body))
+    }
+
+    static func signed(port: Int, source: String, secret: String, id: String, timestamp: Int, body: Data) async throws -> WireAnswer {
+        try await send(port: port, signedRequest(source: source, secret: secret, id: id, timestamp: timestamp, body: body))
+    }
+
+    static func get(port: Int, path: String) async throws -> WireAnswer {
+        try await send(port: port, Data("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8))
+    }
+
+    static func sendBlocking(port: Int, _ request: Data) throws -> WireAnswer {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         defer { close(fd) }
@@ -55,21 +74,16 @@ enum Wire {
     }
 
     /// A POST with the given headers and body.
-    static func post(port: Int, path: String, headers: [String: String], body: Data) throws -> WireAnswer {
+    static func request(path: String, headers: [String: String], body: Data) -> Data {
         var head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n"
         for (k, v) in headers.sorted(by: { $0.key < $1.key }) { head += "\(k): \(v)\r\n" }
-        return try send(port: port, Data((head + "\r\n").utf8) + body)
+        return Data((head + "\r\n").utf8) + body
     }
 
     /// A POST signed per Standard Webhooks with `secret`, at `timestamp`.
-    static func signed(port: Int, source: String, secret: String, id: String, timestamp: Int, body: Data) throws -> WireAnswer {
+    static func signedRequest(source: String, secret: String, id: String, timestamp: Int, body: Data) -> Data {
         let signature = WebhookSigner(secret: secret)!.signature(id: id, timestamp: timestamp, body: body)
-        return try post(port: port, path: "/inbox/\(source)",
-                        headers: ["webhook-id": id, "webhook-timestamp": "\(timestamp)", "webhook-signature": signature], body: body)
-    }
-
-    static func get(port: Int, path: String) throws -> WireAnswer {
-        try send(port: port, Data("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8))
+        return request(path: "/inbox/\(source)", headers: ["webhook-id": id, "webhook-timestamp": "\(timestamp)", "webhook-signature": signature], body: body)
     }
 }
 
@@ -118,8 +132,8 @@ final class ServedEndpoint: @unchecked Sendable {
     var timestamp: Int { Int(clock.now.timeIntervalSince1970) }
 
     func post(_ body: String, source: String = "social-listening", secret: String = Secrets.social, id: String = "msg_" + UUID().uuidString,
-              timestamp: Int? = nil) throws -> WireAnswer {
-        try Wire.signed(port: port, source: source, secret: secret, id: id, timestamp: timestamp ?? self.timestamp, body: Data(body.utf8))
+              timestamp: Int? = nil) async throws -> WireAnswer {
+        try await Wire.signed(port: port, source: source, secret: secret, id: id, timestamp: timestamp ?? self.timestamp, body: Data(body.utf8))
     }
 
     var count: Int { (try? workspace.store.inboxItemCount()) ?? -1 }

@@ -10,7 +10,7 @@ import Testing
 @Suite struct EndpointTests {
     @Test func aSignedItemIsStoredSortedAndRoutedThenAnswered201() async throws {
         let s = try await ServedEndpoint()
-        let a = try s.post(item(id: "ig-good", text: "My latte was cold again. Not happy."))
+        let a = try await s.post(item(id: "ig-good", text: "My latte was cold again. Not happy."))
         #expect(a.status == 201, "\(a.body)")
         #expect(a.json["status"] as? String == "stored")
         let id = try #require(a.json["id"] as? String)
@@ -23,7 +23,7 @@ import Testing
         #expect(stored.owner != nil && stored.deadline != nil)
         #expect(a.json["owner"] as? String == stored.owner)
         #expect(s.count == 1)
-        let health = try Wire.get(port: s.port, path: "/health")
+        let health = try await Wire.get(port: s.port, path: "/health")
         #expect(health.status == 200 && health.body.contains("\"ok\""))
     }
 
@@ -39,40 +39,40 @@ import Testing
             #expect(s.count == 0, sourceLocation: sourceLocation)
         }
         // Unsigned: no headers at all, or one missing.
-        check(try Wire.post(port: s.port, path: "/inbox/social-listening", headers: [:], body: body), 401,
+        check(try await Wire.post(port: s.port, path: "/inbox/social-listening", headers: [:], body: body), 401,
               "unsigned: no webhook-id, webhook-timestamp, webhook-signature headers")
         let sig = WebhookSignerFor.social.signature(id: "msg_1", timestamp: t, body: body)
-        check(try Wire.post(port: s.port, path: "/inbox/social-listening", headers: ["webhook-id": "msg_1", "webhook-timestamp": "\(t)"], body: body),
+        check(try await Wire.post(port: s.port, path: "/inbox/social-listening", headers: ["webhook-id": "msg_1", "webhook-timestamp": "\(t)"], body: body),
               401, "unsigned: no webhook-signature header")
         // Stale and future: more than 5 minutes either way of the (injected) clock.
-        check(try s.post(String(decoding: body, as: UTF8.self), timestamp: t - 301), 401, "s old (stale)")
-        check(try s.post(String(decoding: body, as: UTF8.self), timestamp: t + 301), 401, "s in the future")
-        check(try Wire.post(port: s.port, path: "/inbox/social-listening",
+        check(try await s.post(String(decoding: body, as: UTF8.self), timestamp: t - 301), 401, "s old (stale)")
+        check(try await s.post(String(decoding: body, as: UTF8.self), timestamp: t + 301), 401, "s in the future")
+        check(try await Wire.post(port: s.port, path: "/inbox/social-listening",
                             headers: ["webhook-id": "msg_1", "webhook-timestamp": "yesterday", "webhook-signature": sig], body: body),
               401, "is not whole seconds since 1970")
         // A body changed after signing; a signature made with another source's secret; a garbled signature.
         var changed = body
         changed.append(contentsOf: Array(" ".utf8))
-        check(try Wire.post(port: s.port, path: "/inbox/social-listening",
+        check(try await Wire.post(port: s.port, path: "/inbox/social-listening",
                             headers: ["webhook-id": "msg_1", "webhook-timestamp": "\(t)", "webhook-signature": sig], body: changed),
               401, "wrong signature")
-        check(try s.post(String(decoding: body, as: UTF8.self), secret: Secrets.reviews), 401, "wrong signature")
-        check(try Wire.post(port: s.port, path: "/inbox/social-listening",
+        check(try await s.post(String(decoding: body, as: UTF8.self), secret: Secrets.reviews), 401, "wrong signature")
+        check(try await Wire.post(port: s.port, path: "/inbox/social-listening",
                             headers: ["webhook-id": "msg_1", "webhook-timestamp": "\(t)", "webhook-signature": "v1,bm9wZQ== v2,xyz"], body: body),
               401, "wrong signature")
         // Unknown source.
-        check(try s.post(String(decoding: body, as: UTF8.self), source: "tiktok-scraper"), 404, "no source 'tiktok-scraper'")
+        check(try await s.post(String(decoding: body, as: UTF8.self), source: "tiktok-scraper"), 404, "no source 'tiktok-scraper'")
         // Malformed: not JSON, an array, another value, empty.
-        check(try s.post(#"{"network": "instagram", "#), 400, "not JSON")
-        check(try s.post("[\(item())]"), 400, "one item per request")
-        check(try s.post("42"), 400, "expected one item as a JSON object")
-        check(try s.post("  "), 400, "empty body")
+        check(try await s.post(#"{"network": "instagram", "#), 400, "not JSON")
+        check(try await s.post("[\(item())]"), 400, "one item per request")
+        check(try await s.post("42"), 400, "expected one item as a JSON object")
+        check(try await s.post("  "), 400, "empty body")
         // A bad item: the same messages as `herald inbox import`.
-        check(try s.post(#"{"network":"instagram","author":{"handle":"@a"},"created_at":"2027-01-01T10:00:00Z"}"#), 400, "text: no text.")
-        check(try s.post(item(extra: #","channel":"tiktok""#)), 400, "channel: no channel 'tiktok' in the strategy.")
-        check(try s.post(item(extra: #","language":"fr""#)), 400, "language: 'fr' is not a language Herald sorts")
-        check(try s.post(item(extra: #","colour":"red""#)), 400, "colour: unknown field 'colour'.")
-        let bad = try s.post(item(network: "myspace"))
+        check(try await s.post(#"{"network":"instagram","author":{"handle":"@a"},"created_at":"2027-01-01T10:00:00Z"}"#), 400, "text: no text.")
+        check(try await s.post(item(extra: #","channel":"tiktok""#)), 400, "channel: no channel 'tiktok' in the strategy.")
+        check(try await s.post(item(extra: #","language":"fr""#)), 400, "language: 'fr' is not a language Herald sorts")
+        check(try await s.post(item(extra: #","colour":"red""#)), 400, "colour: unknown field 'colour'.")
+        let bad = try await s.post(item(network: "myspace"))
         #expect(bad.status == 400)
         let problems = try #require(bad.json["problems"] as? [[String: String]])
         #expect(problems.first?["field"] == "network" && problems.first?["message"]?.contains("'myspace' is not a network Herald knows") == true, "\(problems)")
@@ -85,12 +85,12 @@ import Testing
         let s = try await ServedEndpoint(now: start)
         let t = Int(start.timeIntervalSince1970)
         s.clock.set(start.addingTimeInterval(299))
-        #expect(try s.post(item(id: "ig-edge"), timestamp: t).status == 201)
+        #expect(try await s.post(item(id: "ig-edge"), timestamp: t).status == 201)
         s.clock.set(start.addingTimeInterval(302))
-        let late = try s.post(item(id: "ig-late"), timestamp: t)
+        let late = try await s.post(item(id: "ig-late"), timestamp: t)
         #expect(late.status == 401 && late.body.contains("(stale)"), "\(late.body)")
         s.clock.set(start.addingTimeInterval(-302))
-        let early = try s.post(item(id: "ig-early", createdAt: start.addingTimeInterval(-600)), timestamp: t)
+        let early = try await s.post(item(id: "ig-early", createdAt: start.addingTimeInterval(-600)), timestamp: t)
         #expect(early.status == 401 && early.body.contains("in the future"), "\(early.body)")
         #expect(s.count == 1)
     }
@@ -98,7 +98,7 @@ import Testing
     @Test func anOversizeBodyIs413() async throws {
         let s = try await ServedEndpoint(maxBodyBytes: 2_048)
         let big = item(text: String(repeating: "Great coffee! ", count: 400))
-        let a = try s.post(big)
+        let a = try await s.post(big)
         #expect(a.status == 413, "\(a.body)")
         #expect(a.body.contains("larger than 2048 bytes"), "\(a.body)")
         // Announced by Content-Length or not, the limit holds: a chunked body over it is refused too.
@@ -106,17 +106,17 @@ import Testing
         var chunked = "POST /inbox/social-listening HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\nwebhook-id: m\r\n"
             + "webhook-timestamp: \(s.timestamp)\r\nwebhook-signature: \(WebhookSignerFor.social.signature(id: "m", timestamp: s.timestamp, body: body))\r\n\r\n"
         chunked += String(body.count, radix: 16) + "\r\n" + big + "\r\n0\r\n\r\n"
-        let c = try Wire.send(port: s.port, Data(chunked.utf8))
+        let c = try await Wire.send(port: s.port, Data(chunked.utf8))
         #expect(c.status == 413, "\(c.body)")
         #expect(s.count == 0)
         // Under the limit it is taken.
-        #expect(try s.post(item(text: String(repeating: "Great coffee! ", count: 100))).status == 201)
+        #expect(try await s.post(item(text: String(repeating: "Great coffee! ", count: 100))).status == 201)
     }
 
     @Test func controlCharactersAreKeptByteForByte() async throws {
         let s = try await ServedEndpoint()
         let text = "Cold\u{0} latte\u{1B}[31m red\u{7} \u{202E}evil\u{202C} tab\there\r\nnext 🙂"
-        let a = try s.post(item(id: "ig-ctl", text: text))
+        let a = try await s.post(item(id: "ig-ctl", text: text))
         #expect(a.status == 201, "\(a.body)")
         let stored = try s.workspace.store.inboxItem(try #require(a.json["id"] as? String))
         #expect(Array(stored.text.utf8) == Array(text.utf8))
@@ -125,17 +125,17 @@ import Testing
     @Test func theSameItemTwiceIsStoredOnceAndAnswered2xxBothTimes() async throws {
         let s = try await ServedEndpoint()
         // The same webhook-id again (a connector's retry): 200, a duplicate, the same id.
-        let first = try s.post(item(id: "ig-dup"), id: "msg_retry")
-        let again = try s.post(item(id: "ig-dup"), id: "msg_retry")
+        let first = try await s.post(item(id: "ig-dup"), id: "msg_retry")
+        let again = try await s.post(item(id: "ig-dup"), id: "msg_retry")
         #expect(first.status == 201 && again.status == 200, "\(again.body)")
         #expect(again.json["status"] as? String == "duplicate")
         #expect(again.json["id"] as? String == first.json["id"] as? String)
         // The same webhook-id with another body still names the one message kept.
-        let reused = try s.post(item(id: "ig-other"), id: "msg_retry")
+        let reused = try await s.post(item(id: "ig-other"), id: "msg_retry")
         #expect(reused.status == 200 && reused.json["id"] as? String == first.json["id"] as? String, "\(reused.body)")
         // The same network item under another webhook-id, or from another source.
-        #expect(try s.post(item(id: "ig-dup"), id: "msg_new").json["status"] as? String == "duplicate")
-        let other = try s.post(item(id: "ig-dup"), source: "reviews", secret: Secrets.reviews)
+        #expect(try await s.post(item(id: "ig-dup"), id: "msg_new").json["status"] as? String == "duplicate")
+        let other = try await s.post(item(id: "ig-dup"), source: "reviews", secret: Secrets.reviews)
         #expect(other.status == 200 && other.json["id"] as? String == first.json["id"] as? String, "\(other.body)")
         #expect(s.count == 1)
         // Many at once (written in one group commit or several): one stored, every answer a 2xx.
@@ -143,7 +143,7 @@ import Testing
         let body = Data(item(id: "ig-burst").utf8)
         let answers = try await withThrowingTaskGroup(of: WireAnswer.self) { group in
             for _ in 0..<12 {
-                group.addTask { try Wire.signed(port: port, source: "social-listening", secret: Secrets.social, id: "msg_burst", timestamp: ts, body: body) }
+                group.addTask { try await Wire.signed(port: port, source: "social-listening", secret: Secrets.social, id: "msg_burst", timestamp: ts, body: body) }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }

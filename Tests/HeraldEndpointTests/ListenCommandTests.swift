@@ -114,7 +114,7 @@ struct CLIFailure: Error, CustomStringConvertible { var message: String; var des
     }
 
     /// kill -9 mid-load: every item that was answered 2xx is in the database afterwards.
-    @Test func killMinus9MidLoadLosesNoAcknowledgedItem() throws {
+    @Test func killMinus9MidLoadLosesNoAcknowledgedItem() async throws {
         let dir = folder()
         let run = try ListeningHerald(directory: dir.path)
         let port = run.port
@@ -132,8 +132,8 @@ struct CLIFailure: Error, CustomStringConvertible { var message: String; var des
                 for n in 0..<10_000 {
                     let id = "ig-\(s)-\(n)"
                     let body = Data(item(id: id, text: "Sender \(s), item \(n): do you have oat milk?").utf8)
-                    guard let a = try? Wire.signed(port: port, source: "social-listening", secret: Secrets.social, id: "msg-\(id)",
-                                                   timestamp: Int(Date().timeIntervalSince1970), body: body) else { return }
+                    guard let a = try? Wire.sendBlocking(port: port, Wire.signedRequest(source: "social-listening", secret: Secrets.social, id: "msg-\(id)",
+                                                                                  timestamp: Int(Date().timeIntervalSince1970), body: body)) else { return }
                     lock.withLock {
                         if (200..<300).contains(a.status) { acknowledged.append(id) } else { refused.append("\(a.status) \(a.body)") }
                         if acknowledged.count == killAt { killed.signal() }
@@ -155,10 +155,10 @@ struct CLIFailure: Error, CustomStringConvertible { var message: String; var des
         // Started again, it takes the same items as duplicates and new ones as new; SIGTERM stops it cleanly.
         let again = try ListeningHerald(directory: dir.path)
         let repeatID = try #require(acked.first)
-        let dup = try Wire.signed(port: again.port, source: "social-listening", secret: Secrets.social, id: "msg-\(repeatID)",
+        let dup = try await Wire.signed(port: again.port, source: "social-listening", secret: Secrets.social, id: "msg-\(repeatID)",
                                   timestamp: Int(Date().timeIntervalSince1970), body: Data(item(id: repeatID).utf8))
         #expect(dup.status == 200 && dup.body.contains("duplicate"), "\(dup.body)")
-        let fresh = try Wire.signed(port: again.port, source: "social-listening", secret: Secrets.social, id: "msg-fresh",
+        let fresh = try await Wire.signed(port: again.port, source: "social-listening", secret: Secrets.social, id: "msg-fresh",
                                     timestamp: Int(Date().timeIntervalSince1970), body: Data(item(id: "ig-fresh").utf8))
         #expect(fresh.status == 201, "\(fresh.body)")
         kill(again.process.processIdentifier, SIGTERM)
