@@ -115,7 +115,7 @@ row("`herald inbox`, 1,000,000 open items", "inbox-list", "≤ 2× floor", lambd
 if mem("endpoint.rate"):
     rate, p99 = mem("endpoint.rate"), mem("endpoint.p99")
     durable = mem("endpoint.stored") >= mem("endpoint.acked")
-    rows.append((f"endpoint: 32 signed senders, 20 s: {rate:,.0f} items/s acknowledged, p50 {mem('endpoint.p50'):.1f} ms, "
+    rows.append((f"endpoint: 32 signed senders (wrk -c32), 20 s: {rate:,.0f} items/s acknowledged, p50 {mem('endpoint.p50'):.1f} ms, "
                  f"{mem('endpoint.acked'):,.0f} acknowledged, {mem('endpoint.stored'):,.0f} stored", f"p99 {p99:.1f} ms", "—", "—",
                  "≥ 1,000 items/s, p99 < 100 ms", "pass" if rate >= 1000 and p99 < 100 and durable else "FAIL"))
 
