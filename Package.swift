@@ -25,6 +25,8 @@ let package = Package(
         // Tests only: the certificate authority and receiver certificate the TLS tests make at test time.
         .package(url: "https://github.com/apple/swift-certificates", from: "1.10.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.3.0"),
+        // The inbox's intake endpoint (HeraldEndpoint) serves HTTP with Hummingbird.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
     ],
     targets: [
         // Build tool that embeds Templates/ and Calendars/ into the binary.
@@ -72,9 +74,17 @@ let package = Package(
             // SQLite's C interface, for binding the values of bulk writes directly (Store+Bulk.swift).
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
+        // The inbox's intake endpoint: connectors POST items signed per Standard Webhooks; served with Hummingbird.
+        .target(name: "HeraldEndpoint", dependencies: [
+            "HeraldModel", "HeraldStore", "HeraldWorkspace", "HeraldPublish",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         // The command-line tool: parsing, printing, exit codes.
         .executableTarget(name: "herald", dependencies: [
-            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldWorkspace", "HeraldContent", "HeraldPublish", "HeraldReports", "HeraldCrisis", "HeraldResults",
+            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldWorkspace", "HeraldContent", "HeraldPublish", "HeraldReports", "HeraldCrisis", "HeraldResults", "HeraldEndpoint",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -109,6 +119,9 @@ let package = Package(
         .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HeraldCLITests", dependencies: ["herald", "HeraldTestSupport", "HeraldStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HeraldResultsTests", dependencies: ["HeraldResults", "HeraldModel"]),
+        .testTarget(name: "HeraldEndpointTests", dependencies: ["herald", "HeraldEndpoint", "HeraldWorkspace", "HeraldStore", "HeraldModel",
+                                                             "HeraldPublish", "HeraldStrategy", "HeraldResources", "HeraldTestSupport",
+                                                             .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "HeraldReportsTests", dependencies: ["HeraldReports", "HeraldStrategy", "HeraldPlanner", "HeraldTestSupport"], exclude: ["check_ics.py"]),
         .testTarget(name: "HeraldCalendarsTests", dependencies: ["HeraldCalendars", "HeraldTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "HeraldListeningTests", dependencies: ["HeraldListening", "HeraldModel", "HeraldResources", "HeraldTestSupport",

@@ -6,6 +6,9 @@
 #   QUICK=1 bash Benchmarks/run.sh    # fewer runs per scenario
 #   WORK=/tmp/hb bash Benchmarks/run.sh   # keep the fixtures there (the 1M-post database is reused when present)
 #   ONLY=burst bash Benchmarks/run.sh      # the webhook burst alone
+#   ONLY=inbox bash Benchmarks/run.sh      # the inbox alone: import of 1,000,000 items, `herald inbox` on them, the
+#                                          # intake endpoint under 32 signed senders (no herald-fixtures, nginx or wrk)
+#   HERALD_BIN=/path/to/release/herald bash Benchmarks/run.sh   # use that binary instead of building one
 #   BASELINE=/path/to/other/herald bash Benchmarks/run.sh
 #                                     # also times the burst with another build of herald, the two interleaved
 #
@@ -15,7 +18,8 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 missing=()
-for tool in hyperfine nginx wrk python3; do
+tools="hyperfine nginx wrk python3"; [ "${ONLY:-}" = inbox ] && tools="hyperfine wrk python3"
+for tool in $tools; do
   command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -38,11 +42,16 @@ export HERALD_WEBHOOK_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 export NO_COLOR=1
 
 echo "== building (release)"
+if [ -n "${HERALD_BIN:-}" ]; then HERALD=$HERALD_BIN; else  # HERALD_BIN=path: a release binary built already
 swift build -c release --product herald >"$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log"; exit 1; }
-(cd Benchmarks && swift build -c release --product herald-fixtures >>"$OUT/build.log" 2>&1) || { tail -30 "$OUT/build.log"; exit 1; }
 HERALD=$ROOT/.build/release/herald
+fi
+if [ "${ONLY:-}" != inbox ]; then
+(cd Benchmarks && swift build -c release --product herald-fixtures >>"$OUT/build.log" 2>&1) || { tail -30 "$OUT/build.log"; exit 1; }
+fi
 FIX=$ROOT/Benchmarks/.build/release/herald-fixtures
 
+if [ "${ONLY:-}" != inbox ]; then
 echo "== fixtures in $WORK"
 mkdir -p "$WORK/example"
 cp Templates/strategy.yaml "$WORK/example/strategy.yaml"
@@ -54,6 +63,7 @@ if [ -z "${ONLY:-}" ] && [ ! -f "$WORK/cron.sqlite" ]; then
   "$FIX" cron-db "$WORK/cron.sqlite.tmp" --webhook-url "$URL" 2>/dev/null
   mv "$WORK/cron.sqlite.tmp" "$WORK/cron.sqlite"
 fi
+fi  # not ONLY=inbox
 
 hf() { # name runs [hyperfine options…] -- command
   local name=$1 runs=$2; shift 2
@@ -101,6 +111,7 @@ hf cron-due "$RUNS_FAST" --warmup 1 --prepare "$FIX reset-due $CRON --outbox $WO
   "$HERALD publish --strategy $S --db $CRON --now 2027-06-01T09:10:00Z"
 fi  # ONLY
 
+if [ -z "${ONLY:-}" ] || [ "${ONLY:-}" = burst ]; then
 echo "== burst: nginx on 127.0.0.1:$PORT as the webhook receiver"
 mkdir -p "$WORK/nginx"
 cat >"$WORK/nginx/nginx.conf" <<EOF
@@ -151,6 +162,57 @@ if [ -n "${BASELINE:-}" ]; then
     "baseline=$BASELINE publish --strategy $S --db $BURST --now 2027-03-01T10:00:30Z" \
     "this=$HERALD publish --strategy $S --db $BURST --now 2027-03-01T10:00:30Z"
 fi
+fi  # burst
+
+if [ -z "${ONLY:-}" ] || [ "${ONLY:-}" = inbox ]; then
+echo "== inbox: import of 1,000,000 items (five languages), herald inbox on them, the endpoint under load"
+IN="$WORK/inbox"; mkdir -p "$IN"
+cp Templates/strategy.yaml "$IN/strategy.yaml"
+NOW_INBOX=2027-01-09T12:00:00Z
+[ -f "$IN/items-1m.jsonl" ] || python3 Benchmarks/inbox_items.py "$IN/items-1m.jsonl" --count 1000000 --before "$NOW_INBOX"
+[ -f "$IN/items-100k.jsonl" ] || python3 Benchmarks/inbox_items.py "$IN/items-100k.jsonl" --count 100000 --before "$NOW_INBOX" --prefix small
+[ -f "$OUT/floor.json" ] || hf floor "$RUNS_FAST" --warmup 3 -N "$HERALD --version"
+DBI="$IN/inbox.sqlite"
+# (b) Import and sort: wall time and peak memory of one run each, 100,000 and 1,000,000 items (memory flat: the two peaks).
+for n in 100k 1m; do
+  r=$(python3 Benchmarks/peak_rss.py --prepare "rm -f $DBI $DBI-wal $DBI-shm" -- \
+      "$HERALD" inbox import "$IN/items-$n.jsonl" --strategy "$IN/strategy.yaml" --db "$DBI" --now "$NOW_INBOX")
+  echo "inbox-import-$n.time=$(echo "$r" | cut -d' ' -f1)" >>"$OUT/facts.txt"
+  echo "inbox-import-$n.peak=$(echo "$r" | cut -d' ' -f2)" >>"$OUT/facts.txt"
+  echo "inbox-import-$n.exit=$(echo "$r" | cut -d' ' -f3)" >>"$OUT/facts.txt"
+  echo "   import $n: $r (seconds, peak MiB, exit)"
+done
+# (c) `herald inbox` (open items, overdue first) on the 1,000,000 items just imported, against the floor.
+hf inbox-list "$RUNS_SLOW" --warmup 1 "$HERALD inbox --strategy $IN/strategy.yaml --db $DBI --now $NOW_INBOX"
+# (a) The endpoint: herald run --listen on a fresh database; wrk with 32 connections (the 32 concurrent senders) for
+# 20 s, each request a new item signed just before (Benchmarks/endpoint_requests.py writes them and wrk's script);
+# then every acknowledged item must be in the database.
+DBE="$IN/endpoint.sqlite"; rm -f "$DBE" "$DBE-wal" "$DBE-shm"
+export HERALD_SOURCE_SECRET=$HERALD_WEBHOOK_SECRET
+python3 Benchmarks/endpoint_requests.py "$IN/wrk" --secret "$HERALD_SOURCE_SECRET" --count 100000
+"$HERALD" run --listen 127.0.0.1:0 --interval 3600 --strategy "$IN/strategy.yaml" --db "$DBE" >"$IN/run.out" 2>"$IN/run.err" &
+RUN_PID=$!
+for _ in $(seq 1 100); do grep -q "listening on" "$IN/run.out" && break; sleep 0.1; done
+EP_PORT=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$IN/run.out" | grep -o '[0-9]*$')
+wrk -t1 -c32 -d"${ENDPOINT_SECONDS:-20}"s --latency -s "$IN/wrk/send.lua" "http://127.0.0.1:$EP_PORT/inbox/social-listening" \
+  >"$OUT/endpoint-wrk.txt"
+kill -TERM "$RUN_PID"; wait "$RUN_PID" || true
+python3 - "$DBE" "$OUT/endpoint-wrk.txt" >>"$OUT/facts.txt" <<'PY'
+import re, sqlite3, sys
+w = open(sys.argv[2]).read()
+def ms(label):
+    m = re.search(label + r"\s+([\d.]+)(us|ms|s)\b", w)
+    return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)] if m else -1
+done = int(re.search(r"(\d+) requests in ([\d.]+)s", w).group(1))
+secs = float(re.search(r"(\d+) requests in ([\d.]+)s", w).group(2))
+bad = re.search(r"Non-2xx or 3xx responses: (\d+)", w)
+bad = int(bad.group(1)) if bad else 0
+n = sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM inbox_item").fetchone()[0]
+print(f"endpoint.rate={(done - bad) / secs:.1f}\nendpoint.p99={ms('99%')}\nendpoint.p50={ms('50%')}")
+print(f"endpoint.acked={done - bad}\nendpoint.stored={n}\nendpoint.requests={done}")
+PY
+echo "   endpoint: $(grep -E 'Requests/sec|99%|Non-2xx' "$OUT/endpoint-wrk.txt" | tr -s ' ' | tr '\n' ' ')"
+fi  # inbox
 
 echo
 echo "Herald benchmarks, $(date -u +%Y-%m-%d), $(nproc) cores, $(swift --version 2>/dev/null | head -1)"

@@ -103,6 +103,21 @@ row("export ICS, large year (~150k posts)", "export-ics", "< 2 s, flat memory",
     lambda t: t["median"] < 2 and (not mem("export-ics-year.peak") or mem("export-ics-year.peak") <= 1.25 * mem("export-ics-quarter.peak")),
     flat)
 row("export HTML, large year", "export-html", "—", None, mib("export-html.peak"))
+if mem("inbox-import-1m.time"):
+    t1, t0 = mem("inbox-import-1m.time"), mem("inbox-import-100k.time")
+    p1, p0 = mem("inbox-import-1m.peak"), mem("inbox-import-100k.peak")
+    rate = 1_000_000 / t1
+    ok = rate >= 50_000 and p1 <= 1.25 * p0 and mem("inbox-import-1m.exit") == 0
+    rows.append((f"inbox import, 1,000,000 JSONL items, five languages: {rate:,.0f} items/s; peak {p1:.0f} MiB "
+                 f"(100,000 items: {100_000 / t0:,.0f}/s, peak {p0:.0f} MiB)", fmt(t1), "one run", "—",
+                 "≥ 50,000 items/s, flat memory", "pass" if ok else "FAIL"))
+row("`herald inbox`, 1,000,000 open items", "inbox-list", "≤ 2× floor", lambda t: floor and t["median"] <= 2 * floor["median"])
+if mem("endpoint.rate"):
+    rate, p99 = mem("endpoint.rate"), mem("endpoint.p99")
+    durable = mem("endpoint.stored") >= mem("endpoint.acked")
+    rows.append((f"endpoint: 32 signed senders (wrk -c32), 20 s: {rate:,.0f} items/s acknowledged, p50 {mem('endpoint.p50'):.1f} ms, "
+                 f"{mem('endpoint.acked'):,.0f} acknowledged, {mem('endpoint.stored'):,.0f} stored", f"p99 {p99:.1f} ms", "—", "—",
+                 "≥ 1,000 items/s, p99 < 100 ms", "pass" if rate >= 1000 and p99 < 100 and durable else "FAIL"))
 
 print("| scenario | median | min – max | × floor | budget | result |")
 print("|---|---|---|---|---|---|")

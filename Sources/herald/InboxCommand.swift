@@ -105,7 +105,8 @@ extension Herald {
                     let n = dryRun ? r.items.count : r.write.stored.count
                     let plural = { (k: Int) in k == 1 ? "" : "s" }
                     Console.out("\(dryRun ? "Would import" : "Imported") \(n) item\(plural(n)) from \(file)\(r.write.duplicates.isEmpty ? "" : "; \(r.write.duplicates.count) already there, unchanged").")
-                    let unassigned = r.items.filter { $0.owner == nil && r.write.stored.contains($0.id) }.count
+                    let stored = Set(r.write.stored)  // a Set: one lookup per item, not a scan of every stored id
+                    let unassigned = r.items.filter { $0.owner == nil && stored.contains($0.id) }.count
                     if unassigned > 0 { Console.out("\(unassigned) item\(plural(unassigned)) found nobody to answer; `herald inbox assign ID --to P`.") }
                     if dryRun { Console.out("Dry run: nothing was stored.") }
                 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeraldEndpoint
 import HeraldModel
 import HeraldResources
 import HeraldStore
@@ -145,5 +146,8 @@ func withExitCodes(_ body: () async throws -> Void) async throws {
     } catch let e as OutputError {
         Console.error("herald: \(e.description)")
         throw ExitCode(73)
+    } catch let e as EndpointError {
+        Console.error("herald: \(e.description)")
+        throw ExitCode(e.exitCode)
     }
 }

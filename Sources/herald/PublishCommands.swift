@@ -146,11 +146,13 @@ extension Herald {
 
         @Option(help: "Longest pause between passes, in seconds.") var interval: Int = 30
         @Flag(name: .shortAndLong, help: "Print the strategy's warnings at start even when an earlier pass printed them.") var verbose = false
+        @Option(help: ArgumentHelp(Listen.help, valueName: "host:port")) var listen: String?
         @OptionGroup var location: LocationOptions
         @OptionGroup var clockOptions: ClockOptions
 
         func validate() throws {
             if interval < 1 || interval > 3600 { throw ValidationError("--interval must be from 1 to 3600 seconds.") }
+            try Listen.validate(listen)
         }
 
         func run() async throws {
@@ -170,8 +172,9 @@ extension Herald {
                     // The service does not exit for it (it keeps publishing the rest), but says so, as publish's exit 65 would.
                     if report.needingAPerson > 0 { Console.error(needsAPersonNote(report, command: "herald run")) }
                 }
+                let endpoint = try listen.map { try Listen.service($0, workspace: ws, environment: env, clock: now, logger: logger) }
                 Console.out("herald run: publishing from \(ws.databasePath) (SIGTERM or Ctrl-C to stop).")
-                let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                let group = ServiceGroup(configuration: .init(services: [service] + (endpoint.map { [$0] } ?? []), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
                 try await group.run()
                 await session.shutdown()
                 Console.out("herald run: stopped.")

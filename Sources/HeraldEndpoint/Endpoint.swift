@@ -1,0 +1,100 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Serves an `InboxEndpoint` over HTTP/1.1 with Hummingbird: `POST /inbox/<source>` and `GET /health`. A service for
+/// a `ServiceGroup`: on graceful shutdown (SIGTERM, SIGINT) it stops accepting connections and lets the requests in
+/// flight finish — each of them answered after its commit, as always.
+public struct EndpointServer: Service {
+    public let endpoint: InboxEndpoint
+    public let address: ListenAddress
+    let logger: Logger
+    let onListening: @Sendable (_ host: String, _ port: Int) -> Void
+
+    /// - Parameter onListening: called once the socket is bound, with the address and the real port (`port 0` picks one).
+    public init(endpoint: InboxEndpoint, address: ListenAddress, logger: Logger,
+                onListening: @escaping @Sendable (_ host: String, _ port: Int) -> Void) {
+        self.endpoint = endpoint
+        self.address = address
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        let endpoint = endpoint
+        let router = Router()
+        router.get("/health") { _, _ -> Response in
+            Self.response(.json(200, ["status": "ok", "sources": endpoint.sources]))
+        }
+        router.post("/inbox/:source") { request, context -> Response in
+            let source = context.parameters.get("source") ?? ""
+            guard endpoint.knows(source: source) else { return Self.response(endpoint.unknownSource(source)) }
+            var headers: [String: String] = [:]
+            for field in request.headers {
+                let name = field.name.canonicalName
+                if name == "webhook-id" || name == "webhook-timestamp" || name == "webhook-signature" || name == "content-length" {
+                    headers[name] = headers[name].map { $0 + " " + field.value } ?? field.value
+                }
+            }
+            if let length = headers["content-length"].flatMap({ Int($0) }), length > endpoint.maxBodyBytes {
+                return Self.response(endpoint.tooLarge())
+            }
+            let buffer: ByteBuffer
+            do { buffer = try await request.body.collect(upTo: endpoint.maxBodyBytes) } catch is NIOTooManyBytesError {
+                return Self.response(endpoint.tooLarge())
+            }
+            let body = Data(buffer.readableBytesView)
+            let answer = await endpoint.receive(source: source, webhookID: headers["webhook-id"], timestamp: headers["webhook-timestamp"],
+                                                signature: headers["webhook-signature"], body: body)
+            return Self.response(answer)
+        }
+        let started = Started()
+        let onListening = onListening
+        let requested = address
+        let app = Application(router: router,
+                              configuration: .init(address: .hostname(address.host, port: address.port), serverName: "herald"),
+                              onServerRunning: { channel in
+                                  started.set()
+                                  onListening(requested.host, channel.localAddress?.port ?? requested.port)
+                              },
+                              logger: logger)
+        do {
+            try await app.run()
+        } catch {
+            // Before the socket was bound: the address is the problem (port taken, host not this machine's, no permission).
+            if !started.value { throw EndpointError.cannotListen(address: address.description, reason: Self.reason(error)) }
+            throw error
+        }
+    }
+
+    static func response(_ answer: IntakeAnswer) -> Response {
+        Response(status: .init(code: answer.status), headers: [.contentType: "application/json; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if let io = error as? IOError {
+            switch io.errnoCode {
+            case EADDRINUSE: return "the port is already in use (by another program, or another herald run); pick another port, or stop that one"
+            case EADDRNOTAVAIL: return "that address is not one of this machine's"
+            case EACCES: return "no permission (ports below 1024 need root)"
+            default: return io.description
+            }
+        }
+        let text = "\(error)"
+        if text.contains("NXDOMAIN") || text.contains("resolve") || text.contains("getaddrinfo") || text.contains("SocketAddressError") {
+            return "the host name cannot be found (\(text))"
+        }
+        return text
+    }
+}
+
+/// Whether the server got as far as listening.
+private final class Started: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    func set() { lock.withLock { flag = true } }
+    var value: Bool { lock.withLock { flag } }
+}

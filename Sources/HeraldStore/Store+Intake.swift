@@ -1,0 +1,27 @@
+import Foundation
+import GRDB
+import HeraldModel
+
+extension Store {
+    /// The stored item a new one repeats: the same id, the same network item, or the same source and webhook id (what
+    /// the inbox's unique keys say is a duplicate). For the endpoint's answer to a repeat: it names the item kept.
+    public func existingInboxItemID(id: String, network: Network, networkItemID: String?, source: String,
+                                    webhookID: String?) throws(StoreError) -> String? {
+        try read { db in
+            if try String.fetchOne(db, sql: "SELECT id FROM inbox_item WHERE id = ?", arguments: [id]) != nil { return id }
+            if let networkItemID, let found = try String.fetchOne(db, sql: "SELECT id FROM inbox_item WHERE network = ? AND network_item_id = ?",
+                                                                 arguments: [network.rawValue, networkItemID]) {
+                return found
+            }
+            if let webhookID {
+                return try String.fetchOne(db, sql: "SELECT id FROM inbox_item WHERE source = ? AND webhook_id = ?", arguments: [source, webhookID])
+            }
+            return nil
+        }
+    }
+
+    /// How many inbox items are stored (all statuses): for the endpoint's tests and benchmarks.
+    public func inboxItemCount() throws(StoreError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox_item") ?? 0 }
+    }
+}
