@@ -64,9 +64,9 @@ enum Wire {
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         let c = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
         guard c == 0 else { throw POSIXError(.ECONNREFUSED) }
-        _ = writeAll(fd, request)
+        _ = POSIXIO.writeAll(fd, request)
         shutdown(fd, Int32(SHUT_WR))
-        let raw = String(decoding: readAll(fd), as: UTF8.self)
+        let raw = String(decoding: POSIXIO.readAll(fd), as: UTF8.self)
         guard let statusLine = raw.split(separator: "\r\n").first, statusLine.split(separator: " ").count >= 2,
               let status = Int(statusLine.split(separator: " ")[1]) else { throw POSIXError(.EBADMSG) }
         let body = raw.range(of: "\r\n\r\n").map { String(raw[$0.upperBound...]) } ?? ""

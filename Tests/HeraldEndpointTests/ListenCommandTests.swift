@@ -1,5 +1,6 @@
 import Foundation
 import HeraldModel
+import HeraldPublish
 import HeraldStore
 import HeraldTestSupport
 import Testing
@@ -44,7 +45,7 @@ final class ListeningHerald: @unchecked Sendable {
         }
         guard let found else {
             process.terminate()
-            let e = String(decoding: readAll(err.fileHandleForReading.fileDescriptor), as: UTF8.self)
+            let e = String(decoding: POSIXIO.readAll(err.fileHandleForReading.fileDescriptor), as: UTF8.self)
             throw CLIFailure(message: "herald run did not listen: \(text) \(e)")
         }
         port = found
@@ -52,11 +53,11 @@ final class ListeningHerald: @unchecked Sendable {
         // Keep draining both pipes so the process never blocks on a full one.
         let outFD = fd, errFD = err.fileHandleForReading.fileDescriptor
         Thread.detachNewThread { [self] in
-            let rest = readAll(outFD)
+            let rest = POSIXIO.readAll(outFD)
             lock.withLock { printed.append(rest) }
             done.signal()
         }
-        Thread.detachNewThread { _ = readAll(errFD) }
+        Thread.detachNewThread { _ = POSIXIO.readAll(errFD) }
     }
 
     /// Waits for the exit; what it printed in all.
