@@ -3,12 +3,11 @@ import Foundation
 /// How evenly a channel's regular kinds are spread over the period, and the search that makes it as even as the slots
 /// allow (issue 21, part 3).
 ///
-/// The measure. A kind with `n` posts in a period of length `L` would ideally post every `L / n`, the first half an
-/// interval in. Its gaps are the times between consecutive posts of the kind, plus twice the time from the period's
-/// start to its first post and twice the time from its last post to the period's end (so the ideal spread has every
-/// gap equal to `L / n`). Its *spread score* is its largest gap ÷ `L / n`: 1 is perfect, 2 means a gap twice the ideal.
-/// A plan's spread is the kinds' scores sorted from worst to best; one spread is better than another when it is smaller
-/// in the first place they differ (the worst kind as good as possible, then the next, …: lexicographic minimax).
+/// The measure. A kind's gaps are the times between its consecutive posts, plus twice the time from the period's start
+/// to its first post and twice the time from its last post to the period's end (so `n` posts one every `L / n`, the first
+/// half an interval in, have every gap `L / n`). Its *spread score* is its largest gap. A plan's spread is the kinds'
+/// scores sorted from worst to best; one spread is better than another when it is smaller in the first place they differ
+/// (the kind with the longest gap as even as possible, then the next, …: lexicographic minimax).
 ///
 /// The number of posts of each kind is fixed beforehand (the mix), and campaign and kept posts stay where they are:
 /// only which free slot gets which regular kind is chosen.
@@ -39,12 +38,12 @@ struct SpreadSearch {
         guard let first = times.first, let last = times.last else { return nil }
         var worst = max(2 * first, 2 * (span - last))
         for (a, b) in zip(times, times.dropFirst()) { worst = max(worst, b - a) }
-        return worst * Double(times.count) / span
+        return worst
     }
 
     /// Whether spread `a` is better than `b` (smaller where they first differ, beyond rounding).
     static func better(_ a: [Double], _ b: [Double]) -> Bool {
-        for (x, y) in zip(a, b) where abs(x - y) > 1e-9 { return x < y }
+        for (x, y) in zip(a, b) where abs(x - y) > 1e-3 { return x < y }
         return false
     }
 
@@ -94,7 +93,7 @@ struct SpreadSearch {
                 } else {
                     b = max(b, 2 * now, span / Double(more))
                 }
-                out.append(b / ideal[j])
+                out.append(b)
             }
             return out.sorted(by: >)
         }
