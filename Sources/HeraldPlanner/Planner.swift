@@ -424,6 +424,19 @@ struct PlanBuilder {
             given[k, default: 0] += 1
             last[k] = at
         }
+        // Then a branch-and-bound search for the most even spread (see `SpreadSearch`), starting from that allocation:
+        // exact when it ends within its budget, as each channel of the bundled quarter does. A channel with more free
+        // slots than a busy brand's quarter (an agency's year) keeps the allocation above: the search would spend its
+        // whole budget there for little.
+        if free.count > 1, free.count <= SpreadSearch.largestSearched {
+            let index = Dictionary(uniqueKeysWithValues: regularKinds.enumerated().map { ($1, $0) })
+            let search = SpreadSearch(
+                free: free.map { drafts[$0].slot.instant.timeIntervalSince(startT) },
+                fixed: fixed.filter { inPeriod($0.0) }.compactMap { f in index[f.1].map { (f.0.timeIntervalSince(startT), $0) } },
+                counts: regularKinds.map { need[$0]! }, span: span)
+            let found = search.best(from: free.map { index[drafts[$0].kind!]! })
+            for (idx, k) in zip(free, found.kinds) { drafts[idx].kind = regularKinds[k] }
+        }
         rebalanceKinds(&drafts, channel: channel, targets: Dictionary(uniqueKeysWithValues: zip(regularKinds, targets)), counted: counted)
     }
 
