@@ -471,6 +471,11 @@ enum Schema {
                 CREATE INDEX inbox_item_overdue_unnotified ON inbox_item (deadline)
                 WHERE status IN ('new', 'assigned') AND overdue_notified_at IS NULL
                 """)
+            // `herald inbox` lists open items by deadline (a reply on its way counts as open there): its first page is read
+            // from this index, however many items are open.
+            try db.execute(sql: """
+                CREATE INDEX inbox_item_listing ON inbox_item (deadline, received_at, id) WHERE status IN ('new', 'assigned', 'replying')
+                """)
             // The metrics and the urgent check read items by when they were written or came in.
             try db.execute(sql: "CREATE INDEX inbox_item_on_created_at ON inbox_item (created_at)")
             try db.execute(sql: "CREATE INDEX inbox_item_on_received_at ON inbox_item (received_at)")

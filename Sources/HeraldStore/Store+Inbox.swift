@@ -151,6 +151,29 @@ extension Store {
         }
     }
 
+    /// A page of `herald inbox`: the first `limit` items of the query by deadline (items without one last), how many
+    /// match in all, and how many of those are past their deadline at `now`. Open items (new, assigned, replying) are
+    /// read through the `inbox_item_listing` index, so the first page of a million open items costs a few index steps.
+    public func inboxPage(_ q: InboxQuery, now: Date, limit: Int) throws(StoreError) -> (items: [InboxItem], total: Int, overdue: Int) {
+        try read { db in
+            let statuses = "status IN (\(q.statuses.map { "'\($0.rawValue)'" }.joined(separator: ", ")))"
+            var filter = ""
+            var args: [any DatabaseValueConvertible] = []
+            if let o = q.owner { filter += " AND owner = ?"; args.append(o) }
+            if let c = q.channel { filter += " AND channel = ?"; args.append(c) }
+            let order = "ORDER BY deadline, received_at, id LIMIT \(limit)"
+            var items = try InboxItemRecord.fetchAll(db, sql: "SELECT * FROM inbox_item WHERE \(statuses) AND deadline IS NOT NULL\(filter) \(order)",
+                                                     arguments: StatementArguments(args)).map(\.item)
+            if items.count < limit {
+                items += try InboxItemRecord.fetchAll(db, sql: "SELECT * FROM inbox_item WHERE \(statuses) AND deadline IS NULL\(filter) ORDER BY received_at, id LIMIT \(limit - items.count)",
+                                                      arguments: StatementArguments(args)).map(\.item)
+            }
+            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(status IN ('new', 'assigned', 'replying') AND deadline < ?), 0) AS overdue FROM inbox_item WHERE \(statuses)\(filter)",
+                                       arguments: StatementArguments([Int64(now.timeIntervalSince1970)] as [any DatabaseValueConvertible] + args))
+            return (items, row?["n"] ?? 0, row?["overdue"] ?? 0)
+        }
+    }
+
     /// Open items, those past their deadline, and those nobody has: what `herald status` shows.
     public func inboxCounts(now: Date) throws(StoreError) -> (open: Int, overdue: Int, unassigned: Int) {
         try read { db in

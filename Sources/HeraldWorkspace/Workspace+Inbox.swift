@@ -251,4 +251,9 @@ extension Workspace {
     public func queueInboxNotices(now: Date) throws -> InboxNotices {
         try store.queueInboxNotifications(strategy, now: now, notify: strategy.notify != nil)
     }
+
+    /// A page of `herald inbox`: the first `limit` items by deadline, how many match in all, and how many are overdue.
+    public func inboxPage(_ query: InboxQuery, now: Date, limit: Int) throws(StoreError) -> (items: [InboxItem], total: Int, overdue: Int) {
+        try store.inboxPage(query, now: now, limit: limit)
+    }
 }

@@ -28,6 +28,7 @@ extension Herald {
                   herald inbox
                   herald inbox --mine --as anna
                   herald inbox --all --json
+                  herald inbox --limit 0          # every open item, not only the first 50
                 """)
 
             @Flag(help: "Only the items of the person named by --as.") var mine = false
@@ -35,12 +36,16 @@ extension Herald {
             var person: String?
             @Option(help: ArgumentHelp("Only this channel.", valueName: "id")) var channel: String?
             @Flag(help: "Answered and closed items too.") var all = false
+            @Option(help: ArgumentHelp("Show at most this many items, by deadline (0: all). Default: 50 in the table, all with --json.",
+                                       valueName: "n"))
+            var limit: Int?
             @OptionGroup var output: OutputOptions
             @OptionGroup var location: LocationOptions
             @OptionGroup var clockOptions: ClockOptions
 
             func validate() throws {
                 if mine, person == nil { throw ValidationError("--mine needs --as NAME: whose items?") }
+                if let limit, limit < 0 { throw ValidationError("--limit \(limit) is negative: give how many items to show, or 0 for all.") }
                 try validatePersonName(person, option: "--as")
             }
 
@@ -52,22 +57,26 @@ extension Herald {
                         throw CLIError("no channel '\(channel)' in the strategy (known: \(ws.strategy.channels.map(\.id).joined(separator: ", "))).", exitCode: 65)
                     }
                     let now = clockOptions.now
-                    let items = try ws.store.inboxItems(InboxQuery(statuses: all ? InboxStatus.allCases : [.new, .assigned, .replying], owner: owner, channel: channel))
+                    let query = InboxQuery(statuses: all ? InboxStatus.allCases : [.new, .assigned, .replying], owner: owner, channel: channel)
+                    let shown = limit.map { $0 == 0 ? Int.max : $0 } ?? (output.json ? Int.max : 50)
+                    let page = try ws.inboxPage(query, now: now, limit: shown)
+                    let items = page.items
                     if output.json { return try Console.json(items.map { InboxItemJSON($0, now: now) }) }
                     guard !items.isEmpty else {
                         Console.out(all ? "The inbox is empty." : "Nothing open\(owner.map { " for \($0)" } ?? ""). 🎉")
                         return
                     }
-                    let overdue = items.filter { $0.isOverdue(at: now) }
+                    // By deadline: overdue items come first (their deadlines are the earliest), then those due soon.
                     var t = Table("due", "", "id", "channel", "kind", "from", "owner", "text")
-                    for i in overdue + items.filter({ !$0.isOverdue(at: now) }) {
+                    for i in items {
                         let due = i.deadline.map { ws.clock.local($0) }.map { "\($0.date) \($0.time)" } ?? "–"
                         let flag = i.isOverdue(at: now) ? Console.red("overdue") : i.status.isOpen ? "" : i.status.rawValue
                         + (i.status == .replying && (try? ws.store.replies(item: i.id).first?.status) == .awaitingApproval ? " (approval)" : "")
                         t.add(due, flag, i.id, i.channel, i.kind.rawValue, i.authorHandle, i.owner ?? Console.yellow("nobody"), excerpt(i.text, 48))
                     }
                     Console.out(t.rendered)
-                    Console.out(Console.dim("\(items.count) item\(items.count == 1 ? "" : "s")\(overdue.isEmpty ? "" : ", \(overdue.count) overdue")."))
+                    let more = page.total > items.count ? " (the first \(items.count) shown: --limit 0 for all)" : ""
+                    Console.out(Console.dim("\(page.total) item\(page.total == 1 ? "" : "s")\(page.overdue == 0 ? "" : ", \(page.overdue) overdue")\(more)."))
                 }
             }
         }

@@ -55,6 +55,26 @@ import Testing
         #expect(mine.count == items.filter { $0["owner"] as? String == "anna" }.count)
     }
 
+    /// `herald inbox` shows the first 50 by deadline (overdue first) and says how many there are; `--limit` changes that,
+    /// `--limit 0` shows all, and a negative limit is a usage error.
+    @Test func listingShowsAPageByDeadline() throws {
+        let ex = try PlannedExample(plan: false)
+        ex.dir.write("m.jsonl", Self.items)
+        #expect(try ex.run(["inbox", "import", "m.jsonl"] + Self.now).status == 0)
+        let two = try ex.run(["inbox", "--limit", "2"] + Self.now)
+        #expect(two.status == 0, "\(two.stderr)")
+        #expect(two.stdout.contains("3 items, 2 overdue (the first 2 shown: --limit 0 for all)."), "\(two.stdout)")
+        // The overdue facebook message is on the page; the item due last is not.
+        #expect(two.stdout.contains("jan.de.vries"))
+        let all = try ex.run(["inbox", "--limit", "0"] + Self.now)
+        #expect(all.stdout.contains("3 items, 2 overdue.") && !all.stdout.contains("shown"), "\(all.stdout)")
+        let json = try list(ex, ["--limit", "1"])
+        #expect(json.count == 1 && json.first?["network_item_id"] as? String == "fb-2")
+        let bad = try ex.run(["inbox", "--limit=-1"] + Self.now)
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--limit -1 is negative"), "\(bad.stderr)")
+    }
+
     @Test func csvLayoutReadsTheSameFields() throws {
         let ex = try PlannedExample(plan: false)
         ex.dir.write("r.csv", "network,kind,id,author_handle,author_followers,text,created_at\r\nfacebook,review,rv-1,@ola,12,\"Great cake, slow service\",2027-01-09T09:00:00Z\r\n")
