@@ -1,4 +1,5 @@
 import Foundation
+import HeraldModel
 
 /// Order statistics and a seeded bootstrap: the numbers behind "what worked".
 public enum Statistics {
@@ -27,11 +28,11 @@ public enum Statistics {
     public static let defaultSeed: UInt64 = 2027
 
     /// A 95 % percentile-bootstrap interval of the median: `resamples` samples of n values drawn with replacement
-    /// (SplitMix64 from `seed`), the median of each, and the 2.5th and 97.5th percentiles (type 7) of those medians.
+    /// (`SeededRandom`, SplitMix64, from `seed`), the median of each, and the 2.5th and 97.5th percentiles (type 7) of those medians.
     /// Nil for fewer than 2 values.
     public static func bootstrapMedianInterval(_ values: [Double], seed: UInt64 = defaultSeed, resamples: Int = resamples) -> (low: Double, high: Double)? {
         guard values.count >= 2, resamples > 0 else { return nil }
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         let n = values.count
         var sample = [Double](repeating: 0, count: n)
         var medians = [Double]()
@@ -43,18 +44,5 @@ public enum Statistics {
         }
         medians.sort()
         return (quantile(sorted: medians, 0.025)!, quantile(sorted: medians, 0.975)!)
-    }
-}
-
-/// SplitMix64 (Steele, Lea & Flood 2014): a small, fast generator whose sequence is fixed by its seed.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
