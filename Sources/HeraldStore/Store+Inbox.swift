@@ -174,12 +174,13 @@ extension Store {
         }
     }
 
-    /// Open items, those past their deadline, and those nobody has: what `herald status` shows.
+    /// Items awaiting an answer (new, assigned, or with a reply on its way), those past their deadline, and those nobody
+    /// has: what `herald status` shows.
     public func inboxCounts(now: Date) throws(StoreError) -> (open: Int, overdue: Int, unassigned: Int) {
         try read { db in
             let row = try Row.fetchOne(db, sql: """
                 SELECT COUNT(*) AS open, COALESCE(SUM(deadline < ?), 0) AS overdue, COALESCE(SUM(owner IS NULL), 0) AS unassigned
-                FROM inbox_item WHERE status IN ('new', 'assigned')
+                FROM inbox_item WHERE status IN ('new', 'assigned', 'replying')
                 """, arguments: [Int64(now.timeIntervalSince1970)])
             return (row?["open"] ?? 0, row?["overdue"] ?? 0, row?["unassigned"] ?? 0)
         }

@@ -44,7 +44,8 @@ public struct InboxDraft: Sendable {
     }
 
     static func describe(_ error: any Error) -> String {
-        let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+        var text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+        while text.hasSuffix(".") { text.removeLast() }  // the message goes on after it ("… Nothing was stored.")
         return text.count > 120 ? String(text.prefix(120)) + "…" : text
     }
 

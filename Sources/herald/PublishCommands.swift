@@ -572,6 +572,12 @@ struct StatusJSON: Encodable {
     var disabledHooks: [Disabled]
     var inbox: Inbox
     var warnings: [String]
+
+    /// Written out: the snake-case conversion would make `unapprovedNext7Days` "unapproved_next7_days".
+    enum CodingKeys: String, CodingKey {
+        case now, lastRun, overdue, nextDue, pendingDeliveries, needsAPerson, disabledHooks, inbox, warnings
+        case unapprovedNext7Days = "unapproved_next_7_days"
+    }
 }
 
 struct DeliveryJSON: Encodable {

@@ -177,6 +177,8 @@ import Testing
         #expect(inbox["open"] == 3)
         #expect((inbox["overdue"] ?? 0) >= 1)
         #expect(try ex.run(["status"] + Self.now).stdout.contains("Inbox: 3 open"))
+        // The key the help and README name (the snake-case conversion alone would write "unapproved_next7_days").
+        #expect(json["unapproved_next_7_days"] is Int, "\(json.keys.sorted())")
     }
 
     /// The example strategy without its `response_targets:` block, for tests that write their own.

@@ -87,6 +87,11 @@ final class ReplyFixture: @unchecked Sendable {
         #expect(try f.item("fb-1").status == .replying)
         // Replying is not answering: nothing went out yet.
         #expect(try f.item("fb-1").firstReplyAt == nil)
+        // It still awaits an answer: `herald status` counts it open.
+        let status = try f.run(["status", "--json"])
+        let counts = (try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["inbox"] as? [String: Int]
+        let awaiting = try f.store().inboxItems(InboxQuery(statuses: [.new, .assigned, .replying])).count
+        #expect(counts?["open"] == awaiting && awaiting > 0, "\(status.stdout)")
         let body = "Hi Piet, yes: the lemon cake is gluten free. – Ola"
         #expect(try f.run(["inbox", "reply", try f.item("x-3").id, "--body", body, "--as", "Ola"]).status == 0)
 
