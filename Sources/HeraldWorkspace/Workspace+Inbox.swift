@@ -257,4 +257,19 @@ extension Workspace {
     public func inboxPage(_ query: InboxQuery, now: Date, limit: Int) throws(StoreError) -> (items: [InboxItem], total: Int, overdue: Int) {
         try store.inboxPage(query, now: now, limit: limit)
     }
+
+    /// One stored item (`StoreError.notFound` when there is none).
+    public func inboxItem(_ id: String) throws(StoreError) -> InboxItem { try store.inboxItem(id) }
+
+    /// Items of a query, by deadline (all of them: `inboxPage` for a page).
+    public func inboxItems(_ query: InboxQuery) throws(StoreError) -> [InboxItem] { try store.inboxItems(query) }
+
+    /// The replies written to an item, newest first.
+    public func replies(item id: String) throws(StoreError) -> [Reply] { try store.replies(item: id) }
+
+    /// Changes an item through its lifecycle (`event`; nil for a change that is not a move, such as a label) and stores
+    /// the edit in one transaction; a move the lifecycle does not allow is refused with the reason.
+    public func updateInbox(_ id: String, event: InboxEvent?, now: Date, _ edit: @Sendable (InboxItem) -> InboxItem) throws(StoreError) -> InboxItem {
+        try store.updateInbox(id, event: event, at: now, edit)
+    }
 }

@@ -71,7 +71,7 @@ extension Herald {
                     for i in items {
                         let due = i.deadline.map { ws.clock.local($0) }.map { "\($0.date) \($0.time)" } ?? "–"
                         let flag = i.isOverdue(at: now) ? Console.red("overdue") : i.status.isOpen ? "" : i.status.rawValue
-                        + (i.status == .replying && (try? ws.store.replies(item: i.id).first?.status) == .awaitingApproval ? " (approval)" : "")
+                        + (i.status == .replying && (try? ws.replies(item: i.id).first?.status) == .awaitingApproval ? " (approval)" : "")
                         t.add(due, flag, i.id, i.channel, i.kind.rawValue, i.authorHandle, i.owner ?? Console.yellow("nobody"), excerpt(i.text, 48))
                     }
                     Console.out(t.rendered)
@@ -135,7 +135,7 @@ extension Herald {
             func run() async throws {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
-                    let i = try ws.store.inboxItem(id)
+                    let i = try ws.inboxItem(id)
                     let now = clockOptions.now
                     if output.json { return try Console.json(InboxItemJSON(i, now: now)) }
                     let who = [i.authorName, i.authorHandle].compactMap { $0 }.joined(separator: " ") + (i.authorFollowers.map { " (\($0) followers)" } ?? "")
@@ -144,7 +144,7 @@ extension Herald {
                     Console.out("written:   \(ws.clock.isoLocal(i.createdAt))\(i.location.map { ", \($0)" } ?? "")")
                     if let url = i.url { Console.out("url:       \(url)") }
                     if let r = i.inReplyTo {
-                        let post = r.hasPrefix("p-") ? (try? ws.store.post(r)) : nil
+                        let post = r.hasPrefix("p-") ? (try? ws.post(r)) : nil
                         Console.out("answers:   \(r)\(post.map { " — \($0.channel) \(ws.clock.isoLocal($0.scheduledAt)): \(excerpt($0.body ?? $0.topic ?? "", 60))" } ?? "")")
                     }
                     let status = i.isOverdue(at: now) ? "\(i.status.rawValue), overdue" : i.status.rawValue
@@ -152,7 +152,7 @@ extension Herald {
                     Console.out("owner:     \(i.owner.flatMap { ws.strategy.participant($0)?.name } ?? i.owner ?? "nobody")\(i.note.map { " — \($0)" } ?? "")")
                     if let d = i.deadline { Console.out("deadline:  \(ws.clock.isoLocal(d))") }
                     if let f = i.firstReplyAt { Console.out("answered:  \(ws.clock.isoLocal(f))") }
-                    for r in try ws.store.replies(item: i.id) {
+                    for r in try ws.replies(item: i.id) {
                         let who = ws.strategy.participant(r.replier)?.name ?? r.replier
                         let state = r.status == .awaitingApproval ? "awaiting approval by \(r.approvalNeeded ?? "another participant")" : r.status.rawValue
                         Console.out("reply:     \(r.id) by \(who), \(state)\(r.sentAt.map { " at \(ws.clock.isoLocal($0))" } ?? ""): \(excerpt(r.body, 60))")
@@ -190,12 +190,12 @@ extension Herald {
                 try await withExitCodes {
                     let ws = try location.openWorkspace(printWarnings: false)
                     let p = try participant(named: to, option: "--to", in: ws.strategy)
-                    let item = try ws.store.inboxItem(id)
+                    let item = try ws.inboxItem(id)
                     if !p.channels.contains(item.channel) {
                         Console.error("note: \(p.name) does not cover \(item.channel) in the strategy; assigned all the same.")
                     }
                     let now = clockOptions.now
-                    let updated = try ws.store.updateInbox(id, event: .assign, at: now) { i in
+                    let updated = try ws.updateInbox(id, event: .assign, now: now) { i in
                         var i = i
                         i.owner = p.id
                         i.note = "assigned to \(p.name) by hand on \(now.isoUTC)"
@@ -231,7 +231,7 @@ extension Herald {
                     let p = try participant(named: person, option: "--as", in: ws.strategy)
                     let why = InboxCloseReason(rawValue: reason)!
                     let now = clockOptions.now
-                    let updated = try ws.store.updateInbox(id, event: .close(why), at: now) { i in
+                    let updated = try ws.updateInbox(id, event: .close(why), now: now) { i in
                         var i = i
                         i.closeReason = why
                         i.note = "closed (\(why.rawValue)) by \(p.name) on \(now.isoUTC)"
@@ -264,7 +264,7 @@ extension Herald {
                     let me = try participant(named: person, option: "--as", in: ws.strategy)
                     let target = try to.map { try participant(named: $0, option: "--to", in: ws.strategy) }
                     let now = clockOptions.now
-                    let updated = try ws.store.updateInbox(id, event: .reopen, at: now) { i in
+                    let updated = try ws.updateInbox(id, event: .reopen, now: now) { i in
                         var i = i
                         i.owner = target?.id ?? i.owner ?? me.id
                         i.closeReason = nil
@@ -310,7 +310,7 @@ extension Herald.Inbox {
                 let ws = try location.openWorkspace(printWarnings: false)
                 let p = try participant(named: person, option: "--as", in: ws.strategy)
                 let (language, sentiment, intent, topic, spam) = (self.language, self.sentiment.flatMap(Sentiment.init), self.intent.flatMap(Intent.init), self.topic, self.spam)
-                let updated = try ws.store.updateInbox(id, event: nil, at: clockOptions.now) { i in
+                let updated = try ws.updateInbox(id, event: nil, now: clockOptions.now) { i in
                     var i = i
                     var changed: [String] = []
                     if let language { i.labels.language = language; changed.append("language") }
@@ -363,7 +363,7 @@ extension Herald.Inbox {
                 let range = try periodOptions.range(in: ws)
                 let bounds = ws.instants(range)
                 let now = clockOptions.now
-                let items = try ws.store.inboxItems(InboxQuery(statuses: InboxStatus.allCases, from: bounds.from, to: bounds.to))
+                let items = try ws.inboxItems(InboxQuery(statuses: InboxStatus.allCases, from: bounds.from, to: bounds.to))
                 func key(_ i: InboxItem) -> String {
                     let value: String? = switch by {
                     case "topic": i.labels.topic
