@@ -466,10 +466,11 @@ enum Schema {
                 t.add(column: "urgent_notified_at", .integer)
             }
             try db.execute(sql: "UPDATE inbox_item SET first_reply_at = updated_at WHERE status = 'answered'")
-            // Each pass looks for open items past their deadline not yet notified: only those are in this index.
+            // Each pass looks for items awaiting an answer (a reply not gone out yet included) past their deadline and not yet
+            // notified: only those are in this index.
             try db.execute(sql: """
                 CREATE INDEX inbox_item_overdue_unnotified ON inbox_item (deadline)
-                WHERE status IN ('new', 'assigned') AND overdue_notified_at IS NULL
+                WHERE status IN ('new', 'assigned', 'replying') AND overdue_notified_at IS NULL
                 """)
             // `herald inbox` lists open items by deadline (a reply on its way counts as open there): its first page is read
             // from this index, however many items are open.

@@ -89,7 +89,7 @@ extension Store {
             var done = InboxNotices()
             let nowS = Store.secs(now)
             let overdue = try InboxItemRecord.fetchAll(db, sql: """
-                SELECT * FROM inbox_item WHERE status IN ('new', 'assigned') AND overdue_notified_at IS NULL AND deadline < ?
+                SELECT * FROM inbox_item WHERE status IN ('new', 'assigned', 'replying') AND overdue_notified_at IS NULL AND deadline < ?
                 ORDER BY deadline, id
                 """, arguments: [nowS])
             for r in overdue {
@@ -128,7 +128,7 @@ extension Store {
         try read { db in
             let nowS = Store.secs(now)
             let items = try InboxItemRecord.fetchAll(db, sql: """
-                SELECT * FROM inbox_item WHERE status IN ('new', 'assigned') AND deadline < ? ORDER BY deadline, id LIMIT ?
+                SELECT * FROM inbox_item WHERE status IN ('new', 'assigned', 'replying') AND deadline < ? ORDER BY deadline, id LIMIT ?
                 """, arguments: [nowS, limit]).map(\.item)
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox_item WHERE status IN ('new', 'assigned') AND deadline < ?",
                                          arguments: [nowS]) ?? 0

@@ -203,7 +203,7 @@ enum PublishSQL {
                 AND NOT \(ReplySQL.isDeliverable("delivery")))
             OR EXISTS (SELECT 1 FROM notification WHERE sent_at IS NULL)
             OR EXISTS (\(ReplySQL.due))
-            OR EXISTS (SELECT 1 FROM inbox_item WHERE status IN ('new', 'assigned') AND overdue_notified_at IS NULL AND deadline < ?1)
+            OR EXISTS (SELECT 1 FROM inbox_item WHERE status IN ('new', 'assigned', 'replying') AND overdue_notified_at IS NULL AND deadline < ?1)
         """
 
     static var all: [(name: String, sql: String, arguments: StatementArguments)] { [

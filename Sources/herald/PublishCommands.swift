@@ -221,7 +221,7 @@ extension Herald {
                     let counts = try ws.deliveryCounts()
                     Console.out(DeliveryState.allCases.compactMap { s in counts[s].map { "\(s.rawValue) \($0)" } }.joined(separator: " · ").ifEmpty("No deliveries yet: `herald publish` makes them when approved posts fall due."))
                     guard !list.isEmpty else { return }
-                    var t = Table("delivery", "post", "hook", "state", "attempts", "next / done", "last error")
+                    var t = Table("delivery", "post/reply", "hook", "state", "attempts", "next / done", "last error")
                     let now = clockOptions.now
                     for d in list {
                         // A pending delivery whose time has come (at --now, else the real time) is marked due.

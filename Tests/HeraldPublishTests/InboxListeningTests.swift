@@ -124,19 +124,21 @@ final class ListeningFixture: @unchecked Sendable {
                                   sentiment: .negative, followers: 25_000),
             ListeningFixture.item("small", at: "2027-03-01T09:30:00Z", deadline: "2027-03-01T12:00:00Z", intent: .complaint, followers: 50),
             ListeningFixture.item("done", at: "2027-03-01T07:00:00Z", deadline: "2027-03-01T08:00:00Z", firstReply: "2027-03-01T07:30:00Z", status: .answered),
+            // A reply is queued (waiting for approval, say) but nothing went out: the clock has not stopped.
+            ListeningFixture.item("queued", at: "2027-03-01T07:00:00Z", deadline: "2027-03-01T08:30:00Z", status: .replying),
         ])
         let store = try f.store(), s = try f.strategy()
         let now = Date(iso: "2027-03-01T10:00:00Z")!
         let first = try store.queueInboxNotifications(s, now: now)
-        #expect(first == InboxNotices(overdue: ["m-late"], urgent: ["m-vip"]))
+        #expect(first == InboxNotices(overdue: ["m-queued", "m-late"], urgent: ["m-vip"]))
         // Again, and later when "fine" is overdue too: each item once.
         #expect(try store.queueInboxNotifications(s, now: now.addingTimeInterval(60)) == InboxNotices())
         #expect(try store.queueInboxNotifications(s, now: Date(iso: "2027-03-01T13:00:00Z")!) == InboxNotices(overdue: ["m-fine", "m-small", "m-vip"]))
         let pending = try store.pendingNotifications(limit: 10, maxAttempts: 5)
-        #expect(pending.map { "\($0.event) \($0.item ?? "")" } == ["inbox.overdue m-late", "inbox.urgent m-vip", "inbox.overdue m-fine",
+        #expect(pending.map { "\($0.event) \($0.item ?? "")" } == ["inbox.overdue m-queued", "inbox.overdue m-late", "inbox.urgent m-vip", "inbox.overdue m-fine",
                                                                   "inbox.overdue m-small", "inbox.overdue m-vip"])
-        #expect(pending[0].detail == "due 2027-03-01T09:00:00+00:00, 60 min overdue, owner ewa")
-        #expect(pending[1].detail?.contains("complaint from @vip (25000 followers) on fb, owner ola") == true)
+        #expect(pending[1].detail == "due 2027-03-01T09:00:00+00:00, 60 min overdue, owner ewa")
+        #expect(pending[2].detail?.contains("complaint from @vip (25000 followers) on fb, owner ola") == true)
     }
 
     @Test func withoutANotifyHookItemsAreMarkedButNothingIsQueued() throws {
