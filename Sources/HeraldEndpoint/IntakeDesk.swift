@@ -102,7 +102,10 @@ final class IntakeDesk: @unchecked Sendable {
             case .success(let write):
                 // Urgent complaints are queued for the notify hook at once (the next publishing pass sends them); if this
                 // fails, that pass queues them itself, so the items' answers do not wait for it.
-                if !write.stored.isEmpty { _ = try? workspace.queueInboxNotices(now: clock()) }
+                // Only a stored complaint can be urgent: other batches skip the check (it reads the day's complaints).
+                if batch.contains(where: { $0.item.labels.intent == .complaint && write.stored.contains($0.item.id) }) {
+                    _ = try? workspace.queueInboxNotices(now: clock())
+                }
                 // Positions, not ids, say which one was stored: two of the same item in one batch store the first.
                 var stored = Dictionary(write.stored.map { ($0, 1) }, uniquingKeysWith: +)
                 for p in batch {
