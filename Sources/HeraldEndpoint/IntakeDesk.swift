@@ -49,7 +49,7 @@ final class IntakeDesk: @unchecked Sendable {
     func take(_ draft: InboxDraft, source: String, webhookID: String?) async -> IntakeOutcome {
         let now = clock()
         let stale = lock.withLock { now.timeIntervalSince(countedAt) > recount || now < countedAt }
-        if stale, let fresh = try? workspace.store.openInboxCounts() {
+        if stale, let fresh = try? await workspace.store.openInboxCounts() {
             lock.withLock { counts = fresh; countedAt = now }
         }
         let snapshot = lock.withLock { counts }
@@ -62,8 +62,8 @@ final class IntakeDesk: @unchecked Sendable {
             return .stored(id: item.id, owner: item.owner)
         case .success(false):
             if let o = item.owner { lock.withLock { counts[o, default: 1] -= 1 } }
-            let kept = try? workspace.store.existingInboxItemID(id: item.id, network: item.network, networkItemID: item.networkItemID,
-                                                               source: source, webhookID: webhookID)
+            let kept = try? await workspace.store.existingInboxItemID(id: item.id, network: item.network, networkItemID: item.networkItemID,
+                                                                     source: source, webhookID: webhookID)
             return .duplicate(id: (kept ?? nil) ?? item.id)
         case .failure(let e):
             if let o = item.owner { lock.withLock { counts[o, default: 1] -= 1 } }

@@ -50,25 +50,28 @@ public struct PublishPayload: Encodable, Sendable {
     }
 }
 
-/// A lifecycle event for the notify hook (`post.published`, `post.failed`, …): only the keys that apply are written.
+/// A lifecycle event for the notify hook (`post.published`, `post.failed`, `reply.failed`, …): only the keys that apply
+/// are written.
 public struct LifecycleEvent: Encodable, Sendable {
     public var type: String
     public var version = 1
     public var eventID: String
     public var occurredAt: String
     public var post: PostPayload?
-    /// The inbox item of an `inbox.overdue` / `inbox.urgent` event.
+    /// The reply of a `reply.failed` event.
+    public var reply: ReplyPayload?
+    /// The inbox item of an `inbox.overdue` / `inbox.urgent` event, and the one a `reply.failed` event's reply answers.
     public var item: InboxItemPayload?
     public var deliveryID, hook, detail: String?
 
-    public init(type: String, eventID: String, occurredAt: Date, post: PostPayload?, item: InboxItemPayload? = nil,
+    public init(type: String, eventID: String, occurredAt: Date, post: PostPayload?, reply: ReplyPayload? = nil, item: InboxItemPayload? = nil,
                 deliveryID: String?, hook: String?, detail: String?) {
-        self.type = type; self.eventID = eventID; self.occurredAt = occurredAt.isoUTC; self.post = post; self.item = item
+        self.type = type; self.eventID = eventID; self.occurredAt = occurredAt.isoUTC; self.post = post; self.reply = reply; self.item = item
         self.deliveryID = deliveryID; self.hook = hook; self.detail = detail
     }
 
     enum CodingKeys: String, CodingKey {
-        case type, version, post, item, hook, detail
+        case type, version, post, reply, item, hook, detail
         case eventID = "event_id", occurredAt = "occurred_at", deliveryID = "delivery_id"
     }
 }
@@ -128,43 +131,50 @@ public struct HookTestEvent: Encodable, Sendable {
     enum CodingKeys: String, CodingKey { case type, version, hook, brand, sentAt = "sent_at" }
 }
 
-/// A reply to an inbox item as hooks receive it, `{"reply":{…},"type":"reply.publish","version":1}`: the inbox item it
-/// answers (`inbox_item_id`), the network's id of what it answers (`in_reply_to`), the network, channel, the author's
-/// handle, the reply's text, and the delivery's ids (the same `webhook-id` on every retry).
-public struct ReplyPublishPayload: Encodable, Sendable {
-    public struct Reply: Encodable, Sendable {
-        public var id, inboxItemID, network, channel, authorHandle, body, language, replier, createdAt: String
-        public var deliveryID, idempotencyKey, hook: String
-        public var attempt: Int
-        public var inReplyTo, template: String?
+/// A reply to an inbox item as hooks see it: the inbox item it answers (`inbox_item_id`), the network's id of what it
+/// answers (`in_reply_to`), the network, channel, the author's handle and the reply's text; in a delivery's payload
+/// (`reply.publish`) also the delivery's ids (the same `webhook-id` on every retry), not in a lifecycle event's
+/// (`reply.failed`, where they are the event's `delivery_id` and `hook`). A field with no value is written as `null`.
+public struct ReplyPayload: Encodable, Sendable {
+    public var id, inboxItemID, network, channel, authorHandle, body, language, replier, createdAt: String
+    public var inReplyTo, template: String?
+    /// Only in a delivery's payload.
+    public var deliveryID, idempotencyKey, hook: String?
+    public var attempt: Int?
 
-        enum CodingKeys: String, CodingKey {
-            case id, network, channel, body, language, replier, hook, attempt, template
-            case inboxItemID = "inbox_item_id", authorHandle = "author_handle", createdAt = "created_at"
-            case deliveryID = "delivery_id", idempotencyKey = "idempotency_key", inReplyTo = "in_reply_to"
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(id, forKey: .id); try c.encode(inboxItemID, forKey: .inboxItemID); try c.encode(network, forKey: .network)
-            try c.encode(channel, forKey: .channel); try c.encode(authorHandle, forKey: .authorHandle); try c.encode(body, forKey: .body)
-            try c.encode(language, forKey: .language); try c.encode(replier, forKey: .replier); try c.encode(createdAt, forKey: .createdAt)
-            try c.encode(deliveryID, forKey: .deliveryID); try c.encode(idempotencyKey, forKey: .idempotencyKey)
-            try c.encode(hook, forKey: .hook); try c.encode(attempt, forKey: .attempt)
-            // Optional fields as `null`: receivers see every key.
-            try c.encode(inReplyTo, forKey: .inReplyTo); try c.encode(template, forKey: .template)
-        }
+    public init(_ r: Reply, delivery: Delivery?) {
+        id = r.id; inboxItemID = r.item; network = r.network.rawValue; channel = r.channel; authorHandle = r.authorHandle
+        body = r.body; language = r.language; replier = r.replier; createdAt = r.createdAt.isoUTC
+        inReplyTo = r.inReplyTo; template = r.template
+        deliveryID = delivery?.id; idempotencyKey = delivery?.id; hook = delivery?.hook; attempt = delivery?.attempts
     }
-    public var reply: Reply
+
+    enum CodingKeys: String, CodingKey {
+        case id, network, channel, body, language, replier, hook, attempt, template
+        case inboxItemID = "inbox_item_id", authorHandle = "author_handle", createdAt = "created_at"
+        case deliveryID = "delivery_id", idempotencyKey = "idempotency_key", inReplyTo = "in_reply_to"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id); try c.encode(inboxItemID, forKey: .inboxItemID); try c.encode(network, forKey: .network)
+        try c.encode(channel, forKey: .channel); try c.encode(authorHandle, forKey: .authorHandle); try c.encode(body, forKey: .body)
+        try c.encode(language, forKey: .language); try c.encode(replier, forKey: .replier); try c.encode(createdAt, forKey: .createdAt)
+        // Optional fields as `null`: receivers see every key.
+        try c.encode(inReplyTo, forKey: .inReplyTo); try c.encode(template, forKey: .template)
+        // The delivery's fields only in a delivery's payload.
+        try c.encodeIfPresent(deliveryID, forKey: .deliveryID); try c.encodeIfPresent(idempotencyKey, forKey: .idempotencyKey)
+        try c.encodeIfPresent(hook, forKey: .hook); try c.encodeIfPresent(attempt, forKey: .attempt)
+    }
+}
+
+/// What a hook receives for a reply, `{"reply":{…},"type":"reply.publish","version":1}`.
+public struct ReplyPublishPayload: Encodable, Sendable {
+    public var reply: ReplyPayload
     public var type = "reply.publish"
     public var version = 1
 
-    public init(_ r: HeraldModel.Reply, delivery: Delivery) {
-        reply = Reply(id: r.id, inboxItemID: r.item, network: r.network.rawValue, channel: r.channel, authorHandle: r.authorHandle,
-                      body: r.body, language: r.language, replier: r.replier, createdAt: r.createdAt.isoUTC,
-                      deliveryID: delivery.id, idempotencyKey: delivery.id, hook: delivery.hook, attempt: delivery.attempts,
-                      inReplyTo: r.inReplyTo, template: r.template)
-    }
+    public init(_ r: Reply, delivery: Delivery) { reply = ReplyPayload(r, delivery: delivery) }
 }
 
 /// The JSON a hook receives, keys sorted and slashes unescaped, so the signed bytes are reproducible.

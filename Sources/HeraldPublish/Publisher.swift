@@ -105,10 +105,10 @@ public struct Publisher: Sendable {
     public func runOnce(now: @escaping @Sendable () -> Date, shouldStop: @Sendable () -> Bool = { false }) async throws -> PassReport {
         var report = PassReport()
         let idempotent = Set(hooks.values.filter(\.idempotent).map(\.id))
-        let rescued = try store.rescueExpiredLeases(now: now(), idempotentHooks: idempotent, notify: notifying)
+        let rescued = try await store.rescueExpiredLeases(now: now(), idempotentHooks: idempotent, notify: notifying)
         report.counts.rescued = rescued.rescued
         report.counts.unknown += rescued.unknown
-        let refreshed = try store.refreshQueue(now: now(), hooks: dueHooks, notify: notifying)
+        let refreshed = try await store.refreshQueue(now: now(), hooks: dueHooks, notify: notifying)
         report.counts.enqueued = refreshed.enqueued
         report.counts.expired += refreshed.expired
         // A batch is sent while the one before has its results committed and the one after is claimed, so a claim can
@@ -118,7 +118,7 @@ public struct Publisher: Sendable {
         // Claim a batch; then, while it is sent, commit the previous batch's results together with the claim of the next
         // (one synced commit per batch). Each claim is durable before its batch is sent, each result after it was.
         var next: (claimed: [ClaimedDelivery], expired: Int) = shouldStop() ? ([], 0)
-            : try store.claim(owner: settings.owner, limit: settings.batchSize, now: now(), lease: lease, notify: notifying,
+            : try await store.claim(owner: settings.owner, limit: settings.batchSize, now: now(), lease: lease, notify: notifying,
                               holdPromotional: settings.holdPromotional)
         var sent: [(delivery: Delivery, result: DeliveryResult, endedAt: Date)] = []
         func count(_ c: RunCounts) {
@@ -141,12 +141,12 @@ public struct Publisher: Sendable {
             async let sending = deliver(toSend, now: now)
             let done: (counts: RunCounts, claimed: [ClaimedDelivery], expired: Int)
             do {
-                done = try store.finishAndClaim(sent, owner: settings.owner, notify: notifying, limit: shouldStop() ? 0 : settings.batchSize,
+                done = try await store.finishAndClaim(sent, owner: settings.owner, notify: notifying, limit: shouldStop() ? 0 : settings.batchSize,
                                                 now: now, lease: lease, holdPromotional: settings.holdPromotional)
             } catch {
                 // Keep what is known: this batch is being sent; record both batches' results if the database lets us.
                 let batch = await sending
-                _ = try? store.finish(sent + batch.results, owner: settings.owner, notify: notifying)
+                _ = try? await store.finish(sent + batch.results, owner: settings.owner, notify: notifying)
                 throw error
             }
             count(done.counts)
@@ -163,8 +163,8 @@ public struct Publisher: Sendable {
             }
             next = (done.claimed, done.expired)
         }
-        if !sent.isEmpty { count(try store.finish(sent, owner: settings.owner, notify: notifying)) }
-        report.inbox = try store.queueInboxNotifications(strategy, now: now(), notify: notifying)
+        if !sent.isEmpty { count(try await store.finish(sent, owner: settings.owner, notify: notifying)) }
+        report.inbox = try await store.queueInboxNotifications(strategy, now: now(), notify: notifying)
         report.notificationsSent = try await sendNotifications(now: now)
         return report
     }
@@ -267,7 +267,7 @@ public struct Publisher: Sendable {
         if !hook.idempotent {
             do {
                 // Only while this publisher still holds the delivery: once its lease ran out another one may call.
-                guard try store.markCalling([(d.id, d.attempts)], owner: settings.owner, at: now()).contains(d.id) else {
+                guard try await store.markCalling([(d.id, d.attempts)], owner: settings.owner, at: now()).contains(d.id) else {
                     return Finished(delivery: d, result: .retry(notBefore: now(), error: "not called: this publisher's lease ran out first",
                                                                 httpStatus: nil, exitCode: nil, excerpt: nil), endedAt: now(), unreachable: false)
                 }
@@ -307,22 +307,38 @@ public struct Publisher: Sendable {
     func sendNotifications(now: @Sendable () -> Date) async throws -> Int {
         guard let id = strategy.notify, let hook = hooks[id] else { return 0 }
         var sent = 0
-        for n in try store.pendingNotifications(limit: 100, maxAttempts: settings.notifyAttempts) {
-            let post = n.post.flatMap { try? store.post($0) }.map { PostPayload($0, delivery: nil, link: link($0), clock: clock) }
-            let item = n.item.flatMap { try? store.inboxItem($0) }.map { InboxItemPayload($0, clock: clock) }
-            let event = LifecycleEvent(type: n.event, eventID: "evt_\(n.id)", occurredAt: n.createdAt, post: post, item: item,
-                                       deliveryID: n.delivery, hook: n.hook, detail: n.detail)
+        for n in try await store.pendingNotifications(limit: 100, maxAttempts: settings.notifyAttempts) {
+            let event = await lifecycleEvent(n)
             let call = HookCall(id: "evt_\(n.id)_\(StableHash.hex(settings.owner, length: 4))", postID: n.post ?? n.item ?? "", body: Payload.encode(event),
                                 timestamp: sendingClock(), day: String(n.createdAt.isoUTC.prefix(10)), text: nil)
             let outcome = redactor(await caller.call(hook, call))
             switch outcome {
             case .published:
-                try store.notificationSent(n.id, ok: true, error: nil, at: now())
+                try await store.notificationSent(n.id, ok: true, error: nil, at: now())
                 sent += 1
             case .retry(let e, _, _, _, _, _), .failed(let e, _, _, _, _), .unknown(let e, _):
-                try store.notificationSent(n.id, ok: false, error: e, at: now())
+                try await store.notificationSent(n.id, ok: false, error: e, at: now())
             }
         }
         return sent
+    }
+
+    /// A pending notification as the notify hook receives it, with what it is about as it stands now: the post; or for
+    /// `reply.failed` the reply (its delivery's `post` is the reply's id) and the inbox item it answers; or the item of an
+    /// `inbox.*` event. What can no longer be read (deleted since) is left out.
+    func lifecycleEvent(_ n: PendingNotification) async -> LifecycleEvent {
+        var post: PostPayload?, reply: ReplyPayload?, item: InboxItemPayload?
+        var itemID = n.item
+        if n.event.hasPrefix("reply.") {
+            if let id = n.post, let r = try? await store.reply(id) {
+                reply = ReplyPayload(r, delivery: nil)
+                itemID = itemID ?? r.item
+            }
+        } else if let id = n.post, let p = try? await store.post(id) {
+            post = PostPayload(p, delivery: nil, link: link(p), clock: clock)
+        }
+        if let id = itemID, let i = try? await store.inboxItem(id) { item = InboxItemPayload(i, clock: clock) }
+        return LifecycleEvent(type: n.event, eventID: "evt_\(n.id)", occurredAt: n.createdAt, post: post, reply: reply, item: item,
+                              deliveryID: n.delivery, hook: n.hook, detail: n.detail)
     }
 }

@@ -17,16 +17,16 @@ public struct PublisherService: Service {
     public let now: @Sendable () -> Date
     /// Asked before every pass for the publisher to run it with, when given: things change while a service runs (the
     /// strategy file is edited, a crisis alert is raised or handled). `publisher` is used when nil.
-    public let publisherForPass: (@Sendable () -> Publisher)?
-    /// Called after every pass (for printing).
-    public let onPass: @Sendable (PassReport) -> Void
+    public let publisherForPass: (@Sendable () async -> Publisher)?
+    /// Called after every pass (for recording and printing it).
+    public let onPass: @Sendable (PassReport) async -> Void
     /// Called when a pass failed on the database (busy, or an I/O error); the service goes on with the next pass.
     public let onFailure: @Sendable (StoreError) -> Void
 
     public init(publisher: Publisher, lockPath: String, interval: Duration = PublisherService.defaultInterval,
-                now: @escaping @Sendable () -> Date, publisherForPass: (@Sendable () -> Publisher)? = nil,
+                now: @escaping @Sendable () -> Date, publisherForPass: (@Sendable () async -> Publisher)? = nil,
                 onFailure: @escaping @Sendable (StoreError) -> Void = { _ in },
-                onPass: @escaping @Sendable (PassReport) -> Void) {
+                onPass: @escaping @Sendable (PassReport) async -> Void) {
         self.publisher = publisher; self.lockPath = lockPath; self.interval = interval; self.now = now
         self.publisherForPass = publisherForPass; self.onFailure = onFailure; self.onPass = onPass
     }
@@ -37,11 +37,11 @@ public struct PublisherService: Service {
             // a crisis alert, a disabled hook), so the next wake-up is for what falls due after that.
             let began = now()
             if let lock = try FileLock(path: lockPath, wait: false) {
-                let publisher = publisherForPass?() ?? self.publisher
+                let publisher = await publisherForPass?() ?? self.publisher
                 do {
                     let report = try await publisher.runOnce(now: now, shouldStop: { Task.isShuttingDownGracefully })
                     withExtendedLifetime(lock) {}
-                    onPass(report)
+                    await onPass(report)
                 } catch let error as StoreError where error.exitCode == 75 || error.exitCode == 74 {
                     // The database was busy past the timeout or failed to read or write: what cron's publish exits 75
                     // or 74 for, to be run again a minute later. The service reports it and tries again; whatever
@@ -51,8 +51,9 @@ public struct PublisherService: Service {
                 }
             }
             let at = now()
-            let pause = Self.pause(now: at, nextAttempt: (try? publisher.store.nextAttempt(after: began)) ?? nil,
-                                   nextPost: (try? publisher.store.nextDue(after: at, limit: 1))?.first?.scheduledAt, interval: interval)
+            let nextAttempt = (try? await publisher.store.nextAttempt(after: began)) ?? nil
+            let nextPost = (try? await publisher.store.nextDue(after: at, limit: 1))?.first?.scheduledAt
+            let pause = Self.pause(now: at, nextAttempt: nextAttempt, nextPost: nextPost, interval: interval)
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
         }
     }

@@ -136,6 +136,13 @@ extension Store {
         return found
     }
 
+    /// The same for async code (GRDB's async access; see `Store.read`).
+    public func inboxItem(_ id: String) async throws(StoreError) -> InboxItem {
+        let found = try await read { db in try InboxItemRecord.fetchOne(db, key: id)?.item }
+        guard let found else { throw .notFound(what: "inbox item", id: id) }
+        return found
+    }
+
     /// Items by deadline (those without one last), then by when they came in.
     public func inboxItems(_ q: InboxQuery) throws(StoreError) -> [InboxItem] {
         try read { db in
@@ -188,13 +195,20 @@ extension Store {
 
     /// Open items per owner, for routing to the person with the fewest.
     public func openInboxCounts() throws(StoreError) -> [String: Int] {
-        try read { db in
-            var out: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT owner, COUNT(*) AS n FROM inbox_item WHERE status IN ('new', 'assigned') AND owner IS NOT NULL GROUP BY owner") {
-                out[row["owner"]] = row["n"]
-            }
-            return out
+        try read { db in try Store.openInboxCounts(db) }
+    }
+
+    /// The same for async code (GRDB's async access; see `Store.read`).
+    public func openInboxCounts() async throws(StoreError) -> [String: Int] {
+        try await read { db in try Store.openInboxCounts(db) }
+    }
+
+    static func openInboxCounts(_ db: Database) throws -> [String: Int] {
+        var out: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT owner, COUNT(*) AS n FROM inbox_item WHERE status IN ('new', 'assigned') AND owner IS NOT NULL GROUP BY owner") {
+            out[row["owner"]] = row["n"]
         }
+        return out
     }
 
     /// Changes one item through its lifecycle: `event` must be allowed from its status (`InboxLifecycle`), else the

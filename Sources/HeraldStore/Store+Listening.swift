@@ -84,43 +84,53 @@ extension Store {
     @discardableResult
     public func queueInboxNotifications(_ strategy: Strategy, now: Date, notify: Bool = true) throws(StoreError) -> InboxNotices {
         let router = InboxRouter(strategy: strategy)
+        return try write { db in try Store.queueInboxNotifications(db, router, now: now, notify: notify) }
+    }
+
+    /// The same for async code (GRDB's async access; see `Store.read`).
+    @discardableResult
+    public func queueInboxNotifications(_ strategy: Strategy, now: Date, notify: Bool = true) async throws(StoreError) -> InboxNotices {
+        let router = InboxRouter(strategy: strategy)
+        return try await write { db in try Store.queueInboxNotifications(db, router, now: now, notify: notify) }
+    }
+
+    /// The statements of both, in the caller's transaction.
+    static func queueInboxNotifications(_ db: Database, _ router: InboxRouter, now: Date, notify: Bool) throws -> InboxNotices {
         let clock = router.clock
-        return try write { db in
-            var done = InboxNotices()
-            let nowS = Store.secs(now)
-            let overdue = try InboxItemRecord.fetchAll(db, sql: """
-                SELECT * FROM inbox_item WHERE status IN ('new', 'assigned', 'replying') AND overdue_notified_at IS NULL AND deadline < ?
-                ORDER BY deadline, id
-                """, arguments: [nowS])
-            for r in overdue {
-                let item = r.item
-                let late = Int((now.timeIntervalSince(item.deadline ?? now) / 60).rounded(.down))
-                let detail = "due \(item.deadline.map(clock.isoLocal) ?? "?"), \(late) min overdue, "
-                    + (item.owner.map { "owner \($0)" } ?? "nobody has it")
-                if notify {
-                    try db.execute(sql: "INSERT OR IGNORE INTO notification (event, item_id, detail, created_at) VALUES ('inbox.overdue', ?, ?, ?)",
-                                   arguments: [item.id, detail, nowS])
-                }
-                try db.execute(sql: "UPDATE inbox_item SET overdue_notified_at = ? WHERE id = ?", arguments: [nowS, item.id])
-                done.overdue.append(item.id)
+        var done = InboxNotices()
+        let nowS = Store.secs(now)
+        let overdue = try InboxItemRecord.fetchAll(db, sql: """
+            SELECT * FROM inbox_item WHERE status IN ('new', 'assigned', 'replying') AND overdue_notified_at IS NULL AND deadline < ?
+            ORDER BY deadline, id
+            """, arguments: [nowS])
+        for r in overdue {
+            let item = r.item
+            let late = Int((now.timeIntervalSince(item.deadline ?? now) / 60).rounded(.down))
+            let detail = "due \(item.deadline.map(clock.isoLocal) ?? "?"), \(late) min overdue, "
+                + (item.owner.map { "owner \($0)" } ?? "nobody has it")
+            if notify {
+                try db.execute(sql: "INSERT OR IGNORE INTO notification (event, item_id, detail, created_at) VALUES ('inbox.overdue', ?, ?, ?)",
+                               arguments: [item.id, detail, nowS])
             }
-            let recent = try InboxItemRecord.fetchAll(db, sql: """
-                SELECT * FROM inbox_item WHERE received_at >= ? AND urgent_notified_at IS NULL AND status IN ('new', 'assigned')
-                  AND labels ->> '$.intent' = 'complaint' ORDER BY received_at, id
-                """, arguments: [nowS - 86_400])
-            for r in recent where router.isUrgent(r.item) {
-                let item = r.item
-                let detail = "complaint from \(item.authorHandle) (\(item.authorFollowers ?? 0) followers) on \(item.channel), "
-                    + (item.owner.map { "owner \($0)" } ?? "nobody has it") + (item.deadline.map { ", due \(clock.isoLocal($0))" } ?? "")
-                if notify {
-                    try db.execute(sql: "INSERT OR IGNORE INTO notification (event, item_id, detail, created_at) VALUES ('inbox.urgent', ?, ?, ?)",
-                                   arguments: [item.id, detail, nowS])
-                }
-                try db.execute(sql: "UPDATE inbox_item SET urgent_notified_at = ? WHERE id = ?", arguments: [nowS, item.id])
-                done.urgent.append(item.id)
-            }
-            return done
+            try db.execute(sql: "UPDATE inbox_item SET overdue_notified_at = ? WHERE id = ?", arguments: [nowS, item.id])
+            done.overdue.append(item.id)
         }
+        let recent = try InboxItemRecord.fetchAll(db, sql: """
+            SELECT * FROM inbox_item WHERE received_at >= ? AND urgent_notified_at IS NULL AND status IN ('new', 'assigned')
+              AND labels ->> '$.intent' = 'complaint' ORDER BY received_at, id
+            """, arguments: [nowS - 86_400])
+        for r in recent where router.isUrgent(r.item) {
+            let item = r.item
+            let detail = "complaint from \(item.authorHandle) (\(item.authorFollowers ?? 0) followers) on \(item.channel), "
+                + (item.owner.map { "owner \($0)" } ?? "nobody has it") + (item.deadline.map { ", due \(clock.isoLocal($0))" } ?? "")
+            if notify {
+                try db.execute(sql: "INSERT OR IGNORE INTO notification (event, item_id, detail, created_at) VALUES ('inbox.urgent', ?, ?, ?)",
+                               arguments: [item.id, detail, nowS])
+            }
+            try db.execute(sql: "UPDATE inbox_item SET urgent_notified_at = ? WHERE id = ?", arguments: [nowS, item.id])
+            done.urgent.append(item.id)
+        }
+        return done
     }
 
     /// Open items past their deadline, the longest overdue first.

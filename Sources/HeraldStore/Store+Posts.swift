@@ -106,6 +106,13 @@ extension Store {
         return found
     }
 
+    /// The same for async code (GRDB's async access; see `Store.read`).
+    public func post(_ id: String) async throws(StoreError) -> Post {
+        let found = try await read { db in try PostRecord.fetchOne(db, key: id)?.post }
+        guard let found else { throw .notFound(what: "post", id: id) }
+        return found
+    }
+
     /// The post's revision: bumped by every change to what would be published.
     public func revision(of id: String) throws(StoreError) -> Int {
         let r = try read { db in try Int.fetchOne(db, sql: "SELECT revision FROM post WHERE id = ?", arguments: [id]) }

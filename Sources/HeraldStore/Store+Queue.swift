@@ -253,92 +253,107 @@ extension Store {
     /// changed, were paused or cancelled, and expires what is too late. One transaction.
     /// - Parameter hooks: for each channel, the hooks its posts go to.
     public func refreshQueue(now: Date, hooks: [String: [DueHook]], notify: Bool) throws(StoreError) -> RunCounts {
-        try writeImmediate { db in
-            var counts = RunCounts()
-            let nowS = Store.secs(now)
-            // Void deliveries whose post is no longer approved at that revision.
-            try db.executeCached(sql: PublishSQL.voidChanged, arguments: [nowS])
-            // The deliveries to make, one per (due post, hook), inserted by one statement; those already queued are kept.
-            var rows: [[SQLJSON.Value]] = []
-            var ids: [String] = []
-            var posts: [(post: String, revision: Int)] = []
-            let cursor = try Row.fetchCursor(db.cachedStatement(sql: PublishSQL.duePosts), arguments: [nowS])
-            while let row = try cursor.next() {
-                let postID: String = row[0], channel: String = row[1], revision: Int = row[2]
-                let scheduled: Int64 = row[3]
-                posts.append((postID, revision))
-                for h in hooks[channel] ?? [] {
-                    let expires = scheduled + Int64(h.maxLateness)
-                    let id = Delivery.makeID(post: postID, hook: h.hook, revision: revision)
-                    ids.append(id)
-                    rows.append([.text(id), .text(postID), .text(h.hook),
-                                 .int(Int64(revision)), .text(nowS > expires ? "expired" : "scheduled"), .int(scheduled), .int(expires),
-                                 .int(Int64(h.maxAttempts))])
-                }
+        try writeImmediate { db in try Store.refreshQueue(db, now: now, hooks: hooks, notify: notify) }
+    }
+
+    /// The same for async code (GRDB's async access; see `Store.read`).
+    public func refreshQueue(now: Date, hooks: [String: [DueHook]], notify: Bool) async throws(StoreError) -> RunCounts {
+        try await writeImmediate { db in try Store.refreshQueue(db, now: now, hooks: hooks, notify: notify) }
+    }
+
+    /// The statements of both, in the caller's transaction (as for each pair below).
+    static func refreshQueue(_ db: Database, now: Date, hooks: [String: [DueHook]], notify: Bool) throws -> RunCounts {
+        var counts = RunCounts()
+        let nowS = Store.secs(now)
+        // Void deliveries whose post is no longer approved at that revision.
+        try db.executeCached(sql: PublishSQL.voidChanged, arguments: [nowS])
+        // The deliveries to make, one per (due post, hook), inserted by one statement; those already queued are kept.
+        var rows: [[SQLJSON.Value]] = []
+        var ids: [String] = []
+        var posts: [(post: String, revision: Int)] = []
+        let cursor = try Row.fetchCursor(db.cachedStatement(sql: PublishSQL.duePosts), arguments: [nowS])
+        while let row = try cursor.next() {
+            let postID: String = row[0], channel: String = row[1], revision: Int = row[2]
+            let scheduled: Int64 = row[3]
+            posts.append((postID, revision))
+            for h in hooks[channel] ?? [] {
+                let expires = scheduled + Int64(h.maxLateness)
+                let id = Delivery.makeID(post: postID, hook: h.hook, revision: revision)
+                ids.append(id)
+                rows.append([.text(id), .text(postID), .text(h.hook),
+                             .int(Int64(revision)), .text(nowS > expires ? "expired" : "scheduled"), .int(scheduled), .int(expires),
+                             .int(Int64(h.maxAttempts))])
             }
-            var queued = Set<String>()
-            var expired: [(id: String, post: String, hook: String)] = []
-            if !rows.isEmpty {
-                for row in try Row.fetchAll(db.cachedStatement(sql: PublishSQL.enqueue), arguments: [SQLJSON.rows(rows), nowS]) {
-                    let id: String = row[0], post: String = row[1], hook: String = row[2], state: String = row[3]
-                    if state == DeliveryState.expired.rawValue {
-                        expired.append((id, post, hook))
-                    } else {
-                        counts.enqueued += 1
-                        queued.insert(post)
-                    }
-                }
-            }
-            counts.expired = expired.count
-            if notify, !expired.isEmpty {
-                // In queue order (RETURNING's order is SQLite's to choose), as one statement per delivery used to write them.
-                let order = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-                for e in expired.sorted(by: { order[$0.id, default: 0] < order[$1.id, default: 0] }) {
-                    try Store.notify(db, "post.expired", post: e.post, delivery: e.id, hook: e.hook, detail: nil, at: nowS)
-                }
-            }
-            // A post that just got a delivery to make is pending: nothing to settle.
-            let settle = posts.filter { !queued.contains($0.post) }.map { ($0.post, $0.revision, nowS) }
-            try Store.settlePosts(db, settle)
-            // Replies to inbox items: an approved reply without deliveries gets its own, like a post whose time has come.
-            let replies = try Store.enqueueReplies(db, now: nowS, hooks: hooks)
-            counts.enqueued += replies.queued
-            counts.expired += replies.expired.count
-            try Store.settleReplies(db, replies.expired, at: nowS)
-            return counts
         }
+        var queued = Set<String>()
+        var expired: [(id: String, post: String, hook: String)] = []
+        if !rows.isEmpty {
+            for row in try Row.fetchAll(db.cachedStatement(sql: PublishSQL.enqueue), arguments: [SQLJSON.rows(rows), nowS]) {
+                let id: String = row[0], post: String = row[1], hook: String = row[2], state: String = row[3]
+                if state == DeliveryState.expired.rawValue {
+                    expired.append((id, post, hook))
+                } else {
+                    counts.enqueued += 1
+                    queued.insert(post)
+                }
+            }
+        }
+        counts.expired = expired.count
+        if notify, !expired.isEmpty {
+            // In queue order (RETURNING's order is SQLite's to choose), as one statement per delivery used to write them.
+            let order = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            for e in expired.sorted(by: { order[$0.id, default: 0] < order[$1.id, default: 0] }) {
+                try Store.notify(db, "post.expired", post: e.post, delivery: e.id, hook: e.hook, detail: nil, at: nowS)
+            }
+        }
+        // A post that just got a delivery to make is pending: nothing to settle.
+        let settle = posts.filter { !queued.contains($0.post) }.map { ($0.post, $0.revision, nowS) }
+        try Store.settlePosts(db, settle)
+        // Replies to inbox items: an approved reply without deliveries gets its own, like a post whose time has come.
+        let replies = try Store.enqueueReplies(db, now: nowS, hooks: hooks)
+        counts.enqueued += replies.queued
+        counts.expired += replies.expired.count
+        try Store.settleReplies(db, replies.expired, at: nowS)
+        return counts
     }
 
     /// Takes back deliveries whose lease ran out (their process died). A hook that can drop repeats, or a call
     /// that never started, is retried; otherwise the delivery waits for a person as `unknown`. Returns how many were
     /// taken back, and how many of those are now `unknown`.
     public func rescueExpiredLeases(now: Date, idempotentHooks: Set<String>, notify: Bool) throws(StoreError) -> (rescued: Int, unknown: Int) {
-        try writeImmediate { db in
-            let nowS = Store.secs(now)
-            let rows = try Row.fetchAll(db, sql: PublishSQL.expiredLeases, arguments: [nowS])
-            var unknown = 0
-            for row in rows {
-                let id: String = row["id"], hook: String = row["hook"], post: String = row["post_id"]
-                let calledAt: Int64? = row["called_at"]
-                let safe = idempotentHooks.contains(hook) || calledAt == nil
-                let event: DeliveryEvent = safe ? .leaseRanOut : .leaseRanOutMidCall
-                let state = try Store.moving(delivery: id, from: .publishing, on: event)
-                try db.executeCached(sql: """
-                    UPDATE delivery SET state = ?, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = ?, updated_at = ?,
-                           last_error = ? WHERE id = ? AND state IN (\(LifecycleSQL.from(DeliveryEvent.rescues)))
-                    """, arguments: [state.rawValue, nowS, nowS,
-                                     safe ? "the publisher stopped mid-delivery; retrying (the receiver can drop the repeat by its id)"
-                                          : "the publisher stopped while the hook was running; it may or may not have posted", id])
-                try db.executeCached(sql: """
-                    UPDATE attempt SET ended_at = ?, outcome = ?, error = 'the publishing process stopped (lease expired)'
-                    WHERE delivery_id = ? AND ended_at IS NULL
-                    """, arguments: [nowS, event.attemptOutcome?.rawValue, id])
-                if state == .unknown { unknown += 1 }
-                if state == .unknown, notify { try Store.notify(db, "post.unknown", post: post, delivery: id, hook: hook, detail: nil, at: nowS) }
-                try Store.settleSubjects(db, [(post, row["revision"], nowS)])
-            }
-            return (rows.count, unknown)
+        try writeImmediate { db in try Store.rescueExpiredLeases(db, now: now, idempotentHooks: idempotentHooks, notify: notify) }
+    }
+
+    /// The same for async code (GRDB's async access; see `Store.read`).
+    public func rescueExpiredLeases(now: Date, idempotentHooks: Set<String>, notify: Bool) async throws(StoreError) -> (rescued: Int, unknown: Int) {
+        try await writeImmediate { db in try Store.rescueExpiredLeases(db, now: now, idempotentHooks: idempotentHooks, notify: notify) }
+    }
+
+    static func rescueExpiredLeases(_ db: Database, now: Date, idempotentHooks: Set<String>, notify: Bool) throws -> (rescued: Int, unknown: Int) {
+        let nowS = Store.secs(now)
+        let rows = try Row.fetchAll(db, sql: PublishSQL.expiredLeases, arguments: [nowS])
+        var unknown = 0
+        for row in rows {
+            let id: String = row["id"], hook: String = row["hook"], post: String = row["post_id"]
+            let calledAt: Int64? = row["called_at"]
+            let safe = idempotentHooks.contains(hook) || calledAt == nil
+            let event: DeliveryEvent = safe ? .leaseRanOut : .leaseRanOutMidCall
+            let state = try Store.moving(delivery: id, from: .publishing, on: event)
+            try db.executeCached(sql: """
+                UPDATE delivery SET state = ?, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = ?, updated_at = ?,
+                       last_error = ? WHERE id = ? AND state IN (\(LifecycleSQL.from(DeliveryEvent.rescues)))
+                """, arguments: [state.rawValue, nowS, nowS,
+                                 safe ? "the publisher stopped mid-delivery; retrying (the receiver can drop the repeat by its id)"
+                                      : "the publisher stopped while the hook was running; it may or may not have posted", id])
+            try db.executeCached(sql: """
+                UPDATE attempt SET ended_at = ?, outcome = ?, error = 'the publishing process stopped (lease expired)'
+                WHERE delivery_id = ? AND ended_at IS NULL
+                """, arguments: [nowS, event.attemptOutcome?.rawValue, id])
+            if state == .unknown { unknown += 1 }
+            if state == .unknown, notify { try Store.notify(db, "post.unknown", post: post, delivery: id, hook: hook, detail: nil, at: nowS) }
+            try Store.settleSubjects(db, [(post, row["revision"], nowS)])
         }
+        return (rows.count, unknown)
     }
 
     /// Claims up to `limit` due deliveries for `owner` in one IMMEDIATE transaction, so two publishers never claim
@@ -351,6 +366,14 @@ extension Store {
         }
     }
 
+    /// The same for async code (GRDB's async access; see `Store.read`).
+    public func claim(owner: String, limit: Int, now: Date, lease: TimeInterval, notify: Bool, holdPromotional: Bool = false) async throws(StoreError)
+        -> (claimed: [ClaimedDelivery], expired: Int) {
+        try await writeImmediate { db in
+            try Store.claim(db, owner: owner, limit: limit, now: now, lease: lease, notify: notify, holdPromotional: holdPromotional)
+        }
+    }
+
     /// `finish` for a batch just sent and `claim` of the next in one transaction: one commit between two sends instead
     /// of two. Each part keeps its guarantees: the results are durable before the next claim is, and the claim is
     /// durable before its deliveries are sent. A `limit` of 0 only finishes.
@@ -358,11 +381,26 @@ extension Store {
                                limit: Int, now: @Sendable () -> Date, lease: TimeInterval, holdPromotional: Bool = false) throws(StoreError)
         -> (counts: RunCounts, claimed: [ClaimedDelivery], expired: Int) {
         try writeImmediate { db in
-            let counts = try Store.finish(db, results, owner: owner, notify: notify)
-            guard limit > 0 else { return (counts, [], 0) }
-            let next = try Store.claim(db, owner: owner, limit: limit, now: now(), lease: lease, notify: notify, holdPromotional: holdPromotional)
-            return (counts, next.claimed, next.expired)
+            try Store.finishAndClaim(db, results, owner: owner, notify: notify, limit: limit, now: now, lease: lease, holdPromotional: holdPromotional)
         }
+    }
+
+    /// The same for async code (GRDB's async access; see `Store.read`).
+    public func finishAndClaim(_ results: [(delivery: Delivery, result: DeliveryResult, endedAt: Date)], owner: String, notify: Bool,
+                               limit: Int, now: @escaping @Sendable () -> Date, lease: TimeInterval, holdPromotional: Bool = false)
+        async throws(StoreError) -> (counts: RunCounts, claimed: [ClaimedDelivery], expired: Int) {
+        try await writeImmediate { db in
+            try Store.finishAndClaim(db, results, owner: owner, notify: notify, limit: limit, now: now, lease: lease, holdPromotional: holdPromotional)
+        }
+    }
+
+    static func finishAndClaim(_ db: Database, _ results: [(delivery: Delivery, result: DeliveryResult, endedAt: Date)], owner: String,
+                               notify: Bool, limit: Int, now: () -> Date, lease: TimeInterval, holdPromotional: Bool) throws
+        -> (counts: RunCounts, claimed: [ClaimedDelivery], expired: Int) {
+        let counts = try Store.finish(db, results, owner: owner, notify: notify)
+        guard limit > 0 else { return (counts, [], 0) }
+        let next = try Store.claim(db, owner: owner, limit: limit, now: now(), lease: lease, notify: notify, holdPromotional: holdPromotional)
+        return (counts, next.claimed, next.expired)
     }
 
     /// `claim` inside a transaction.
@@ -414,18 +452,25 @@ extension Store {
     /// number), in one transaction, so a crash after this is `unknown`. Only deliveries this owner still holds at that
     /// attempt, with the lease not run out, are marked; returns their ids (the others must not be called).
     public func markCalling(_ deliveries: [(id: String, attempt: Int)], owner: String, at now: Date) throws(StoreError) -> Set<String> {
-        try write { db in
-            var marked = Set<String>()
-            for (id, attempt) in deliveries {
-                try db.executeCached(sql: """
-                    UPDATE attempt SET called_at = ?1 WHERE delivery_id = ?2 AND number = ?3 AND lease_owner = ?4
-                    AND EXISTS (SELECT 1 FROM delivery WHERE id = ?2 AND state IN (\(LifecycleSQL.from(DeliveryEvent.attemptEnds))) AND lease_owner = ?4 AND attempts = ?3
-                                AND lease_expires_at > ?1)
-                    """, arguments: [Store.secs(now), id, attempt, owner])
-                if db.changesCount > 0 { marked.insert(id) }
-            }
-            return marked
+        try write { db in try Store.markCalling(db, deliveries, owner: owner, at: now) }
+    }
+
+    /// The same for async code (GRDB's async access; see `Store.read`).
+    public func markCalling(_ deliveries: [(id: String, attempt: Int)], owner: String, at now: Date) async throws(StoreError) -> Set<String> {
+        try await write { db in try Store.markCalling(db, deliveries, owner: owner, at: now) }
+    }
+
+    static func markCalling(_ db: Database, _ deliveries: [(id: String, attempt: Int)], owner: String, at now: Date) throws -> Set<String> {
+        var marked = Set<String>()
+        for (id, attempt) in deliveries {
+            try db.executeCached(sql: """
+                UPDATE attempt SET called_at = ?1 WHERE delivery_id = ?2 AND number = ?3 AND lease_owner = ?4
+                AND EXISTS (SELECT 1 FROM delivery WHERE id = ?2 AND state IN (\(LifecycleSQL.from(DeliveryEvent.attemptEnds))) AND lease_owner = ?4 AND attempts = ?3
+                            AND lease_expires_at > ?1)
+                """, arguments: [Store.secs(now), id, attempt, owner])
+            if db.changesCount > 0 { marked.insert(id) }
         }
+        return marked
     }
 
     /// Finishes claimed deliveries in one transaction, each fenced on its lease owner and attempt number: a
@@ -433,6 +478,12 @@ extension Store {
     public func finish(_ results: [(delivery: Delivery, result: DeliveryResult, endedAt: Date)], owner: String,
                        notify: Bool) throws(StoreError) -> RunCounts {
         try writeImmediate { db in try Store.finish(db, results, owner: owner, notify: notify) }
+    }
+
+    /// The same for async code (GRDB's async access; see `Store.read`).
+    public func finish(_ results: [(delivery: Delivery, result: DeliveryResult, endedAt: Date)], owner: String,
+                       notify: Bool) async throws(StoreError) -> RunCounts {
+        try await writeImmediate { db in try Store.finish(db, results, owner: owner, notify: notify) }
     }
 
     /// A finished delivery's new row values.
@@ -515,8 +566,9 @@ extension Store {
             default: break
             }
             if notify, e.state != .retrying {
-                try Store.notify(db, "post.\(e.state.rawValue)", post: e.delivery.post, delivery: e.delivery.id, hook: e.delivery.hook,
-                                 detail: e.error, at: e.end)
+                // A reply's delivery that failed for good is `reply.failed` (the notify hook gets the reply and its item).
+                let event = try e.state == .failed && Store.isStoredReply(db, e.delivery.post) ? "reply.failed" : "post.\(e.state.rawValue)"
+                try Store.notify(db, event, post: e.delivery.post, delivery: e.delivery.id, hook: e.delivery.hook, detail: e.error, at: e.end)
             }
         }
         try settleSubjects(db, changed.map { ($0.delivery.post, $0.delivery.revision, $0.end) })
@@ -539,7 +591,7 @@ extension Store {
     }
 
     static func notify(_ db: Database, _ event: String, post: String?, delivery: String?, hook: String?, detail: String?, at: Int64) throws {
-        guard ["post.published", "post.failed", "post.unknown", "post.expired", "hook.disabled"].contains(event) else { return }
+        guard ["post.published", "post.failed", "post.unknown", "post.expired", "hook.disabled", "reply.failed"].contains(event) else { return }
         try db.executeCached(sql: """
             INSERT INTO notification (event, post_id, delivery_id, hook, detail, created_at) VALUES (?, ?, ?, ?, ?, ?)
             """, arguments: [event, post, delivery, hook, detail, at])
@@ -559,11 +611,18 @@ extension Store {
     /// Records the start of a pass.
     /// - Parameter strategyHash: the content hash of the strategy the pass works from, whose warnings were shown.
     public func startRun(owner: String, mode: String, startedAt: Date, clockAt: Date, strategyHash: String? = nil) throws(StoreError) -> Int64 {
-        try write { db in
-            try db.executeCached(sql: "INSERT INTO publish_run (owner, mode, started_at, clock_at, strategy_hash) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [owner, mode, Store.secs(startedAt), Store.secs(clockAt), strategyHash])
-            return db.lastInsertedRowID
-        }
+        try write { db in try Store.startRun(db, owner: owner, mode: mode, startedAt: startedAt, clockAt: clockAt, strategyHash: strategyHash) }
+    }
+
+    /// The same for async code (GRDB's async access; see `Store.read`).
+    public func startRun(owner: String, mode: String, startedAt: Date, clockAt: Date, strategyHash: String? = nil) async throws(StoreError) -> Int64 {
+        try await write { db in try Store.startRun(db, owner: owner, mode: mode, startedAt: startedAt, clockAt: clockAt, strategyHash: strategyHash) }
+    }
+
+    static func startRun(_ db: Database, owner: String, mode: String, startedAt: Date, clockAt: Date, strategyHash: String?) throws -> Int64 {
+        try db.executeCached(sql: "INSERT INTO publish_run (owner, mode, started_at, clock_at, strategy_hash) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [owner, mode, Store.secs(startedAt), Store.secs(clockAt), strategyHash])
+        return db.lastInsertedRowID
     }
 
     /// The strategy (content hash) the last pass that named one worked from: its warnings have been shown.
@@ -574,13 +633,20 @@ extension Store {
     }
 
     public func endRun(_ id: Int64, counts: RunCounts, exitCode: Int32, note: String?, at: Date) throws(StoreError) {
-        try write { db in
-            try db.executeCached(sql: """
-                UPDATE publish_run SET ended_at = ?, enqueued = ?, claimed = ?, published = ?, retrying = ?, failed = ?, unknown = ?,
-                       expired = ?, rescued = ?, exit_code = ?, note = ? WHERE id = ?
-                """, arguments: [Store.secs(at), counts.enqueued, counts.claimed, counts.published, counts.retrying, counts.failed,
-                                 counts.unknown, counts.expired, counts.rescued, exitCode, note, id])
-        }
+        try write { db in try Store.endRun(db, id, counts: counts, exitCode: exitCode, note: note, at: at) }
+    }
+
+    /// The same for async code (GRDB's async access; see `Store.read`).
+    public func endRun(_ id: Int64, counts: RunCounts, exitCode: Int32, note: String?, at: Date) async throws(StoreError) {
+        try await write { db in try Store.endRun(db, id, counts: counts, exitCode: exitCode, note: note, at: at) }
+    }
+
+    static func endRun(_ db: Database, _ id: Int64, counts: RunCounts, exitCode: Int32, note: String?, at: Date) throws {
+        try db.executeCached(sql: """
+            UPDATE publish_run SET ended_at = ?, enqueued = ?, claimed = ?, published = ?, retrying = ?, failed = ?, unknown = ?,
+                   expired = ?, rescued = ?, exit_code = ?, note = ? WHERE id = ?
+            """, arguments: [Store.secs(at), counts.enqueued, counts.claimed, counts.published, counts.retrying, counts.failed,
+                             counts.unknown, counts.expired, counts.rescued, exitCode, note, id])
     }
 
     public func lastRuns(_ n: Int) throws(StoreError) -> [PublishRun] {
@@ -639,20 +705,34 @@ extension Store {
     /// deliveries already due are left out: after a pass those are the ones it had to leave (contest and discount
     /// posts held by a crisis alert, a disabled hook), and waking for them would only find them held again.
     public func nextAttempt(after now: Date) throws(StoreError) -> Date? {
-        try read { db in
-            try Int64.fetchOne(db, sql: """
-                SELECT next_attempt_at FROM delivery WHERE state IN (\(PublishSQL.pending)) AND next_attempt_at > ?
-                ORDER BY next_attempt_at LIMIT 1
-                """, arguments: [Store.secs(now)]).map(Store.date)
-        }
+        try read { db in try Store.nextAttempt(db, after: now) }
+    }
+
+    /// The same for async code (GRDB's async access; see `Store.read`).
+    public func nextAttempt(after now: Date) async throws(StoreError) -> Date? {
+        try await read { db in try Store.nextAttempt(db, after: now) }
+    }
+
+    static func nextAttempt(_ db: Database, after now: Date) throws -> Date? {
+        try Int64.fetchOne(db, sql: """
+            SELECT next_attempt_at FROM delivery WHERE state IN (\(PublishSQL.pending)) AND next_attempt_at > ?
+            ORDER BY next_attempt_at LIMIT 1
+            """, arguments: [Store.secs(now)]).map(Store.date)
     }
 
     /// The next approved posts to go out after `now`.
     public func nextDue(after now: Date, limit: Int) throws(StoreError) -> [Post] {
-        try read { db in
-            try PostRecord.filter(sql: "status = \(PublishSQL.deliverable) AND scheduled_at > ?", arguments: [Store.secs(now)])
-                .order(PostRecord.Columns.scheduledAt).limit(limit).fetchAll(db).map(\.post)
-        }
+        try read { db in try Store.nextDue(db, after: now, limit: limit) }
+    }
+
+    /// The same for async code (GRDB's async access; see `Store.read`).
+    public func nextDue(after now: Date, limit: Int) async throws(StoreError) -> [Post] {
+        try await read { db in try Store.nextDue(db, after: now, limit: limit) }
+    }
+
+    static func nextDue(_ db: Database, after now: Date, limit: Int) throws -> [Post] {
+        try PostRecord.filter(sql: "status = \(PublishSQL.deliverable) AND scheduled_at > ?", arguments: [Store.secs(now)])
+            .order(PostRecord.Columns.scheduledAt).limit(limit).fetchAll(db).map(\.post)
     }
 
     /// Approved posts whose time has passed but that have no delivery yet (cron not running?).
@@ -757,20 +837,34 @@ extension Store {
     }
 
     public func pendingNotifications(limit: Int, maxAttempts: Int) throws(StoreError) -> [PendingNotification] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM notification WHERE sent_at IS NULL AND attempts < ? ORDER BY id LIMIT ?",
-                             arguments: [maxAttempts, limit]).map { r in
-                PendingNotification(id: r["id"], event: r["event"], post: r["post_id"], delivery: r["delivery_id"], hook: r["hook"],
-                                    detail: r["detail"], createdAt: Store.date(r["created_at"]), attempts: r["attempts"], item: r["item_id"])
-            }
+        try read { db in try Store.pendingNotifications(db, limit: limit, maxAttempts: maxAttempts) }
+    }
+
+    /// The same for async code (GRDB's async access; see `Store.read`).
+    public func pendingNotifications(limit: Int, maxAttempts: Int) async throws(StoreError) -> [PendingNotification] {
+        try await read { db in try Store.pendingNotifications(db, limit: limit, maxAttempts: maxAttempts) }
+    }
+
+    static func pendingNotifications(_ db: Database, limit: Int, maxAttempts: Int) throws -> [PendingNotification] {
+        try Row.fetchAll(db, sql: "SELECT * FROM notification WHERE sent_at IS NULL AND attempts < ? ORDER BY id LIMIT ?",
+                         arguments: [maxAttempts, limit]).map { r in
+            PendingNotification(id: r["id"], event: r["event"], post: r["post_id"], delivery: r["delivery_id"], hook: r["hook"],
+                                detail: r["detail"], createdAt: Store.date(r["created_at"]), attempts: r["attempts"], item: r["item_id"])
         }
     }
 
     public func notificationSent(_ id: Int64, ok: Bool, error: String?, at: Date) throws(StoreError) {
-        try write { db in
-            try db.executeCached(sql: "UPDATE notification SET attempts = attempts + 1, sent_at = CASE WHEN ? THEN ? ELSE NULL END, last_error = ? WHERE id = ?",
-                           arguments: [ok, Store.secs(at), error, id])
-        }
+        try write { db in try Store.notificationSent(db, id, ok: ok, error: error, at: at) }
+    }
+
+    /// The same for async code (GRDB's async access; see `Store.read`).
+    public func notificationSent(_ id: Int64, ok: Bool, error: String?, at: Date) async throws(StoreError) {
+        try await write { db in try Store.notificationSent(db, id, ok: ok, error: error, at: at) }
+    }
+
+    static func notificationSent(_ db: Database, _ id: Int64, ok: Bool, error: String?, at: Date) throws {
+        try db.executeCached(sql: "UPDATE notification SET attempts = attempts + 1, sent_at = CASE WHEN ? THEN ? ELSE NULL END, last_error = ? WHERE id = ?",
+                       arguments: [ok, Store.secs(at), error, id])
     }
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
@@ -780,17 +874,26 @@ extension Store {
 
     func writeImmediate<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws(StoreError) -> T {
         do {
-            return try pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                return result!
-            }
+            return try pool.writeWithoutTransaction { db in try Store.immediate(db, body) }
         } catch {
             throw Store.map(error, path: path)
         }
+    }
+
+    /// `writeImmediate` for async code (see `write`): not given up when the calling task is cancelled.
+    func writeImmediate<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        let pool = pool
+        return try await uncancelled { try await pool.writeWithoutTransaction { db in try Store.immediate(db, body) } }
+    }
+
+    /// `body` in one IMMEDIATE transaction (the write lock taken at BEGIN, so two publishers never read the same due rows).
+    private static func immediate<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
+        var result: T?
+        try db.inTransaction(.immediate) {
+            result = try body(db)
+            return .commit
+        }
+        return result!
     }
 }
 

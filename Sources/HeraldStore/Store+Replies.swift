@@ -120,6 +120,13 @@ extension Store {
         return found
     }
 
+    /// The same for async code (GRDB's async access; see `Store.read`).
+    public func reply(_ id: String) async throws(StoreError) -> Reply {
+        let found = try await read { db in try ReplyRecord.fetchOne(db, key: id)?.reply }
+        guard let found else { throw .notFound(what: "reply", id: id) }
+        return found
+    }
+
     /// Makes the deliveries of approved replies that have none yet (one per hook of the item's channel, due when the
     /// reply was approved, too late after the channel's `max_lateness`). Returns how many were queued, and the ids of
     /// the replies whose deliveries were already too late (to settle).

@@ -172,15 +172,23 @@ public final class Store: Sendable {
     /// Records the strategy text unless the latest snapshot has the same hash; returns the snapshot.
     @discardableResult
     public func recordSnapshot(file: String, text: String, contentHash: String, brand: String, at now: Date) throws(StoreError) -> StrategySnapshot {
-        try write { db in
-            if let last = try SnapshotRecord.order(Column("id").desc).fetchOne(db), last.content_hash == contentHash {
-                return last.snapshot
-            }
-            var r = SnapshotRecord(id: nil, imported_at: Int64(now.timeIntervalSince1970), file: file,
-                                   content_hash: contentHash, brand: brand, yaml: text)
-            try r.insert(db)
-            return r.snapshot
+        try write { db in try Store.recordSnapshot(db, file: file, text: text, contentHash: contentHash, brand: brand, at: now) }
+    }
+
+    /// The same for async code (GRDB's async access; see `Store.read`).
+    @discardableResult
+    public func recordSnapshot(file: String, text: String, contentHash: String, brand: String, at now: Date) async throws(StoreError) -> StrategySnapshot {
+        try await write { db in try Store.recordSnapshot(db, file: file, text: text, contentHash: contentHash, brand: brand, at: now) }
+    }
+
+    static func recordSnapshot(_ db: Database, file: String, text: String, contentHash: String, brand: String, at now: Date) throws -> StrategySnapshot {
+        if let last = try SnapshotRecord.order(Column("id").desc).fetchOne(db), last.content_hash == contentHash {
+            return last.snapshot
         }
+        var r = SnapshotRecord(id: nil, imported_at: Int64(now.timeIntervalSince1970), file: file,
+                               content_hash: contentHash, brand: brand, yaml: text)
+        try r.insert(db)
+        return r.snapshot
     }
 
     /// The content hash of the latest snapshot, without reading its text.
@@ -210,6 +218,32 @@ public final class Store: Sendable {
 
     func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws(StoreError) -> T {
         do { return try pool.write(body) } catch { throw Store.map(error, path: path) }
+    }
+
+    // Async code (a publishing pass, the endpoint) reaches the database through GRDB's async access: the task is
+    // suspended while the connection's dispatch queue runs the statements and syncs the file, instead of a thread of the
+    // cooperative pool waiting for SQLite and fsync. Each public async method has a synchronous twin for the commands
+    // and tests; both run the same `(Database) throws -> T` body, so every statement is written once.
+
+    /// `read` for async code. A cancelled task's read stops with an error (nothing is changed by a read).
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do { return try await pool.read(body) } catch { throw Store.map(error, path: path) }
+    }
+
+    /// `write` for async code. The transaction is not given up when the calling task is cancelled: a claim, a result, a
+    /// run's record asked for is committed (or fails on the database), as the synchronous call always did.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        let pool = pool
+        return try await uncancelled { try await pool.write(body) }
+    }
+
+    /// Runs `work` in a task of its own, which the caller's cancellation does not reach (GRDB's async access interrupts
+    /// the statement of a cancelled task), and waits for it.
+    func uncancelled<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws(StoreError) -> T {
+        let result = await Task { () async -> Result<T, any Error> in
+            do { return .success(try await work()) } catch { return .failure(error) }
+        }.value
+        do { return try result.get() } catch { throw Store.map(error, path: path) }
     }
 
     static func map(_ error: any Error, path: String, opening: Bool = false) -> StoreError {

@@ -94,18 +94,18 @@ public final class PublishSession: Sendable {
                 return .busy(database: workspace.store.path)
             }
             let store = workspace.store, loaded = workspace.loaded
-            let runID = try store.startRun(owner: publisher.settings.owner, mode: "publish", startedAt: Date(), clockAt: now(),
+            let runID = try await store.startRun(owner: publisher.settings.owner, mode: "publish", startedAt: Date(), clockAt: now(),
                                            strategyHash: loaded.contentHash)
             let report: PassReport
             do {
                 report = try await publisher.runOnce(now: now)
             } catch {
-                try? store.endRun(runID, counts: RunCounts(), exitCode: 74, note: "\(error)", at: Date())
+                try? await store.endRun(runID, counts: RunCounts(), exitCode: 74, note: "\(error)", at: Date())
                 throw error
             }
-            try store.endRun(runID, counts: report.counts, exitCode: report.exitCode, note: nil, at: Date())
+            try await store.endRun(runID, counts: report.counts, exitCode: report.exitCode, note: nil, at: Date())
             // Remember the strategy this pass worked from, so the next idle tick can skip parsing it.
-            try store.recordSnapshot(file: loaded.file, text: loaded.text, contentHash: loaded.contentHash,
+            try await store.recordSnapshot(file: loaded.file, text: loaded.text, contentHash: loaded.contentHash,
                                      brand: workspace.strategy.brand.name, at: Date())
             withExtendedLifetime(lock) {}
             await caller.shutdown()
@@ -166,8 +166,8 @@ public final class PublishSession: Sendable {
                                 publisherForPass: { [self] in nextPublisher() }, onFailure: { [self] in failed($0) }) { [self] report in
             succeeded()
             let hash = state.withLock { $0.contentHash }
-            if let id = try? store.startRun(owner: owner, mode: "run", startedAt: Date(), clockAt: now(), strategyHash: hash) {
-                try? store.endRun(id, counts: report.counts, exitCode: report.exitCode, note: nil, at: Date())
+            if let id = try? await store.startRun(owner: owner, mode: "run", startedAt: Date(), clockAt: now(), strategyHash: hash) {
+                try? await store.endRun(id, counts: report.counts, exitCode: report.exitCode, note: nil, at: Date())
             }
             onPass(report)
         }

@@ -14,7 +14,7 @@ import Testing
         #expect(a.status == 201, "\(a.body)")
         #expect(a.json["status"] as? String == "stored")
         let id = try #require(a.json["id"] as? String)
-        let stored = try s.workspace.store.inboxItem(id)
+        let stored = try await s.workspace.store.inboxItem(id)
         #expect(stored.source == "social-listening")
         #expect(stored.networkItemID == "ig-good")
         #expect(stored.text == "My latte was cold again. Not happy.")
@@ -118,7 +118,7 @@ import Testing
         let text = "Cold\u{0} latte\u{1B}[31m red\u{7} \u{202E}evil\u{202C} tab\there\r\nnext 🙂"
         let a = try await s.post(item(id: "ig-ctl", text: text))
         #expect(a.status == 201, "\(a.body)")
-        let stored = try s.workspace.store.inboxItem(try #require(a.json["id"] as? String))
+        let stored = try await s.workspace.store.inboxItem(try #require(a.json["id"] as? String))
         #expect(Array(stored.text.utf8) == Array(text.utf8))
     }
 

@@ -122,7 +122,7 @@ let t0 = Date(iso: "2027-03-01T09:00:00Z")!
         let f = try PublishFixture(hooksYAML: "  - {id: box, type: outbox, dir: out}", channelHooks: ["box"])
         try f.approvedPosts(at: (0..<300).map { t0.addingTimeInterval(Double($0)) })
         let hooks = ["fb": [DueHook(hook: "box", maxAttempts: 3, maxLateness: 6 * 3600)]]
-        _ = try f.store().refreshQueue(now: t0.addingTimeInterval(3600), hooks: hooks, notify: false)
+        _ = try await f.store().refreshQueue(now: t0.addingTimeInterval(3600), hooks: hooks, notify: false)
         let a = try f.store(), b = try f.store()
         async let ca = Task.detached { () throws -> [String] in
             var ids: [String] = []

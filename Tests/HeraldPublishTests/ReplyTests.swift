@@ -11,7 +11,8 @@ final class ReplyFixture: @unchecked Sendable {
     let environment = ["HERALD_TEST_SECRET": testSecret]
     static let t = "2027-01-09T11:30:00Z"
 
-    init(hookURL: String, approval: String = "complaints") throws {
+    /// - Parameter notifyURL: where the strategy's `notify` hook (`alerts`) posts lifecycle events, when given.
+    init(hookURL: String, approval: String = "complaints", notifyURL: String? = nil) throws {
         dir.write("strategy.yaml", """
             brand: {name: Test Café, link: "https://cafe.example/"}
             timezone: UTC
@@ -26,12 +27,14 @@ final class ReplyFixture: @unchecked Sendable {
               - {id: kim, name: Kim Ray, channels: [fb], capacity_per_week: 7, trained: false, rules_accepted: true}
             campaigns: []
             crisis: {owner: tom}
+            \(notifyURL == nil ? "" : "notify: alerts")
             inbox:
               reply_approval: \(approval)
               crisis_topics: [Food safety]
               own_handles: {fb: "testcafe"}
             hooks:
             \(webhookYAML("hook", hookURL, extra: "attempts: 3"))
+            \(notifyURL.map { webhookYAML("alerts", $0) } ?? "")
             """)
         dir.write("items.jsonl", """
             {"network":"facebook","kind":"comment","id":"fb-1","author":{"handle":"kasia.k","name":"Kasia Kowalska"},"text":"Do you have oat milk?","created_at":"2027-01-09T11:00:00Z","language":"en"}
@@ -162,6 +165,42 @@ final class ReplyFixture: @unchecked Sendable {
         #expect(open.stdout.contains(item.id))
         // Its owner may answer again.
         #expect(try g.run(["inbox", "reply", item.id, "--body", "Yes, it is!", "--as", "tom"]).status == 0)
+    }
+
+    /// A reply the receiver refuses for good is announced to the notify hook as `reply.failed`, signed, with the reply and
+    /// the inbox item it answers (before, it went out as `post.failed` with the reply's id and no post).
+    @Test func aFailedReplyIsAnnouncedAsReplyFailed() throws {
+        let dir = TemporaryDirectory()
+        let refusing = try Receiver(dir, script: [["status": 400]], name: "refusing")
+        let alerts = try Receiver(dir, name: "alerts")
+        let f = try ReplyFixture(hookURL: refusing.url, notifyURL: alerts.url)
+        let item = try f.item("x-3")
+        let queued = try f.run(["inbox", "reply", item.id, "--body", "Yes, it is!", "--as", "tom"])
+        #expect(queued.status == 0, "\(queued.stderr)")
+        let reply = try #require(try f.store().replies(item: item.id).first)
+        #expect(try f.publish(at: "2027-01-09T11:31:00Z").status == 65)
+        #expect(refusing.requests.count == 1)
+        let events = alerts.requests.filter { ($0.json["type"] as? String)?.hasPrefix("inbox.") != true }
+        #expect(events.map { $0.json["type"] as? String } == ["reply.failed"])
+        let event = try #require(events.first)
+        #expect(signatureIsValid(event))
+        #expect(event.json["post"] == nil)
+        let delivery = try #require(try f.store().deliveries(post: reply.id).first)
+        #expect(delivery.state == .failed)
+        #expect(event.json["delivery_id"] as? String == delivery.id && event.json["hook"] as? String == "hook")
+        #expect((event.json["detail"] as? String)?.isEmpty == false)
+        let sent = try #require(event.json["reply"] as? [String: Any])
+        #expect(sent["id"] as? String == reply.id && sent["inbox_item_id"] as? String == item.id)
+        #expect(sent["body"] as? String == "Yes, it is!" && sent["in_reply_to"] as? String == "x-3")
+        #expect(sent["channel"] as? String == "tw" && sent["replier"] as? String == "tom")
+        // The delivery's fields are the event's own, not the reply's.
+        #expect(sent["delivery_id"] == nil && sent["attempt"] == nil)
+        let answered = try #require(event.json["item"] as? [String: Any])
+        #expect(answered["id"] as? String == item.id && answered["status"] as? String == "assigned")
+        #expect((answered["author"] as? [String: Any])?["handle"] as? String == item.authorHandle)
+        // Sent once: the next pass has nothing to announce.
+        #expect(try f.publish(at: "2027-01-09T11:40:00Z").status == 0)
+        #expect(alerts.requests.filter { $0.json["type"] as? String == "reply.failed" }.count == 1)
     }
 
     /// `reply_approval: complaints`: a reply to a complaint waits for another participant's approval; the pass sends
