@@ -323,22 +323,25 @@ public struct Publisher: Sendable {
         return sent
     }
 
-    /// A pending notification as the notify hook receives it, with what it is about as it stands now: the post; or for
-    /// `reply.failed` the reply (its delivery's `post` is the reply's id) and the inbox item it answers; or the item of an
-    /// `inbox.*` event. What can no longer be read (deleted since) is left out.
+    /// A pending notification as the notify hook receives it, with what it is about as it stands now: the post; or the
+    /// item of an `inbox.*` event. A delivery of a reply that failed is queued as `post.failed` (the table's events are
+    /// the delivery's) naming the reply, and goes out as `reply.failed` with the reply and the inbox item it answers.
+    /// What can no longer be read (deleted since) is left out.
     func lifecycleEvent(_ n: PendingNotification) async -> LifecycleEvent {
+        var type = n.event
         var post: PostPayload?, reply: ReplyPayload?, item: InboxItemPayload?
         var itemID = n.item
-        if n.event.hasPrefix("reply.") {
-            if let id = n.post, let r = try? await store.reply(id) {
+        if let id = n.post {
+            if let p = try? await store.post(id) {
+                post = PostPayload(p, delivery: nil, link: link(p), clock: clock)
+            } else if n.event == "post.failed", let r = try? await store.reply(id) {
+                type = "reply.failed"
                 reply = ReplyPayload(r, delivery: nil)
                 itemID = itemID ?? r.item
             }
-        } else if let id = n.post, let p = try? await store.post(id) {
-            post = PostPayload(p, delivery: nil, link: link(p), clock: clock)
         }
         if let id = itemID, let i = try? await store.inboxItem(id) { item = InboxItemPayload(i, clock: clock) }
-        return LifecycleEvent(type: n.event, eventID: "evt_\(n.id)", occurredAt: n.createdAt, post: post, reply: reply, item: item,
+        return LifecycleEvent(type: type, eventID: "evt_\(n.id)", occurredAt: n.createdAt, post: post, reply: reply, item: item,
                               deliveryID: n.delivery, hook: n.hook, detail: n.detail)
     }
 }

@@ -566,9 +566,8 @@ extension Store {
             default: break
             }
             if notify, e.state != .retrying {
-                // A reply's delivery that failed for good is `reply.failed` (the notify hook gets the reply and its item).
-                let event = try e.state == .failed && Store.isStoredReply(db, e.delivery.post) ? "reply.failed" : "post.\(e.state.rawValue)"
-                try Store.notify(db, event, post: e.delivery.post, delivery: e.delivery.id, hook: e.delivery.hook, detail: e.error, at: e.end)
+                try Store.notify(db, "post.\(e.state.rawValue)", post: e.delivery.post, delivery: e.delivery.id, hook: e.delivery.hook,
+                                 detail: e.error, at: e.end)
             }
         }
         try settleSubjects(db, changed.map { ($0.delivery.post, $0.delivery.revision, $0.end) })
@@ -591,7 +590,7 @@ extension Store {
     }
 
     static func notify(_ db: Database, _ event: String, post: String?, delivery: String?, hook: String?, detail: String?, at: Int64) throws {
-        guard ["post.published", "post.failed", "post.unknown", "post.expired", "hook.disabled", "reply.failed"].contains(event) else { return }
+        guard ["post.published", "post.failed", "post.unknown", "post.expired", "hook.disabled"].contains(event) else { return }
         try db.executeCached(sql: """
             INSERT INTO notification (event, post_id, delivery_id, hook, detail, created_at) VALUES (?, ?, ?, ?, ?, ?)
             """, arguments: [event, post, delivery, hook, detail, at])

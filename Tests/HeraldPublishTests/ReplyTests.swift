@@ -178,7 +178,8 @@ final class ReplyFixture: @unchecked Sendable {
         let queued = try f.run(["inbox", "reply", item.id, "--body", "Yes, it is!", "--as", "tom"])
         #expect(queued.status == 0, "\(queued.stderr)")
         let reply = try #require(try f.store().replies(item: item.id).first)
-        #expect(try f.publish(at: "2027-01-09T11:31:00Z").status == 65)
+        let pass = try f.publish(at: "2027-01-09T11:31:00Z")
+        #expect(pass.status == 65, "\(pass.stdout)\(pass.stderr)")
         #expect(refusing.requests.count == 1)
         let events = alerts.requests.filter { ($0.json["type"] as? String)?.hasPrefix("inbox.") != true }
         #expect(events.map { $0.json["type"] as? String } == ["reply.failed"])
