@@ -515,22 +515,49 @@ public struct CrisisDesk: Sendable {
     /// reading of the day counts, and a dismissal holds for that day), and the spike rule (`crisis.spike`), when negative
     /// items surge (a dismissal holds for the rule's window of hours it was made in).
     public func alert(now: Date) throws -> CrisisAlertState? {
-        var raised: [CrisisAlertState] = []
+        guard hasAlertRules else { return nil }
+        return alert(now: now, facts: try store.alertFacts(strategy, alertQuery(now: now), now: now))
+    }
+
+    /// The same for async code (the check before each publishing pass): the same reads, through GRDB's async access.
+    public func alert(now: Date) async throws -> CrisisAlertState? {
+        guard hasAlertRules else { return nil }
+        return alert(now: now, facts: try await store.alertFacts(strategy, alertQuery(now: now), now: now))
+    }
+
+    /// Whether the strategy sets an alert or a spike rule (without one nothing is read).
+    var hasAlertRules: Bool { strategy.crisis.alert != nil || strategy.crisis.spike != nil }
+
+    /// What the alert is worked out from: the alert rule's metric (a computed one over the last two weeks, up to today)
+    /// and the spike rule's window with the days before it.
+    func alertQuery(now: Date) -> AlertFactsQuery {
+        var query = AlertFactsQuery()
         if let rule = strategy.crisis.alert {
             let computed = strategy.metrics.first { $0.id == rule.metric }?.source.isComputed ?? false
             let today = clock.localDate(now)
-            let readings = try store.metricReadings(strategy, metrics: [rule.metric], from: computed ? today.adding(days: -13) : nil,
-                                                    to: computed ? today : nil, now: now).filter { $0.channel == nil }
+            query = AlertFactsQuery(metric: rule.metric, from: computed ? today.adding(days: -13) : nil, to: computed ? today : nil)
+        }
+        if let rule = strategy.crisis.spike { query.inbox = Self.spikeWindow(rule, now: now) }
+        return query
+    }
+
+    func alert(now: Date, facts: AlertFacts) -> CrisisAlertState? {
+        var raised: [CrisisAlertState] = []
+        if let rule = strategy.crisis.alert {
+            let readings = facts.readings.filter { $0.channel == nil }
             if let latest = readings.max(by: { ($0.date, $0.recordedAt) < ($1.date, $1.recordedAt) }), latest.value > rule.above {
-                let handled = try store.alertHandled(metric: rule.metric, readingRecordedAt: latest.recordedAt)
+                let handled = facts.handled(metric: rule.metric, readingRecordedAt: latest.recordedAt)
                 raised.append(CrisisAlertState(metric: rule.metric, value: latest.value, above: rule.above, date: latest.date,
                                                recordedAt: latest.recordedAt, handled: handled))
             }
         }
-        if let spike = try spike(now: now), spike.fires {
-            let handled = try store.alertHandled(metric: Self.spikeMetric, readingRecordedAt: spike.windowStart)
-            raised.append(CrisisAlertState(metric: Self.spikeMetric, value: Double(spike.recent), above: spike.threshold,
-                                           date: clock.localDate(now), recordedAt: spike.windowStart, handled: handled))
+        if let rule = strategy.crisis.spike {
+            let spike = SpikeReading.evaluate(rule, facts: facts.inboxFacts, now: now)
+            if spike.fires {
+                let handled = facts.handled(metric: Self.spikeMetric, readingRecordedAt: spike.windowStart)
+                raised.append(CrisisAlertState(metric: Self.spikeMetric, value: Double(spike.recent), above: spike.threshold,
+                                               date: clock.localDate(now), recordedAt: spike.windowStart, handled: handled))
+            }
         }
         return raised.first { !$0.handled } ?? raised.first
     }
@@ -538,8 +565,13 @@ public struct CrisisDesk: Sendable {
     /// The spike rule's reading at `now`, or nil when the strategy has none.
     public func spike(now: Date) throws -> SpikeReading? {
         guard let rule = strategy.crisis.spike else { return nil }
-        let from = now.addingTimeInterval(-rule.hours * 3600 - Double(SpikeRule.trailingDays) * 86_400)
-        return SpikeReading.evaluate(rule, facts: try store.inboxFacts(from: from, to: now.addingTimeInterval(1)), now: now)
+        let window = Self.spikeWindow(rule, now: now)
+        return SpikeReading.evaluate(rule, facts: try store.inboxFacts(from: window.from, to: window.to), now: now)
+    }
+
+    /// The items the spike rule reads: its window of hours and the trailing days before it, up to `now`.
+    static func spikeWindow(_ rule: SpikeRule, now: Date) -> (from: Date, to: Date) {
+        (now.addingTimeInterval(-rule.hours * 3600 - Double(SpikeRule.trailingDays) * 86_400), now.addingTimeInterval(1))
     }
 
     public func dismissAlert(by person: String, now: Date) throws -> CrisisAlertState {

@@ -252,14 +252,60 @@ extension Store {
         }
     }
 
-    /// Whether a person handled readings up to this one: dismissed the alert, or opened a crisis after it was recorded.
-    public func alertHandled(metric: String, readingRecordedAt: Date) throws(StoreError) -> Bool {
-        try read { db in
-            let r = Store.secs(readingRecordedAt)
-            return try Bool.fetchOne(db, sql: """
-                SELECT EXISTS (SELECT 1 FROM alert_dismissal WHERE metric = ? AND reading_recorded_at >= ?)
-                    OR EXISTS (SELECT 1 FROM crisis WHERE opened_at >= ? OR status = 'open')
-                """, arguments: [metric, r, r]) ?? false
+    /// What the crisis alert is worked out from (`CrisisDesk.alert`), read in one transaction: the readings of the alert
+    /// rule's metric, the inbox of the spike rule's window, and what people did about alerts (dismissals, crises).
+    public func alertFacts(_ strategy: Strategy, _ query: AlertFactsQuery, now: Date) throws(StoreError) -> AlertFacts {
+        try read { db in try Store.alertFacts(db, strategy, query, now: now) }
+    }
+
+    /// The same for async code (GRDB's async access; see `Store.read`): the check before each publishing pass.
+    public func alertFacts(_ strategy: Strategy, _ query: AlertFactsQuery, now: Date) async throws(StoreError) -> AlertFacts {
+        try await read { db in try Store.alertFacts(db, strategy, query, now: now) }
+    }
+
+    static func alertFacts(_ db: Database, _ strategy: Strategy, _ query: AlertFactsQuery, now: Date) throws -> AlertFacts {
+        var facts = AlertFacts()
+        if let metric = query.metric {
+            facts.readings = try Store.metricReadings(db, strategy, metrics: [metric], from: query.from, to: query.to, now: now)
         }
+        if let window = query.inbox { facts.inboxFacts = try Store.inboxFacts(db, from: window.from, to: window.to) }
+        for row in try Row.fetchAll(db, sql: "SELECT metric, MAX(reading_recorded_at) AS upTo FROM alert_dismissal GROUP BY metric") {
+            facts.dismissedUpTo[row["metric"]] = row["upTo"]
+        }
+        if let row = try Row.fetchOne(db, sql: "SELECT MAX(opened_at) AS opened, COALESCE(MAX(status = 'open'), 0) AS open FROM crisis") {
+            facts.lastCrisisOpenedAt = row["opened"]
+            facts.crisisOpen = (row["open"] as Int64?) == 1
+        }
+        return facts
+    }
+}
+
+/// What `Store.alertFacts` reads: the readings of `metric` over [`from`, `to`] (as `metricReadings` gives them), and
+/// the inbox facts of items written in `inbox`.
+public struct AlertFactsQuery: Sendable {
+    public var metric: String?
+    public var from, to: LocalDate?
+    public var inbox: (from: Date, to: Date)?
+
+    public init(metric: String? = nil, from: LocalDate? = nil, to: LocalDate? = nil, inbox: (from: Date, to: Date)? = nil) {
+        self.metric = metric; self.from = from; self.to = to; self.inbox = inbox
+    }
+}
+
+/// What the crisis alert is worked out from (`Store.alertFacts`).
+public struct AlertFacts: Sendable {
+    public var readings: [MetricReading] = []
+    public var inboxFacts: [InboxFact] = []
+    /// Per metric, the latest reading whose alert a person dismissed (seconds since 1970).
+    var dismissedUpTo: [String: Int64] = [:]
+    /// When the latest crisis was opened (seconds since 1970), and whether one is open.
+    var lastCrisisOpenedAt: Int64?
+    var crisisOpen = false
+
+    /// Whether a person handled readings up to this one: dismissed the alert of this or a later reading, or opened a
+    /// crisis after it was recorded (or one is open).
+    public func handled(metric: String, readingRecordedAt: Date) -> Bool {
+        let r = Store.secs(readingRecordedAt)
+        return crisisOpen || (dismissedUpTo[metric].map { $0 >= r } ?? false) || (lastCrisisOpenedAt.map { $0 >= r } ?? false)
     }
 }

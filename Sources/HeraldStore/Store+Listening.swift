@@ -18,30 +18,36 @@ extension Store {
 
     /// The metric facts of items written in [from, to) (all items when nil), without their text.
     public func inboxFacts(from: Date?, to: Date?) throws(StoreError) -> [InboxFact] {
-        try read { db in
-            var sql = """
-                SELECT id, channel, created_at, deadline, first_reply_at, status, close_reason,
-                       labels ->> '$.sentiment' AS sentiment, labels ->> '$.intent' AS intent, labels ->> '$.topic' AS topic,
-                       labels ->> '$.spam' AS spam
-                FROM inbox_item WHERE 1
-                """
-            var args: [any DatabaseValueConvertible] = []
-            if let from { sql += " AND created_at >= ?"; args.append(Store.secs(from)) }
-            if let to { sql += " AND created_at < ?"; args.append(Store.secs(to)) }
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { r in
-                InboxFact(id: r["id"], channel: r["channel"], createdAt: Store.date(r["created_at"]),
-                          deadline: (r["deadline"] as Int64?).map(Store.date), firstReplyAt: (r["first_reply_at"] as Int64?).map(Store.date),
-                          status: InboxStatus(rawValue: r["status"]) ?? .new,
-                          sentiment: (r["sentiment"] as String?).flatMap(Sentiment.init(rawValue:)),
-                          intent: (r["intent"] as String?).flatMap(Intent.init(rawValue:)), topic: r["topic"],
-                          spam: (r["spam"] as Int?) == 1 || (r["close_reason"] as String?) == InboxCloseReason.spam.rawValue)
-            }
+        try read { db in try Store.inboxFacts(db, from: from, to: to) }
+    }
+
+    static func inboxFacts(_ db: Database, from: Date?, to: Date?) throws -> [InboxFact] {
+        var sql = """
+            SELECT id, channel, created_at, deadline, first_reply_at, status, close_reason,
+                   labels ->> '$.sentiment' AS sentiment, labels ->> '$.intent' AS intent, labels ->> '$.topic' AS topic,
+                   labels ->> '$.spam' AS spam
+            FROM inbox_item WHERE 1
+            """
+        var args: [any DatabaseValueConvertible] = []
+        if let from { sql += " AND created_at >= ?"; args.append(Store.secs(from)) }
+        if let to { sql += " AND created_at < ?"; args.append(Store.secs(to)) }
+        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { r in
+            InboxFact(id: r["id"], channel: r["channel"], createdAt: Store.date(r["created_at"]),
+                      deadline: (r["deadline"] as Int64?).map(Store.date), firstReplyAt: (r["first_reply_at"] as Int64?).map(Store.date),
+                      status: InboxStatus(rawValue: r["status"]) ?? .new,
+                      sentiment: (r["sentiment"] as String?).flatMap(Sentiment.init(rawValue:)),
+                      intent: (r["intent"] as String?).flatMap(Intent.init(rawValue:)), topic: r["topic"],
+                      spam: (r["spam"] as Int?) == 1 || (r["close_reason"] as String?) == InboxCloseReason.spam.rawValue)
         }
     }
 
     /// The first day an item was written, in the zone; nil for an empty inbox.
     public func firstInboxDay(clock: ZoneClock) throws(StoreError) -> LocalDate? {
-        try read { db in try Int64.fetchOne(db, sql: "SELECT MIN(created_at) FROM inbox_item") }.map { clock.localDate(Store.date($0)) }
+        try read { db in try Store.firstInboxDay(db, clock: clock) }
+    }
+
+    static func firstInboxDay(_ db: Database, clock: ZoneClock) throws -> LocalDate? {
+        try Int64.fetchOne(db, sql: "SELECT MIN(created_at) FROM inbox_item").map { clock.localDate(Store.date($0)) }
     }
 
     /// Readings of the strategy's metrics, as `readings(…)` returns them: recorded ones from the readings table, and
@@ -50,20 +56,27 @@ extension Store {
     /// said so) are left out: the computed ones are its readings.
     public func metricReadings(_ strategy: Strategy, metrics ids: [String]? = nil, from: LocalDate? = nil, to: LocalDate? = nil,
                                now: Date) throws(StoreError) -> [MetricReading] {
+        try read { db in try Store.metricReadings(db, strategy, metrics: ids, from: from, to: to, now: now) }
+    }
+
+    /// `metricReadings` in the caller's transaction (one snapshot of the readings and the inbox).
+    static func metricReadings(_ db: Database, _ strategy: Strategy, metrics ids: [String]?, from: LocalDate?, to: LocalDate?,
+                               now: Date) throws -> [MetricReading] {
         let clock = ZoneClock.orUTC(strategy.timeZone)
         let wanted = strategy.metrics.filter { ids?.contains($0.id) ?? true }
         let computed = wanted.filter(\.source.isComputed)
         let computedIDs = Set(computed.map(\.id))
         let recordedIDs = ids?.filter { !computedIDs.contains($0) }
-        var out = recordedIDs?.isEmpty == true ? [] : try readings(metrics: recordedIDs, from: from, to: to).filter { !computedIDs.contains($0.metric) }
+        var out = recordedIDs?.isEmpty == true ? []
+            : try Store.readings(db, metrics: recordedIDs, channel: nil, from: from, to: to).filter { !computedIDs.contains($0.metric) }
         guard !computed.isEmpty else { return out }
         var start = from
-        if start == nil { start = try firstInboxDay(clock: clock) }
+        if start == nil { start = try Store.firstInboxDay(db, clock: clock) }
         guard let start else { return out }
         let end = to ?? clock.localDate(now)
         let midnight = LocalTime(hour: 0, minute: 0)!
-        let facts = try inboxFacts(from: clock.instant(start, midnight).addingTimeInterval(-Store.inboxMetricLookback),
-                                   to: clock.instant(end.adding(days: 1), midnight))
+        let facts = try Store.inboxFacts(db, from: clock.instant(start, midnight).addingTimeInterval(-Store.inboxMetricLookback),
+                                         to: clock.instant(end.adding(days: 1), midnight))
         for m in computed {
             guard case .inbox(let measure, let filter) = m.source else { continue }
             for (date, value) in InboxMetrics.daily(measure, filter: filter, facts: facts, days: DateRange(start: start, end: end),

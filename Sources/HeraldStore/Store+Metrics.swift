@@ -66,13 +66,15 @@ extension Store {
     /// Readings by date (then metric and channel, the whole metric first), optionally for some metrics, one channel
     /// (`""` for the metric as a whole) and a range of days.
     public func readings(metrics: [String]? = nil, channel: String? = nil, from: LocalDate? = nil, to: LocalDate? = nil) throws(StoreError) -> [MetricReading] {
-        try read { db in
-            var r = MetricReadingRecord.all()
-            if let metrics { r = r.filter(metrics.contains(Column("metric"))) }
-            if let channel { r = channel.isEmpty ? r.filter(Column("channel") == nil) : r.filter(Column("channel") == channel) }
-            if let from { r = r.filter(Column("date") >= from.iso) }
-            if let to { r = r.filter(Column("date") <= to.iso) }
-            return try r.order(Column("date"), Column("metric"), SQL("IFNULL(channel, '')")).fetchAll(db).map(\.reading)
-        }
+        try read { db in try Store.readings(db, metrics: metrics, channel: channel, from: from, to: to) }
+    }
+
+    static func readings(_ db: Database, metrics: [String]?, channel: String?, from: LocalDate?, to: LocalDate?) throws -> [MetricReading] {
+        var r = MetricReadingRecord.all()
+        if let metrics { r = r.filter(metrics.contains(Column("metric"))) }
+        if let channel { r = channel.isEmpty ? r.filter(Column("channel") == nil) : r.filter(Column("channel") == channel) }
+        if let from { r = r.filter(Column("date") >= from.iso) }
+        if let to { r = r.filter(Column("date") <= to.iso) }
+        return try r.order(Column("date"), Column("metric"), SQL("IFNULL(channel, '')")).fetchAll(db).map(\.reading)
     }
 }

@@ -84,7 +84,7 @@ public final class PublishSession: Sendable {
     public func publishOnce(wait: Bool) async throws -> OnePass {
         do {
             var settings = settings
-            if let alert = try workspace.crisisDesk().alert(now: now()), !alert.handled {
+            if let alert = try await workspace.crisisDesk().alert(now: now()), !alert.handled {
                 settings.holdPromotional = true
                 notice(.promotionHeld(alert))
             }
@@ -163,7 +163,7 @@ public final class PublishSession: Sendable {
         state.withLock { $0.publisher = publisher; $0.hold = hold }
         let store = workspace.store, owner = publisher.settings.owner, now = now
         return PublisherService(publisher: publisher, lockPath: workspace.publishLockPath, interval: interval, now: now,
-                                publisherForPass: { [self] in nextPublisher() }, onFailure: { [self] in failed($0) }) { [self] report in
+                                publisherForPass: { [self] in await nextPublisher() }, onFailure: { [self] in failed($0) }) { [self] report in
             succeeded()
             let hash = state.withLock { $0.contentHash }
             if let id = try? await store.startRun(owner: owner, mode: "run", startedAt: Date(), clockAt: now(), strategyHash: hash) {
@@ -174,11 +174,18 @@ public final class PublishSession: Sendable {
     }
 
     /// The publisher for the next pass: the strategy read again if it changed, promotion held while an alert is raised.
-    private func nextPublisher() -> Publisher {
-        state.withLock { s in
+    /// The alert is read outside the lock (a suspension: the database's async access); only the service's loop calls
+    /// this, one pass after the other, so the state is not changed in between.
+    private func nextPublisher() async -> Publisher {
+        let desk = state.withLock { s in
             reloadIfChanged(&s)
+            return s.hold!.desk
+        }
+        let read: Result<CrisisAlertState?, any Error>
+        do { read = .success(try await desk.alert(now: now())) } catch { read = .failure(error) }
+        return state.withLock { s in
             var p = s.publisher!
-            p.settings.holdPromotional = s.hold!.check(now: now(), notice)
+            p.settings.holdPromotional = s.hold!.take(read, notice)
             return p
         }
     }
@@ -271,7 +278,8 @@ extension Workspace {
 /// The check before each pass of a service: whether an unhandled crisis alert holds promotional posts. The warning is
 /// given once per raised alert (again when a newer reading raises it again), not every pass. When the alert cannot be
 /// read (the database is busy), promotion is held for that pass, a late promotion being better than one during a
-/// crisis; that is reported once until the alert can be read again. Used under the session's lock.
+/// crisis; that is reported once until the alert can be read again. Changed under the session's lock, after the alert
+/// was read (`take`).
 struct AlertHold: Sendable {
     let desk: CrisisDesk
     var warnedFor: Date?
@@ -284,9 +292,10 @@ struct AlertHold: Sendable {
         warnedFor = previous?.warnedFor
     }
 
-    mutating func check(now: Date, _ notice: (PublishNotice) -> Void) -> Bool {
+    /// Whether promotion is held, given what reading the alert (`desk.alert(now:)`) came to.
+    mutating func take(_ read: Result<CrisisAlertState?, any Error>, _ notice: (PublishNotice) -> Void) -> Bool {
         do {
-            let alert = try desk.alert(now: now)
+            let alert = try read.get()
             unreadable = false
             guard let alert, !alert.handled else { warnedFor = nil; return false }
             if warnedFor != alert.recordedAt {
