@@ -119,7 +119,7 @@ public struct Publisher: Sendable {
         // (one synced commit per batch). Each claim is durable before its batch is sent, each result after it was.
         var next: (claimed: [ClaimedDelivery], expired: Int) = shouldStop() ? ([], 0)
             : try await store.claim(owner: settings.owner, limit: settings.batchSize, now: now(), lease: lease, notify: notifying,
-                              holdPromotional: settings.holdPromotional)
+                                    holdPromotional: settings.holdPromotional)
         var sent: [(delivery: Delivery, result: DeliveryResult, endedAt: Date)] = []
         func count(_ c: RunCounts) {
             report.counts.published += c.published; report.counts.retrying += c.retrying; report.counts.failed += c.failed
@@ -142,7 +142,7 @@ public struct Publisher: Sendable {
             let done: (counts: RunCounts, claimed: [ClaimedDelivery], expired: Int)
             do {
                 done = try await store.finishAndClaim(sent, owner: settings.owner, notify: notifying, limit: shouldStop() ? 0 : settings.batchSize,
-                                                now: now, lease: lease, holdPromotional: settings.holdPromotional)
+                                                      now: now, lease: lease, holdPromotional: settings.holdPromotional)
             } catch {
                 // Keep what is known: this batch is being sent; record both batches' results if the database lets us.
                 let batch = await sending
