@@ -104,14 +104,16 @@ final class ServedEndpoint: @unchecked Sendable {
     let port: Int
     private let task: Task<Void, any Error>
 
-    /// The clock starts at the real time (a sender's timestamps are real); items are received at it too.
-    init(maxBodyBytes: Int = InboxEndpoint.defaultMaxBodyBytes, now: Date = Date()) async throws {
+    /// The clock starts at the real time once the server listens (a sender's timestamps are real: when the whole suite
+    /// runs on a busy machine, the server's task may start minutes after this began); items are received at it too.
+    /// - Parameter now: where the clock starts instead.
+    init(maxBodyBytes: Int = InboxEndpoint.defaultMaxBodyBytes, now: Date? = nil) async throws {
         dir.write("strategy.yaml", endpointStrategy)
         let locator = ResourceLocator(baseDirectory: dir.path)
         let loaded = try StrategyLoader.load(file: dir.file("strategy.yaml"), fileExists: locator.exists)
         let store = try Store(path: dir.file("herald.sqlite"))
         workspace = Workspace(loaded: loaded, store: store)
-        let clock = TestClock(now)
+        let clock = TestClock(now ?? Date())
         self.clock = clock
         let endpoint = try InboxEndpoint(workspace: workspace, environment: Secrets.environment, clock: { clock.now },
                                          signatureClock: { clock.now }, maxBodyBytes: maxBodyBytes)
@@ -127,6 +129,7 @@ final class ServedEndpoint: @unchecked Sendable {
         for await p in ports { found = p }
         guard let found else { throw POSIXError(.EADDRNOTAVAIL) }
         port = found
+        if now == nil { clock.set(Date()) }
     }
 
     var timestamp: Int { Int(clock.now.timeIntervalSince1970) }
