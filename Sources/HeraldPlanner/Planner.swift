@@ -879,6 +879,8 @@ struct PlanBuilder {
         var byChannel: [String: [Int]] = [:]
         for i in order where all[i].kind != .crisis { byChannel[all[i].channel, default: []].append(i) }
         let channelByID = Dictionary(strategy.channels.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let midnight = LocalTime(hour: 0, minute: 0)!
+        let periodStart = clock.instant(period.start, midnight), periodEnd = clock.instant(period.end.adding(days: 1), midnight)
         var months: [LocalDate] = []
         var m = period.start.firstOfMonth
         while m <= period.end { months.append(m); m = m.lastOfMonth.adding(days: 1) }
@@ -895,11 +897,13 @@ struct PlanBuilder {
             var run = 0, best = 0
             var lastPromo: LocalDate?
             var closest: Int?
+            var firstOfKind: [ContentKind: Date] = [:]
             var lastOfKind: [ContentKind: Date] = [:]
             var gapOfKind: [ContentKind: Double] = [:]
             for i in here {
                 let p = all[i]
-                if let last = lastOfKind[p.kind] { gapOfKind[p.kind] = max(gapOfKind[p.kind] ?? 0, p.scheduledAt.timeIntervalSince(last) / 86_400) }
+                if let last = lastOfKind[p.kind] { gapOfKind[p.kind] = max(gapOfKind[p.kind] ?? 0, p.scheduledAt.timeIntervalSince(last)) }
+                if firstOfKind[p.kind] == nil { firstOfKind[p.kind] = p.scheduledAt }
                 lastOfKind[p.kind] = p.scheduledAt
                 ofKind[p.kind, default: 0] += 1
                 monthsOfKind[p.kind, default: []].insert(day[i].firstOfMonth)
@@ -916,7 +920,13 @@ struct PlanBuilder {
                 .init(kind: kind, share: st.0, target: st.1, planned: ofKind[kind] ?? 0)
             }
             report.channels[c].campaignPosts = campaignPosts
-            report.channels[c].largestGaps = ContentKind.plannable.filter { !$0.isPromotional }.compactMap { k in gapOfKind[k].map { (k, $0) } }
+            // Each regular kind's spread score, the measure the spread search optimises (`SpreadSearch.score`): its largest
+            // gap, the stretches from the period's start to its first post and from its last post to the end counted double.
+            report.channels[c].largestGaps = ContentKind.plannable.filter { !$0.isPromotional }.compactMap { k in
+                guard let first = firstOfKind[k], let last = lastOfKind[k] else { return nil }
+                let ends = max(2 * first.timeIntervalSince(periodStart), 2 * periodEnd.timeIntervalSince(last))
+                return (k, max(gapOfKind[k] ?? 0, ends) / 86_400)
+            }
             report.channels[c].longestPromotionalRun = best
             report.channels[c].closestPromotionalPosts = closest
             for kind in ContentKind.plannable where !kind.isPromotional {
