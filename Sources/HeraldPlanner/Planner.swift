@@ -668,8 +668,13 @@ struct PlanBuilder {
                 drafts[idx].why.append("owner: " + ownerLost(o, drafts[idx], week: week, eligible: eligibleOf[idx] ?? []))
             }
         }
-        rebalanceTotals(&drafts, weekPosts: weekPosts, weekLoads: &weekLoads, eligible: eligibleAll, total: &total,
-                        capacity: capacity, idRank: idRank, fixed: keepsOwner, personIndex: index)
+        // A brand's plan (under `rebalancedBelow` posts) is rebalanced exactly; an agency's year keeps the weekly
+        // assignment's totals (the greedy choice already follows capacity shares to within a post or so): the chains'
+        // searches over a year of a dozen people's posts cost more than the rest of the owners' assignment.
+        if drafts.count < Self.rebalancedBelow {
+            rebalanceTotals(&drafts, weekPosts: weekPosts, weekLoads: &weekLoads, eligible: eligibleAll, total: &total,
+                            capacity: capacity, idRank: idRank, fixed: keepsOwner, personIndex: index)
+        }
     }
 
     /// Brings period totals within each group of people who may own the same channels as close to their capacity
@@ -681,6 +686,9 @@ struct PlanBuilder {
     /// more even; the totals the weekly peaks allow form an M-convex set, on which a point no such move improves is the
     /// most even one (Murota), so when the moves stop no member's total can be closer to their share without another's
     /// moving further away than it. Posts whose stored owner re-planning keeps (`fixed`) do not move.
+    /// Plans with fewer posts than this get their group totals rebalanced (`rebalanceTotals`).
+    static let rebalancedBelow = 2_000
+
     func rebalanceTotals(_ drafts: inout [Draft], weekPosts: [[Int]], weekLoads: inout [[Int]], eligible: [[Int]],
                          total: inout [Int], capacity: [Int], idRank: [Int], fixed: [Bool], personIndex: [String: Int]) {
         let people = strategy.participants
@@ -702,8 +710,10 @@ struct PlanBuilder {
             let members = groupOf[key]!
             guard members.count > 1 else { continue }
             let m = members.count
-            var position = [Int: Int]()
-            for (k, i) in members.enumerated() { position[i] = k }
+            // Each person's place among the members (nil for others).
+            var place = [Int](repeating: -1, count: people.count)
+            for (k, i) in members.enumerated() { place[i] = k }
+            func position(_ i: Int) -> Int? { place[i] >= 0 ? place[i] : nil }
             let posts = members.reduce(0) { $0 + total[$1] }
             let capSum = members.reduce(0) { $0 + capacity[$1] }
             let share = members.map { Double(posts) * Double(capacity[$0]) / Double(capSum) }
@@ -712,7 +722,7 @@ struct PlanBuilder {
             var movable = 0
             for (w, list) in weekPosts.enumerated() {
                 for idx in list where !fixed[idx] && ownerOf[idx] >= 0 {
-                    guard let k = position[ownerOf[idx]], eligible[idx].contains(where: { $0 != ownerOf[idx] && position[$0] != nil }) else { continue }
+                    guard let k = position(ownerOf[idx]), eligible[idx].contains(where: { $0 != ownerOf[idx] && position($0) != nil }) else { continue }
                     postsOf[k * weeks + w].append(idx)
                     movable += 1
                 }
@@ -733,7 +743,7 @@ struct PlanBuilder {
                     for w in weeksToScan {
                         for idx in postsOf[giver * weeks + w] {
                             for person in eligible[idx] {
-                                guard let y = position[person], y != a, y != giver else { continue }
+                                guard let y = position(person), y != a, y != giver else { continue }
                                 let target = y * weeks + w
                                 if parent[target] == nil { parent[target] = (node, idx); queue.append(target) }
                             }
