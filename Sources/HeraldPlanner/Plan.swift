@@ -60,7 +60,9 @@ public struct PlanReport: Sendable {
         public var skippedSteps: [(campaign: String, step: CampaignStep, reason: String)]
         /// Posts that asked for shares but got fewer sharers than wanted.
         public var shortOfSharers: Int
-        /// Per regular kind with two or more posts: the longest time between two consecutive posts of that kind, in days.
+        /// Per regular kind with posts: its spread score in days, the measure the planner's spread search makes as small
+        /// as the slots allow (`SpreadSearch`): the longest of the times between consecutive posts of that kind, twice
+        /// the time from the period's start to its first post and twice the time from its last post to the period's end.
         public var largestGaps: [(kind: ContentKind, days: Double)] = []
         /// Campaign steps of the period placed, of those the campaigns ask for on this channel.
         public var stepsPlaced = 0

@@ -586,6 +586,11 @@ struct PlanBuilder {
         // Each person's place in id order (the reassignment search tries people in that order).
         var idRank = [Int](repeating: 0, count: people.count)
         for (rank, i) in people.indices.sorted(by: { people[$0].id < people[$1].id }).enumerated() { idRank[i] = rank }
+        // What the rebalancing of period totals after the weeks needs (see `rebalanceTotals`): each week's posts and
+        // loads, and who may own each post.
+        var weekPosts: [[Int]] = []
+        var weekLoads: [[Int]] = []
+        var eligibleAll = [[Int]](repeating: [], count: drafts.count)
         for week in byWeek.keys.sorted() {
             var info: [(idx: Int, eligible: [Int])] = []
             let weekText = week.description
@@ -654,10 +659,207 @@ struct PlanBuilder {
             levelPeak(week: byWeek[week]!, eligibleOf: eligibleOf, owner: &owner, weekLoad: &weekLoad,
                       total: &total, capacity: capacity, idRank: idRank, fixed: keepsOwner)
             for (idx, p) in owner { drafts[idx].owner = people[p].id }
+            weekPosts.append(byWeek[week]!)
+            weekLoads.append(weekLoad)
+            for (idx, e) in eligibleOf { eligibleAll[idx] = e }
             guard keeping || byWeek[week]!.contains(where: { drafts[$0].previous?.owner != nil }) else { continue }
             for idx in byWeek[week]! {
                 guard let o = drafts[idx].previous?.owner, drafts[idx].owner != o else { continue }
                 drafts[idx].why.append("owner: " + ownerLost(o, drafts[idx], week: week, eligible: eligibleOf[idx] ?? []))
+            }
+        }
+        // A brand's plan (under `rebalancedBelow` posts) is rebalanced exactly; an agency's year keeps the weekly
+        // assignment's totals (the greedy choice already follows capacity shares to within a post or so): the chains'
+        // searches over a year of a dozen people's posts cost more than the rest of the owners' assignment.
+        if drafts.count < Self.rebalancedBelow {
+            rebalanceTotals(&drafts, weekPosts: weekPosts, weekLoads: &weekLoads, eligible: eligibleAll, total: &total,
+                            capacity: capacity, idRank: idRank, fixed: keepsOwner, personIndex: index)
+        }
+    }
+
+    /// Brings period totals within each group of people who may own the same channels as close to their capacity
+    /// shares (the group's posts × capacity ÷ the group's capacity) as the weeks' peaks allow (issue 21, part 4). After
+    /// the weekly assignment: while one member is more than a post further above their share than another, a post goes
+    /// from the first to the second, directly or through a chain of hand-overs between members (in one week, or across
+    /// weeks: whoever takes a post in a week with room hands one of theirs on in another), and never does a week's load
+    /// rise above the group's highest load ÷ capacity that week. Each move makes the deviations from the shares strictly
+    /// more even; the totals the weekly peaks allow form an M-convex set, on which a point no such move improves is the
+    /// most even one (Murota), so when the moves stop no member's total can be closer to their share without another's
+    /// moving further away than it. Posts whose stored owner re-planning keeps (`fixed`) do not move.
+    /// Plans with fewer posts than this get their group totals rebalanced (`rebalanceTotals`).
+    static let rebalancedBelow = 2_000
+
+    func rebalanceTotals(_ drafts: inout [Draft], weekPosts: [[Int]], weekLoads: inout [[Int]], eligible: [[Int]],
+                         total: inout [Int], capacity: [Int], idRank: [Int], fixed: [Bool], personIndex: [String: Int]) {
+        let people = strategy.participants
+        let weeks = weekPosts.count
+        guard weeks > 0 else { return }
+        // Groups: people with capacity who may own the same channels, in strategy order.
+        var channelsOf = [[String]](repeating: [], count: people.count)
+        for channel in strategy.channels { for i in candidates(channel).speaking { channelsOf[i].append(channel.id) } }
+        var groupOf: [[String]: [Int]] = [:]
+        var groupOrder: [[String]] = []
+        for i in people.indices where capacity[i] > 0 && !channelsOf[i].isEmpty {
+            if groupOf[channelsOf[i]] == nil { groupOrder.append(channelsOf[i]) }
+            groupOf[channelsOf[i], default: []].append(i)
+        }
+        var ownerOf = drafts.map { $0.owner.flatMap { personIndex[$0] } ?? -1 }
+        var weekOf = [Int](repeating: 0, count: drafts.count)
+        for (w, list) in weekPosts.enumerated() { for idx in list { weekOf[idx] = w } }
+        for key in groupOrder {
+            let members = groupOf[key]!
+            guard members.count > 1 else { continue }
+            let m = members.count
+            // Each person's place among the members (nil for others).
+            var place = [Int](repeating: -1, count: people.count)
+            for (k, i) in members.enumerated() { place[i] = k }
+            func position(_ i: Int) -> Int? { place[i] >= 0 ? place[i] : nil }
+            let posts = members.reduce(0) { $0 + total[$1] }
+            let capSum = members.reduce(0) { $0 + capacity[$1] }
+            let share = members.map { Double(posts) * Double(capacity[$0]) / Double(capSum) }
+            // Each member's posts that may move, per week.
+            var postsOf = [[Int]](repeating: [], count: m * weeks)
+            var movable = 0
+            for (w, list) in weekPosts.enumerated() {
+                for idx in list where !fixed[idx] && ownerOf[idx] >= 0 {
+                    guard let k = position(ownerOf[idx]), eligible[idx].contains(where: { $0 != ownerOf[idx] && position($0) != nil }) else { continue }
+                    postsOf[k * weeks + w].append(idx)
+                    movable += 1
+                }
+            }
+            guard movable > 0 else { continue }
+            func util(_ k: Int, _ w: Int) -> Double { Double(weekLoads[w][members[k]]) / Double(capacity[members[k]]) }
+            /// The chain of hand-overs (post, from, to) that takes a post off member `a` in one of `weekRange`'s weeks
+            /// and ends with a member for whom `isEnd` holds (the one with the smallest `key`, then id; `lowest`: no key
+            /// can be smaller). Nodes are (member, week): the member has taken one post more that week; they hand one
+            /// of theirs on in the same week, or in any week when `acrossWeeks` and `room` says the extra post fits.
+            func chain(from a: Int, weekRange: Range<Int>, acrossWeeks: Bool, room: (Int, Int) -> Bool,
+                       isEnd: (Int, Int) -> Bool, key: (Int, Int) -> Double, lowest: Double) -> [(idx: Int, from: Int, to: Int)]? {
+                var parent = [(node: Int, idx: Int)?](repeating: nil, count: m * weeks)
+                var queue: [Int] = []
+                var head = 0
+                var scannedAll = [Bool](repeating: false, count: m)
+                func scan(_ giver: Int, from node: Int, weeksToScan: Range<Int>) {
+                    for w in weeksToScan {
+                        for idx in postsOf[giver * weeks + w] {
+                            for person in eligible[idx] {
+                                guard let y = position(person), y != a, y != giver else { continue }
+                                let target = y * weeks + w
+                                if parent[target] == nil { parent[target] = (node, idx); queue.append(target) }
+                            }
+                        }
+                    }
+                }
+                scan(a, from: -1, weeksToScan: weekRange)
+                var best: (node: Int, key: Double, rank: Int)?
+                while head < queue.count {
+                    let node = queue[head]; head += 1
+                    let c = node / weeks, w = node % weeks
+                    if isEnd(c, w) {
+                        let k = key(c, w), r = idRank[members[c]]
+                        if best.map({ (k, r) < ($0.key, $0.rank) }) ?? true {
+                            best = (node, k, r)
+                            if k <= lowest + 1e-12 { break }
+                        }
+                    }
+                    if acrossWeeks && room(c, w) {
+                        if !scannedAll[c] { scannedAll[c] = true; scan(c, from: node, weeksToScan: 0..<weeks) }
+                    } else {
+                        scan(c, from: node, weeksToScan: w..<(w + 1))
+                    }
+                }
+                guard var node = best?.node else { return nil }
+                var path: [(idx: Int, from: Int, to: Int)] = []
+                while node >= 0, let link = parent[node] {
+                    path.append((link.idx, link.node >= 0 ? link.node / weeks : a, node / weeks))
+                    node = link.node
+                }
+                return path.reversed()
+            }
+            /// Applies `path` when `valid` accepts the loads it leads to (checked on the state each hand-over meets: a
+            /// chain may pass a member twice); false, with nothing changed, otherwise.
+            func apply(_ path: [(idx: Int, from: Int, to: Int)], valid: ((idx: Int, from: Int, to: Int)) -> Bool) -> Bool {
+                var done: [(idx: Int, from: Int, to: Int)] = []
+                var ok = true
+                for step in path {
+                    let w = weekOf[step.idx]
+                    guard ownerOf[step.idx] == members[step.from] else { ok = false; break }
+                    ownerOf[step.idx] = members[step.to]
+                    weekLoads[w][members[step.from]] -= 1
+                    weekLoads[w][members[step.to]] += 1
+                    done.append(step)
+                }
+                guard ok, done.allSatisfy(valid) else {
+                    for step in done.reversed() {
+                        let w = weekOf[step.idx]
+                        ownerOf[step.idx] = members[step.from]
+                        weekLoads[w][members[step.from]] += 1
+                        weekLoads[w][members[step.to]] -= 1
+                    }
+                    return false
+                }
+                for step in done {
+                    let w = weekOf[step.idx]
+                    postsOf[step.from * weeks + w].removeAll { $0 == step.idx }
+                    postsOf[step.to * weeks + w].append(step.idx)
+                    drafts[step.idx].owner = people[members[step.to]].id
+                }
+                total[members[path.first!.from]] -= 1
+                total[members[path.last!.to]] += 1
+                return true
+            }
+            // First each week's peak within the group: the assignment levels the busiest person of all, and stops where
+            // they cannot hand on (someone of another group), which may leave this group's week fuller than it need be.
+            // While a member can hand a post on to a member who would then be less full than they are now, it goes.
+            for w in 0..<weeks {
+                var stuck = [Bool](repeating: false, count: m)
+                var rounds = weekPosts[w].count * m
+                while rounds > 0 {
+                    rounds -= 1
+                    var donor = -1
+                    for k in 0..<m where !stuck[k] && weekLoads[w][members[k]] > 0
+                        && (donor < 0 || (util(k, w), -idRank[members[k]]) > (util(donor, w), -idRank[members[donor]])) { donor = k }
+                    guard donor >= 0 else { break }
+                    let peak = util(donor, w)
+                    func below(_ c: Int, _ w: Int) -> Bool {
+                        weekLoads[w][members[c]] < capacity[members[c]] && Double(weekLoads[w][members[c]] + 1) / Double(capacity[members[c]]) < peak - 1e-12
+                    }
+                    guard let path = chain(from: donor, weekRange: w..<(w + 1), acrossWeeks: false, room: { _, _ in false },
+                                           isEnd: below, key: { c, w in Double(weekLoads[w][members[c]] + 1) / Double(capacity[members[c]]) },
+                                           lowest: -1),
+                          apply(path, valid: { step in util(step.to, w) < peak - 1e-12 || step.to != path.last!.to && util(step.to, w) <= peak + 1e-12 })
+                    else { stuck[donor] = true; continue }
+                    stuck = [Bool](repeating: false, count: m)
+                }
+            }
+            // Each week's highest load a member may reach from now on: the group's peak that week, which no move lifts.
+            var allowed = [Int](repeating: 0, count: weeks * m)
+            for w in 0..<weeks {
+                let peak = (0..<m).map { util($0, w) }.max() ?? 0
+                for (k, i) in members.enumerated() { allowed[w * m + k] = min(capacity[i], Int((peak * Double(capacity[i]) + 1e-9).rounded(.down))) }
+            }
+            func room(_ k: Int, _ w: Int) -> Bool { weekLoads[w][members[k]] < allowed[w * m + k] }
+            // Then the totals: while one member is more than a post further above their share than another can be
+            // reached by a chain, the post goes (to the reachable member furthest below their share).
+            var tried = [Bool](repeating: false, count: m)
+            var moves = 0
+            while moves <= movable {
+                let d = members.indices.map { Double(total[members[$0]]) - share[$0] }
+                let lowest = d.min()!
+                let order = members.indices.sorted { (d[$0], -idRank[members[$0]]) > (d[$1], -idRank[members[$1]]) }
+                var moved = false
+                for a in order where !tried[a] {
+                    guard d[a] - lowest > 1 + 1e-9 else { break }
+                    guard let path = chain(from: a, weekRange: 0..<weeks, acrossWeeks: true, room: room,
+                                           isEnd: { c, w in room(c, w) && d[a] - d[c] > 1 + 1e-9 }, key: { c, _ in d[c] }, lowest: lowest),
+                          apply(path, valid: { step in weekLoads[weekOf[step.idx]][members[step.to]] <= allowed[weekOf[step.idx] * m + step.to] })
+                    else { tried[a] = true; continue }
+                    moved = true
+                    break
+                }
+                guard moved else { break }
+                tried = [Bool](repeating: false, count: m)
+                moves += 1
             }
         }
     }
@@ -879,6 +1081,8 @@ struct PlanBuilder {
         var byChannel: [String: [Int]] = [:]
         for i in order where all[i].kind != .crisis { byChannel[all[i].channel, default: []].append(i) }
         let channelByID = Dictionary(strategy.channels.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let midnight = LocalTime(hour: 0, minute: 0)!
+        let periodStart = clock.instant(period.start, midnight), periodEnd = clock.instant(period.end.adding(days: 1), midnight)
         var months: [LocalDate] = []
         var m = period.start.firstOfMonth
         while m <= period.end { months.append(m); m = m.lastOfMonth.adding(days: 1) }
@@ -895,11 +1099,13 @@ struct PlanBuilder {
             var run = 0, best = 0
             var lastPromo: LocalDate?
             var closest: Int?
+            var firstOfKind: [ContentKind: Date] = [:]
             var lastOfKind: [ContentKind: Date] = [:]
             var gapOfKind: [ContentKind: Double] = [:]
             for i in here {
                 let p = all[i]
-                if let last = lastOfKind[p.kind] { gapOfKind[p.kind] = max(gapOfKind[p.kind] ?? 0, p.scheduledAt.timeIntervalSince(last) / 86_400) }
+                if let last = lastOfKind[p.kind] { gapOfKind[p.kind] = max(gapOfKind[p.kind] ?? 0, p.scheduledAt.timeIntervalSince(last)) }
+                if firstOfKind[p.kind] == nil { firstOfKind[p.kind] = p.scheduledAt }
                 lastOfKind[p.kind] = p.scheduledAt
                 ofKind[p.kind, default: 0] += 1
                 monthsOfKind[p.kind, default: []].insert(day[i].firstOfMonth)
@@ -916,7 +1122,13 @@ struct PlanBuilder {
                 .init(kind: kind, share: st.0, target: st.1, planned: ofKind[kind] ?? 0)
             }
             report.channels[c].campaignPosts = campaignPosts
-            report.channels[c].largestGaps = ContentKind.plannable.filter { !$0.isPromotional }.compactMap { k in gapOfKind[k].map { (k, $0) } }
+            // Each regular kind's spread score, the measure the spread search optimises (`SpreadSearch.score`): its largest
+            // gap, the stretches from the period's start to its first post and from its last post to the end counted double.
+            report.channels[c].largestGaps = ContentKind.plannable.filter { !$0.isPromotional }.compactMap { k in
+                guard let first = firstOfKind[k], let last = lastOfKind[k] else { return nil }
+                let ends = max(2 * first.timeIntervalSince(periodStart), 2 * periodEnd.timeIntervalSince(last))
+                return (k, max(gapOfKind[k] ?? 0, ends) / 86_400)
+            }
             report.channels[c].longestPromotionalRun = best
             report.channels[c].closestPromotionalPosts = closest
             for kind in ContentKind.plannable where !kind.isPromotional {

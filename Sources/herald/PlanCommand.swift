@@ -216,7 +216,7 @@ struct PlanPrinter {
             if c.shortOfSharers > 0 { notes.append("\(c.shortOfSharers) posts got fewer sharers than asked") }
             if c.stepsPossible > 0 { notes.append("campaign steps placed: \(c.stepsPlaced) of \(c.stepsPossible)") }
             if !c.largestGaps.isEmpty {
-                notes.append("largest gap between posts of a kind: " + c.largestGaps.map { String(format: "%@ %.1f days", $0.kind.rawValue, $0.days) }.joined(separator: ", "))
+                notes.append("largest gap per kind (the period's start and end count double): " + c.largestGaps.map { String(format: "%@ %.1f days", $0.kind.rawValue, $0.days) }.joined(separator: ", "))
             }
             for k in c.kinds where k.kind.isPromotional && k.planned + 1 < k.target {
                 notes.append("\(k.kind.rawValue) is \(k.target - k.planned) below target: add a \(k.kind.rawValue) campaign on \(c.channel) or lower its share")

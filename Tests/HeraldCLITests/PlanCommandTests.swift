@@ -79,20 +79,22 @@ final class PlannedExample: @unchecked Sendable {
         let ex = try PlannedExample(plan: false)
         let run = try ex.run(["plan", "2027-Q1", "--explain", "--dry-run", "--now", "2026-12-01T00:00:00Z"])
         #expect(run.status == 0)
-        for fragment in ["campaign steps placed: 8 of 8", "campaign steps placed: 1 of 2", "largest gap between posts of a kind: informational",
+        for fragment in ["campaign steps placed: 8 of 8", "campaign steps placed: 1 of 2", "largest gap per kind (the period's start and end count double): informational",
                          "peak", "Groups (people who may own the same channels", "facebook, newsletter: "] {
             #expect(run.stdout.contains(fragment), "missing \(fragment)")
         }
         func worst(after channel: String) -> Double {
             let lines = run.stdout.components(separatedBy: "\n")
             let start = lines.firstIndex { $0.hasPrefix(channel + " ") }!
-            let gap = lines[start...].first { $0.contains("largest gap between posts of a kind") }!
+            let gap = lines[start...].first { $0.contains("largest gap per kind") }!
             return gap.components(separatedBy: ", ").compactMap { part in
                 part.components(separatedBy: " ").dropLast().last.flatMap(Double.init)
             }.max()!
         }
-        #expect(worst(after: "facebook") <= 19.0, "\(run.stdout)")
-        #expect(worst(after: "newsletter") <= 35.0, "\(run.stdout)")
+        // The measure the spread search optimises (the stretches to the period's start and end counted double): the best the
+        // slots allow is 17.4 days on Facebook and 55.3 on the newsletter (its 11 regular posts, a quarter's ends doubled).
+        #expect(worst(after: "facebook") <= 17.4, "\(run.stdout)")
+        #expect(worst(after: "newsletter") <= 55.4, "\(run.stdout)")
     }
 
     @Test func infeasibleRulesExit65AndSayWhatToChange() throws {
