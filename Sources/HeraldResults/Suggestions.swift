@@ -162,9 +162,11 @@ public struct Suggestions: Sendable, Encodable {
                                        raiseTo: Self.round(up + delta), lower: pair.b.rawValue, lowerFrom: down, lowerTo: Self.round(down - delta))
                 let ev = evidence[pair] ?? []
                 let goals = ev.compactMap(\.goal)
+                // Contest and discount posts come from campaigns: a share alone does not add any.
+                let campaigns = pair.a.isPromotional ? "; \(pair.a.rawValue) posts come from campaigns, so a higher share needs a \(pair.a.rawValue) campaign to fill it" : ""
                 proposals.append(Proposal(
                     type: "mix",
-                    summary: "\(scope.path): \(pair.a.rawValue) \(Self.percent(up)) → \(Self.percent(change.raiseTo)), \(pair.b.rawValue) \(Self.percent(down)) → \(Self.percent(change.lowerTo)) (\(pair.a.rawValue) did better for \(goals.count == 1 ? "goal" : "goals") \(goals.joined(separator: ", ")))",
+                    summary: "\(scope.path): \(pair.a.rawValue) \(Self.percent(up)) → \(Self.percent(change.raiseTo)), \(pair.b.rawValue) \(Self.percent(down)) → \(Self.percent(change.lowerTo)) (\(pair.a.rawValue) did better for \(goals.count == 1 ? "goal" : "goals") \(goals.joined(separator: ", "))\(campaigns))",
                     mix: change, slot: nil, evidence: ev))
                 made = true
             }

@@ -77,6 +77,6 @@ struct SuggestRun {
         Console.out("")
         Console.out("Wrote \(out); \(strategyFile) is unchanged. The difference:")
         Console.out(r.diff.hasSuffix("\n") ? String(r.diff.dropLast()) : r.diff)
-        Console.out(Console.dim("Review it, then copy it over \(strategyFile) (or pass -s \(out)) and run herald plan\(periodName.map { " \($0)" } ?? "")."))
+        Console.out(Console.dim("Review it; to adopt it, copy it over \(strategyFile) and run herald plan\(periodName.map { " \($0)" } ?? "")."))
     }
 }
