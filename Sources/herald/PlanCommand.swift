@@ -101,7 +101,7 @@ extension Herald {
                 let period = try periodOptions.range(in: ws)
                 if suggest {
                     return try SuggestRun(ws: ws, next: period, periodName: periodOptions.period, step: step ?? Suggestions.defaultStep,
-                                          output: output, json: json).run()
+                                          output: output, json: json, database: location.databasePath).run()
                 }
                 let now = clockOptions.now
                 let today = ws.clock.local(now)

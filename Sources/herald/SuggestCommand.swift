@@ -14,6 +14,8 @@ struct SuggestRun {
     let step: Double
     let output: String?
     let json: Bool
+    /// The database file: `-o` must not name it either.
+    let database: String
 
     /// `strategy.yaml` → `strategy.suggested.yaml` beside it.
     static func defaultOutput(for strategy: String) -> String {
@@ -45,6 +47,9 @@ struct SuggestRun {
         let out = output ?? Self.defaultOutput(for: strategyFile)
         if Self.samePath(out, strategyFile) {
             throw CLIError("-o \(out) is the strategy file itself; --suggest never changes it. Name another file, e.g. -o \(Self.defaultOutput(for: strategyFile)).")
+        }
+        if Self.samePath(out, database) {
+            throw CLIError("-o \(out) is the database; name another file, e.g. -o \(Self.defaultOutput(for: strategyFile)).")
         }
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: out, isDirectory: &isDir), isDir.boolValue {

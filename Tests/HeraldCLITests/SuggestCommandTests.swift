@@ -219,6 +219,8 @@ final class SuggestFixture: @unchecked Sendable {
             (["plan", "2027-Q2", "--suggest", "--step", "nan"], 64, "--step"),
             (["plan", "2027-Q2", "--suggest", "-o", "strategy.yaml"], 64, "-o strategy.yaml is the strategy file itself; --suggest never changes it"),
             (["plan", "2027-Q2", "--suggest", "-o", "./sub/../strategy.yaml"], 64, "is the strategy file itself"),
+            (["plan", "2027-Q2", "--suggest", "-o", "herald.sqlite"], 64, "-o herald.sqlite is the database"),
+            (["plan", "2027-Q2", "--suggest", "-o", "sub"], 64, "-o sub is a folder"),
             (["plan", "2027-Q2", "--suggest", "--dry-run"], 64, "--suggest plans nothing"),
             (["plan", "2027-Q2", "--step", "5"], 64, "--step goes with --suggest"),
             (["plan", "2027-Q2", "--suggest", "-o", "missing/next.yaml"], 73, "the folder"),
