@@ -236,4 +236,23 @@ final class SuggestFixture: @unchecked Sendable {
         }
         #expect(!FileManager.default.fileExists(atPath: f.dir.file("missing")))
     }
+
+    @Test func aBrokenStrategyIsRefusedAndNothingIsWritten() throws {
+        let dir = TemporaryDirectory("herald-suggest")
+        let broken = SuggestFixture.strategy.replacingOccurrences(of: "engagement: 0.30", with: "engagement: 0.50")
+        dir.write("strategy.yaml", broken)
+        let r = try herald(["plan", "2027-Q2", "--suggest"], directory: dir.path)
+        #expect(r.status == 65, "\(r.stderr)")
+        #expect(r.stderr.contains("the shares add up to 1.200"), "\(r.stderr)")
+        #expect(dir.read("strategy.yaml") == broken)
+        #expect(!FileManager.default.fileExists(atPath: dir.file("strategy.suggested.yaml")))
+    }
+
+    @Test func helpDescribesTheFlags() throws {
+        let r = try herald(["plan", "--help"])
+        #expect(r.status == 0)
+        for flag in ["--suggest", "--step <points>", "-o, --output <file>", "--json", "herald plan 2027-Q2 --suggest", "strategy.suggested.yaml"] {
+            #expect(r.stdout.contains(flag), "\(flag): \(r.stdout)")
+        }
+    }
 }
