@@ -59,5 +59,11 @@ import Testing
         #expect(r.proposals.isEmpty && !r.enoughData)
         #expect(r.notes.first?.contains("fb 5 of 5, ig 0 of 0") == true || r.notes.first?.contains("fb 10 of 10, ig 0 of 0") == true, "\(r.notes)")
         #expect(Suggestions.metric(for: s.goals[0]) == .engagement)
+        // A goal metric computed from the posts names its counter.
+        #expect(Suggestions.metric(sourceLabel: "posts.reach (sum per week)") == .reach)
+        #expect(Suggestions.metric(sourceLabel: "posts.link_clicks (sum per week; channel fb)") == .clicks)
+        #expect(Suggestions.metric(sourceLabel: "posts.engagement_rate (median per month)") == .engagementRate)
+        #expect(Suggestions.metric(sourceLabel: "inbox.volume") == nil)
+        #expect(Suggestions.metric(sourceLabel: "recorded") == nil)
     }
 }
