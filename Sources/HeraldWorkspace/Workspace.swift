@@ -18,12 +18,15 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     case ruleViolations(post: String, [String])
     /// A reply to an inbox item cannot be queued as given (EX_DATAERR, 65).
     case reply(String)
+    /// `plan --suggest` could not place its proposal in the strategy text (EX_SOFTWARE, 70: a Herald bug).
+    case suggestion(String)
 
     public var exitCode: Int32 {
         switch self {
         case .calendar, .ruleViolations, .reply: 65
         case .calendarMissing: 66
         case .noPeriod: 64
+        case .suggestion: 70
         }
     }
 
@@ -36,6 +39,7 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
             "\(post) would break the plan's rules; nothing was changed:\n" + list.map { "  - \($0)" }.joined(separator: "\n")
                 + "\nUse --force to do it anyway (the post is then locked so re-planning keeps it)."
         case .reply(let why): why
+        case .suggestion(let why): why
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HeraldModel
 import HeraldPlanner
+import HeraldResults
 import HeraldWorkspace
 
 /// `--from`/`--to` or a period name, shared by commands that work on a span of days.
@@ -47,6 +48,15 @@ extension Herald {
               herald plan 2027-Q1
               herald plan 2027-03 --dry-run
               herald plan --from 2027-01-01 --to 2027-03-31 --explain
+              herald plan 2027-Q2 --suggest
+
+            --suggest plans nothing and stores nothing: from the results of the posts published before the period \
+            (`herald results import`), it proposes moving mix shares (at most --step percentage points) towards the \
+            kinds that served each goal better, and swapping a channel's weakest time slot for a better one seen in \
+            the data. Each proposal shows its evidence; only a finding (at least 8 posts a side, non-overlapping 95% \
+            intervals) justifies one. It writes the proposed strategy to -o FILE (default: strategy.suggested.yaml \
+            beside the strategy), changing only the lines concerned, and prints the diff; the strategy file itself is \
+            never changed. With too little data it says what is missing, proposes nothing and writes nothing (exit 0).
             """)
 
         @OptionGroup var periodOptions: PeriodOptions
@@ -58,13 +68,41 @@ extension Herald {
         var fresh = false
         @Option(help: "Seed for template variants and tie-breaks; the same seed gives the same plan.")
         var seed: UInt64 = 1
+        @Flag(help: "Plan nothing: propose changes to the mix and time slots for the period from earlier results, written to -o FILE with a diff (see above).")
+        var suggest = false
+        @Option(help: ArgumentHelp("With --suggest: the most a mix share may move, in percentage points (1–25; default 5).", valueName: "points"))
+        var step: Double?
+        @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("With --suggest: where to write the proposed strategy (default: strategy.suggested.yaml beside the strategy; never the strategy itself).", valueName: "file"))
+        var output: String?
+        @Flag(name: .customLong("json"), help: "With --suggest: print the proposals and their evidence as JSON.")
+        var json = false
         @OptionGroup var location: LocationOptions
         @OptionGroup var clockOptions: ClockOptions
+
+        func validate() throws {
+            if !suggest {
+                if step != nil { throw ValidationError("--step goes with --suggest, e.g. herald plan 2027-Q2 --suggest --step 5.") }
+                if output != nil { throw ValidationError("-o goes with --suggest (plan stores the plan; herald export writes it to a file).") }
+                if json { throw ValidationError("--json goes with --suggest; for the plan as JSON use herald calendar --json.") }
+                return
+            }
+            if dryRun || fresh || explain {
+                throw ValidationError("--suggest plans nothing, so --dry-run, --fresh and --explain do not go with it; drop them.")
+            }
+            if let step, !(step.isFinite && Suggestions.stepRange.contains(step)) {
+                throw ValidationError("--step \(Rollup.format(step)) is out of range: give 1 to 25 percentage points (default 5).")
+            }
+            if output?.isEmpty == true { throw ValidationError("-o is empty; name a file, e.g. -o strategy.suggested.yaml.") }
+        }
 
         func run() async throws {
             try await withExitCodes {
                 let ws = try location.openWorkspace()
                 let period = try periodOptions.range(in: ws)
+                if suggest {
+                    return try SuggestRun(ws: ws, next: period, periodName: periodOptions.period, step: step ?? Suggestions.defaultStep,
+                                          output: output, json: json, database: location.databasePath).run()
+                }
                 let now = clockOptions.now
                 let today = ws.clock.local(now)
                 let label = periodOptions.period.map { "\($0.uppercased()) (\(period.start) – \(period.end))" } ?? "\(period.start) – \(period.end)"
