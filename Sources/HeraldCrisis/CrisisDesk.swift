@@ -517,9 +517,13 @@ public struct CrisisDesk: Sendable {
     public func alert(now: Date) throws -> CrisisAlertState? {
         var raised: [CrisisAlertState] = []
         if let rule = strategy.crisis.alert {
-            let computed = strategy.metrics.first { $0.id == rule.metric }?.source.isComputed ?? false
+            let source = strategy.metrics.first { $0.id == rule.metric }?.source
+            let computed = source?.isComputed ?? false
+            // A `posts.…` metric's latest reading is its last ended period's (a month's is dated up to a month ago).
+            var lookback = 13
+            if case .posts(let p)? = source { lookback = p.period == .month ? 62 : p.period == .week ? 14 : 13 }
             let today = clock.localDate(now)
-            let readings = try store.metricReadings(strategy, metrics: [rule.metric], from: computed ? today.adding(days: -13) : nil,
+            let readings = try store.metricReadings(strategy, metrics: [rule.metric], from: computed ? today.adding(days: -lookback) : nil,
                                                     to: computed ? today : nil, now: now).filter { $0.channel == nil }
             if let latest = readings.max(by: { ($0.date, $0.recordedAt) < ($1.date, $1.recordedAt) }), latest.value > rule.above {
                 let handled = try store.alertHandled(metric: rule.metric, readingRecordedAt: latest.recordedAt)
