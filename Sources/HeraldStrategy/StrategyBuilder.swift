@@ -281,7 +281,7 @@ struct StrategyBuilder {
         "participants": (["id", "name", "role", "channels", "capacity_per_week", "trained", "rules_accepted",
                           "time_off", "languages", "share_on"], ["id", "name", "channels", "capacity_per_week"]),
         "campaigns": (["id", "kind", "name", "start", "end", "goal", "channels", "code", "percent", "prize",
-                       "details", "link"], ["id", "kind", "name", "start", "end", "goal", "channels"]),
+                       "details", "link", "budget"], ["id", "kind", "name", "start", "end", "goal", "channels"]),
         "calendars": (["path", "role", "name"], ["path", "role"]),
         "sources": (["id", "secret_env", "secret", "token"], ["id", "secret_env"]),
         "metrics": (["id", "name", "unit", "baseline", "target", "direction", "deadline", "measured_by", "source"],
@@ -687,9 +687,24 @@ struct StrategyBuilder {
         if kind == .contest, v.has("code") || v.has("percent") {
             reader.warn(v.node, v.path, "a contest does not use `code`/`percent`; those belong to discounts.")
         }
+        let budget = v.value("budget").flatMap { readBudget($0, v.path("budget")) }
         guard let id, let kind, let name, let dates, let goal, !channels.isEmpty else { return nil }
         return Campaign(id: id, kind: kind, name: name, dates: dates, goal: goal, channels: channels, code: v.text("code"),
-                        percent: percent, prize: v.text("prize"), details: v.text("details"), link: link)
+                        percent: percent, prize: v.text("prize"), details: v.text("details"), link: link, budget: budget)
+    }
+
+    /// `budget: {amount: 500, currency: EUR}`: a positive amount and an ISO 4217 code.
+    func readBudget(_ node: Node, _ path: String) -> Budget? {
+        guard let v = reader.map(node, path, known: ["amount", "currency"], required: ["amount", "currency"]) else { return nil }
+        let amount = v.number("amount", min: 0.01, max: 1e12, what: "an amount like 500")
+        var currency: String?
+        if let c = v.text("currency") {
+            if c.count == 3, c.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) { currency = c } else {
+                reader.error(v.value("currency"), v.path("currency"), "'\(c)' is not a currency code; write its three capital letters (ISO 4217), e.g. EUR, PLN or USD.")
+            }
+        }
+        guard let amount, let currency else { return nil }
+        return Budget(amount: amount, currency: currency)
     }
 
     func readCalendar(_ v: MapView) -> CalendarSource? {
