@@ -81,8 +81,8 @@ extension ManagementReport {
         var o = ["", "## Campaign spend", "", "| " + Self.spendHeader.joined(separator: " | ") + " |", "|" + String(repeating: "---|", count: Self.spendHeader.count)]
         for c in spend { o.append("| \(md(c.name)) | " + c.cells.joined(separator: " | ") + " |") }
         o.append("")
-        for c in spend { for n in c.notes { o.append("- \(md(c.name)): \(md(n))") } }
-        o.append("")
+        let notes = spend.flatMap { c in c.notes.map { "- \(md(c.name)): \(md($0))" } }
+        if !notes.isEmpty { o += notes + [""] }
         o.append("_Method: \(md(CampaignSpend.method))_")
         return o
     }
