@@ -6,7 +6,7 @@ import PackagePlugin
 @main
 struct EmbedBundled: BuildToolPlugin {
     static let folders = ["Templates", "Calendars"]
-    static let extensions: Set<String> = ["yaml", "mustache", "ics", "md"]
+    static let extensions: Set<String> = ["yaml", "mustache", "ics", "md", "csv"]
 
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let root = context.package.directoryURL

@@ -533,9 +533,13 @@ public struct CrisisDesk: Sendable {
     func alertQuery(now: Date) -> AlertFactsQuery {
         var query = AlertFactsQuery()
         if let rule = strategy.crisis.alert {
-            let computed = strategy.metrics.first { $0.id == rule.metric }?.source.isComputed ?? false
+            let source = strategy.metrics.first { $0.id == rule.metric }?.source
+            let computed = source?.isComputed ?? false
+            // A `posts.…` metric's latest reading is its last ended period's (a month's is dated up to a month ago).
+            var lookback = 13
+            if case .posts(let p)? = source { lookback = p.period == .month ? 62 : p.period == .week ? 14 : 13 }
             let today = clock.localDate(now)
-            query = AlertFactsQuery(metric: rule.metric, from: computed ? today.adding(days: -13) : nil, to: computed ? today : nil)
+            query = AlertFactsQuery(metric: rule.metric, from: computed ? today.adding(days: -lookback) : nil, to: computed ? today : nil)
         }
         if let rule = strategy.crisis.spike { query.inbox = Self.spikeWindow(rule, now: now) }
         return query

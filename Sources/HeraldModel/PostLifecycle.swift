@@ -13,7 +13,9 @@ public enum PostStatus: String, CaseIterable, Sendable, Codable {
     /// `failed` or `expired`); a person's edit sends it back to `drafted`, or cancels it; a crisis pauses it.
     case approved
     /// In: the publisher settled it once its deliveries were done and one went out (or a crisis closed and found a
-    /// delivery of it went out before the pause). Final: nothing moves it out.
+    /// delivery of it went out before the pause), or a person said it went out outside Herald (`herald post
+    /// published`, `herald results import --published`) while it was planned, drafted, approved, failed or expired.
+    /// Final: nothing moves it out.
     case published
     /// In: a crisis opened and held it (`herald crisis open`). Out: the crisis closes (`herald crisis close`) and
     /// restores its previous status, expires it, or finds it went out before the pause (`published`); a person may
@@ -62,6 +64,9 @@ public enum PostEvent: Hashable, Sendable, CustomStringConvertible {
     case cancel
     /// `herald queue retry` or `herald queue mark-published` on a delivery of the post.
     case requeue
+    /// It went out outside Herald (posted by hand in the network's app): `herald post published`, or `herald results
+    /// import --published` for a post whose time has passed.
+    case publishedElsewhere
     // The crisis desk.
     /// A crisis opens and holds the post (`herald crisis open`).
     case pause
@@ -81,7 +86,7 @@ public enum PostEvent: Hashable, Sendable, CustomStringConvertible {
 
     /// Every event, `restore` once for each status (the table refuses all but planned, drafted and approved).
     public static let allCases: [PostEvent] = [.replan, .draft, .redraft, .editBody, .editContent, .editDetails, .approve, .cancel,
-                                               .requeue, .pause] + PostStatus.allCases.map { .restore(to: $0) }
+                                               .requeue, .publishedElsewhere, .pause] + PostStatus.allCases.map { .restore(to: $0) }
         + [.expireAfterPause, .withdraw, .delivered, .deliveryFailed, .deliveriesExpired]
 
     /// The events that settle a post from its deliveries (`PostLifecycle.settlement(of:)`).
@@ -98,6 +103,7 @@ public enum PostEvent: Hashable, Sendable, CustomStringConvertible {
         case .approve: "approve"
         case .cancel: "cancel"
         case .requeue: "requeue"
+        case .publishedElsewhere: "published-elsewhere"
         case .pause: "pause"
         case .restore(let s): "restore-to-\(s.rawValue)"
         case .expireAfterPause: "expire-after-pause"
@@ -129,6 +135,9 @@ public enum PostLifecycle: Lifecycle {
         case (.cancel, .planned), (.cancel, .drafted), (.cancel, .approved), (.cancel, .paused), (.cancel, .failed), (.cancel, .expired):
             .success(.cancelled)
         case (.requeue, .approved), (.requeue, .failed), (.requeue, .expired): .success(.approved)
+        case (.publishedElsewhere, .planned), (.publishedElsewhere, .drafted), (.publishedElsewhere, .approved),
+             (.publishedElsewhere, .failed), (.publishedElsewhere, .expired):
+            .success(.published)
         case (.pause, .planned), (.pause, .drafted), (.pause, .approved): .success(.paused)
         case (.restore(let to), .paused) where [.planned, .drafted, .approved].contains(to): .success(to)
         case (.expireAfterPause, .paused): .success(.expired)
@@ -167,6 +176,9 @@ public enum PostLifecycle: Lifecycle {
         case (.requeue, .paused): return "a crisis holds it; its deliveries wait until the crisis closes"
         case (.requeue, _): return "it is no longer approved; approve it again and `herald publish` makes a new delivery"
         case (.replan, _): return "only an unlocked planned post is replaced by re-planning"
+        case (.publishedElsewhere, .published): return "it is already published"
+        case (.publishedElsewhere, .paused): return "a crisis holds it; close the crisis before saying it went out"
+        case (.publishedElsewhere, _): return "it was cancelled, so it did not go out as this post; add it again with `herald post add`"
         case (.pause, _): return "only planned, drafted or approved posts are paused by a crisis"
         case (.restore(let to), .paused): return "a paused post goes back to planned, drafted or approved, not \(to.rawValue)"
         case (.restore, _), (.expireAfterPause, _): return "only a paused post is restored or expired when a crisis closes"

@@ -207,14 +207,24 @@ public struct Campaign: Sendable, Identifiable {
     public var prize: String?
     public var details: String?
     public var link: String?
+    /// What the campaign costs (`budget: {amount: 500, currency: EUR}`): the report weighs its results against it.
+    public var budget: Budget?
 
     public init(id: String, kind: CampaignKind, name: String, dates: DateRange, goal: String, channels: [String],
                 code: String? = nil, percent: Double? = nil, prize: String? = nil, details: String? = nil,
-                link: String? = nil) {
+                link: String? = nil, budget: Budget? = nil) {
         self.id = id; self.kind = kind; self.name = name; self.dates = dates; self.goal = goal
         self.channels = channels; self.code = code; self.percent = percent; self.prize = prize
-        self.details = details; self.link = link
+        self.details = details; self.link = link; self.budget = budget
     }
+}
+
+/// An amount of money in one currency (ISO 4217 code, e.g. EUR).
+public struct Budget: Sendable, Hashable {
+    public var amount: Double
+    public var currency: String
+
+    public init(amount: Double, currency: String) { self.amount = amount; self.currency = currency }
 }
 
 /// An ICS file and what its days mean for the plan.

@@ -164,6 +164,8 @@ public struct ManagementReport: Sendable, Encodable {
     public var crises: [CrisisSummary]
     /// What the period's published posts achieved, compared by group (`herald results`); nil when not asked for.
     public var whatWorked: WhatWorked? = nil
+    /// What each campaign with a budget bought (`CampaignSpend`); nil when not asked for.
+    public var spend: [CampaignSpend]? = nil
     /// The listening section, when the report was given the inbox.
     public var listening: Listening?
 }

@@ -70,6 +70,7 @@ extension ManagementReport {
         for g in goals { o += goalSection(g) }
         o += mixSection()
         o += whatWorkedHTML()
+        o += spendHTML()
         o += peopleSection()
         o += responseSection()
         if let listening { o += listening.html() }

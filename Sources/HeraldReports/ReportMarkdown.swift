@@ -79,6 +79,7 @@ extension ManagementReport {
             }
         }
         o += whatWorkedMarkdown()
+        o += spendMarkdown()
         o.append("")
         o.append("## Participants' load")
         o.append("")

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HeraldModel
+import HeraldResults
 
 /// What queueing inbox notifications did.
 public struct InboxNotices: Sendable, Equatable {
@@ -51,7 +52,8 @@ extension Store {
     }
 
     /// Readings of the strategy's metrics, as `readings(…)` returns them: recorded ones from the readings table, and
-    /// those with a computed source (`source: inbox.…`) computed from the inbox, day by day up to `now`, as readings of
+    /// those with a computed source: `source: inbox.…` computed from the inbox, day by day up to `now`; `source: posts.…`
+    /// from the published posts' latest results, one per ended period (`PostMetrics.readings`). Both as readings of
     /// the metric as a whole (`channel` nil, `source` `.computed`). Readings stored for a computed metric (before it
     /// said so) are left out: the computed ones are its readings.
     public func metricReadings(_ strategy: Strategy, metrics ids: [String]? = nil, from: LocalDate? = nil, to: LocalDate? = nil,
@@ -70,14 +72,28 @@ extension Store {
         var out = recordedIDs?.isEmpty == true ? []
             : try Store.readings(db, metrics: recordedIDs, channel: nil, from: from, to: to).filter { !computedIDs.contains($0.metric) }
         guard !computed.isEmpty else { return out }
-        var start = from
-        if start == nil { start = try Store.firstInboxDay(db, clock: clock) }
-        guard let start else { return out }
-        let end = to ?? clock.localDate(now)
         let midnight = LocalTime(hour: 0, minute: 0)!
+        // Computed from the published posts' results: one reading per ended period, dated on its last day.
+        let fromPosts = computed.filter { if case .posts = $0.source { true } else { false } }
+        if !fromPosts.isEmpty {
+            let facts = try Store.postFacts(db)
+            for m in fromPosts {
+                guard case .posts(let source) = m.source else { continue }
+                for (date, value) in PostMetrics.readings(source, facts: facts, clock: clock, from: from, to: to, now: now) {
+                    out.append(MetricReading(metric: m.id, date: date, value: value, recordedAt: clock.instant(date, midnight), source: .computed))
+                }
+            }
+        }
+        let fromInbox = computed.filter { if case .inbox = $0.source { true } else { false } }
+        var start = from
+        if start == nil, !fromInbox.isEmpty { start = try Store.firstInboxDay(db, clock: clock) }
+        guard let start, !fromInbox.isEmpty else {
+            return out.sorted { ($0.date, $0.metric, $0.channel ?? "") < ($1.date, $1.metric, $1.channel ?? "") }
+        }
+        let end = to ?? clock.localDate(now)
         let facts = try Store.inboxFacts(db, from: clock.instant(start, midnight).addingTimeInterval(-Store.inboxMetricLookback),
                                          to: clock.instant(end.adding(days: 1), midnight))
-        for m in computed {
+        for m in fromInbox {
             guard case .inbox(let measure, let filter) = m.source else { continue }
             for (date, value) in InboxMetrics.daily(measure, filter: filter, facts: facts, days: DateRange(start: start, end: end),
                                                     unit: m.unit, clock: clock, now: now) {

@@ -126,23 +126,26 @@ extension Store {
 
     /// Each post's latest snapshot (by capture time), with how many it has.
     public func latestResults() throws(StoreError) -> [String: LatestResult] {
+        try read { db in try Store.latestResults(db) }
+    }
+
+    /// `latestResults` in the caller's transaction.
+    static func latestResults(_ db: Database) throws -> [String: LatestResult] {
         let cols = Store.resultColumns.map { "r.\($0)" }.joined(separator: ", ")
-        return try read { db in
-            var out: [String: LatestResult] = [:]
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT r.post_id, r.captured_at, l.n, \(cols) FROM post_result r
-                JOIN (SELECT post_id, MAX(captured_at) AS m, COUNT(*) AS n FROM post_result GROUP BY post_id) l
-                  ON r.post_id = l.post_id AND r.captured_at = l.m
-                ORDER BY r.post_id, r.network
-                """)
-            while let r = try rows.next() {
-                let id: String = r[0]
-                if out[id] != nil { continue }
-                out[id] = LatestResult(capturedAt: Date(timeIntervalSince1970: TimeInterval(r[1] as Int64)), counts: Store.counts(r, from: 3),
-                                       snapshots: r[2])
-            }
-            return out
+        var out: [String: LatestResult] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT r.post_id, r.captured_at, l.n, \(cols) FROM post_result r
+            JOIN (SELECT post_id, MAX(captured_at) AS m, COUNT(*) AS n FROM post_result GROUP BY post_id) l
+              ON r.post_id = l.post_id AND r.captured_at = l.m
+            ORDER BY r.post_id, r.network
+            """)
+        while let r = try rows.next() {
+            let id: String = r[0]
+            if out[id] != nil { continue }
+            out[id] = LatestResult(capturedAt: Date(timeIntervalSince1970: TimeInterval(r[1] as Int64)), counts: Store.counts(r, from: 3),
+                                   snapshots: r[2])
         }
+        return out
     }
 
     /// Every snapshot of a post, oldest first.

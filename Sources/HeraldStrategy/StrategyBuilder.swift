@@ -39,7 +39,7 @@ struct StrategyBuilder {
         let participants = list(top, "participants", readParticipant)
         let participantIDs = ids(participants, "participants")
         let campaigns = list(top, "campaigns", readCampaign)
-        _ = ids(campaigns, "campaigns")
+        let campaignIDs = ids(campaigns, "campaigns")
 
         if top.has("goals"), goals.isEmpty, !reader.hasErrors {
             reader.error(top.value("goals"), "goals", "list at least one goal: every post serves a business goal.")
@@ -66,6 +66,9 @@ struct StrategyBuilder {
             guard let source = raw(m.node, "source") else { continue }
             for c in rawTexts(source, "channel", "\(m.path).source", single: true) {
                 ref(c.text, channelIDs, c.node, c.path, what: "channel", listKey: "channels")
+            }
+            for c in rawTexts(source, "campaign", "\(m.path).source", single: true) {
+                ref(c.text, campaignIDs, c.node, c.path, what: "campaign", listKey: "campaigns")
             }
         }
         for p in participants {
@@ -278,7 +281,7 @@ struct StrategyBuilder {
         "participants": (["id", "name", "role", "channels", "capacity_per_week", "trained", "rules_accepted",
                           "time_off", "languages", "share_on"], ["id", "name", "channels", "capacity_per_week"]),
         "campaigns": (["id", "kind", "name", "start", "end", "goal", "channels", "code", "percent", "prize",
-                       "details", "link"], ["id", "kind", "name", "start", "end", "goal", "channels"]),
+                       "details", "link", "budget"], ["id", "kind", "name", "start", "end", "goal", "channels"]),
         "calendars": (["path", "role", "name"], ["path", "role"]),
         "sources": (["id", "secret_env", "secret", "token"], ["id", "secret_env"]),
         "metrics": (["id", "name", "unit", "baseline", "target", "direction", "deadline", "measured_by", "source"],
@@ -437,12 +440,18 @@ struct StrategyBuilder {
         let source = v.value("source").map { readMetricSource($0, v.path("source")) } ?? .recorded
         var measuredBy = v.text("measured_by")
         if !v.has("measured_by") {
-            if case .inbox = source { measuredBy = "Herald, from the inbox: \(source.label)" } else {
-                reader.error(v.node, v.path("measured_by"), "is required but missing; add `measured_by: …` here (who measures it, and how), or `source: inbox.…` to have Herald compute it.")
+            switch source {
+            case .inbox: measuredBy = "Herald, from the inbox: \(source.label)"
+            case .posts: measuredBy = "Herald, from the published posts' results: \(source.label)"
+            case .recorded:
+                reader.error(v.node, v.path("measured_by"), "is required but missing; add `measured_by: …` here (who measures it, and how), or `source: inbox.…` or `source: posts.…` to have Herald compute it.")
             }
         }
         if case .inbox(let measure, _) = source, let unit, let units = measure.units, !units.contains(unit.lowercased()) {
             reader.error(v.value("unit"), v.path("unit"), "\(measure.sourceName) is measured in \(units == ["%"] ? "%" : "minutes or hours"); write `unit: \(units == ["%"] ? "\"%\"" : "minutes")`.")
+        }
+        if case .posts(let p) = source, p.measure.isRate, let unit, unit != "%" {
+            reader.error(v.value("unit"), v.path("unit"), "\(p.measure.sourceName) is measured in %; write `unit: \"%\"`.")
         }
         if let baseline, let target, let direction {
             if direction == .up && target < baseline || direction == .down && target > baseline {
@@ -456,33 +465,60 @@ struct StrategyBuilder {
                       deadline: deadline, measuredBy: measuredBy, source: source)
     }
 
-    /// `source: inbox.volume`, or `source: {from: inbox.volume, channel: instagram, topic: coffee}`; `recorded` (the
-    /// default) for readings people record. A channel is checked against the strategy's channels in `build`.
+    /// `source: inbox.volume`, or `source: {from: inbox.volume, channel: instagram, topic: coffee}`; `source: posts.reach`,
+    /// or `source: {from: posts.reach, aggregation: sum, period: week, channel: instagram, kind: contest, campaign: spring}`;
+    /// `recorded` (the default) for readings people record. A channel or campaign is checked against the strategy's in
+    /// `build`.
     func readMetricSource(_ node: Node, _ path: String) -> MetricSource {
-        let names = ["recorded"] + InboxMeasure.sourceNames
-        func measure(_ text: String, _ node: Node, _ path: String) -> InboxMeasure?? {
-            if text == "recorded" { return .some(nil) }
-            if let m = InboxMeasure(sourceName: text) { return .some(m) }
-            reader.error(node, path, "'\(text)' is not a metric source Herald knows.\(Suggest.hint(for: text, in: names)) Known: \(names.joined(separator: ", ")).")
+        let names = ["recorded"] + InboxMeasure.sourceNames + PostMeasure.sourceNames
+        enum Named { case recorded, inbox(InboxMeasure), posts(PostMeasure) }
+        func measure(_ text: String, _ node: Node, _ path: String) -> Named? {
+            if text == "recorded" { return .recorded }
+            if let m = InboxMeasure(sourceName: text) { return .inbox(m) }
+            if let m = PostMeasure(sourceName: text) { return .posts(m) }
+            let hint = text.hasPrefix("posts.") ? " The posts' counters: \(PostMeasure.sourceNames.joined(separator: ", "))." : ""
+            reader.error(node, path, "'\(text)' is not a metric source Herald knows.\(Suggest.hint(for: text, in: names))\(hint.isEmpty ? " Known: \(names.joined(separator: ", "))." : hint)")
             return nil
         }
         if case .scalar = node {
             guard let text = reader.text(node, path), let m = measure(text, node, path) else { return .recorded }
-            return m.map { .inbox($0, InboxFilter()) } ?? .recorded
+            switch m {
+            case .recorded: return .recorded
+            case .inbox(let i): return .inbox(i, InboxFilter())
+            case .posts(let p): return .posts(PostsSource(p))
+            }
         }
-        guard let v = reader.map(node, path, known: ["from", "channel", "topic"], required: ["from"]),
+        guard let v = reader.map(node, path, known: ["from", "channel", "topic", "kind", "campaign", "aggregation", "period"], required: ["from"]),
               let from = v.text("from"), let m = measure(from, v.value("from")!, v.path("from")) else { return .recorded }
         let channel = v.text("channel"), topic = v.text("topic")
-        guard let m else {
-            if channel != nil || topic != nil {
-                reader.error(node, path, "a recorded metric has no filter; `channel:` and `topic:` go with `from: inbox.…`.")
+        let postKeys = ["kind", "campaign", "aggregation", "period"].filter { v.has($0) }
+        switch m {
+        case .recorded:
+            if channel != nil || topic != nil || !postKeys.isEmpty {
+                reader.error(node, path, "a recorded metric has no filter; `channel:` and `topic:` go with `from: inbox.…`, `channel:`, `kind:`, `campaign:`, `aggregation:` and `period:` with `from: posts.…`.")
             }
             return .recorded
+        case .inbox(let m):
+            for k in postKeys {
+                reader.error(v.value(k), v.path(k), "`\(k):` goes with `from: posts.…`; an inbox measure takes `channel:` and `topic:`.")
+            }
+            if let topic, topic.trimmingCharacters(in: .whitespaces).isEmpty {
+                reader.error(v.value("topic"), v.path("topic"), "name a topic, or leave `topic:` out to count every topic.")
+            }
+            return .inbox(m, InboxFilter(channel: channel, topic: topic))
+        case .posts(let p):
+            if v.has("topic") {
+                reader.error(v.value("topic"), v.path("topic"), "`topic:` goes with `from: inbox.…`; a posts measure takes `channel:`, `kind:` and `campaign:`.")
+            }
+            let aggregation = readEnumValue(v, "aggregation", PostAggregation.self)
+            if aggregation == .sum, p.isRate {
+                reader.error(v.value("aggregation"), v.path("aggregation"), "\(p.sourceName) is a rate per post; adding rates up means nothing. Write `aggregation: median` or `aggregation: mean`.")
+            }
+            let period = readEnumValue(v, "period", PostPeriod.self) ?? .week
+            let kind = readEnumValue(v, "kind", ContentKind.self)
+            return .posts(PostsSource(p, aggregation: aggregation, period: period,
+                                      filter: PostFilter(channel: channel, kind: kind, campaign: v.text("campaign"))))
         }
-        if let topic, topic.trimmingCharacters(in: .whitespaces).isEmpty {
-            reader.error(v.value("topic"), v.path("topic"), "name a topic, or leave `topic:` out to count every topic.")
-        }
-        return .inbox(m, InboxFilter(channel: channel, topic: topic))
     }
 
     func readEnumValue<E: RawRepresentable & CaseIterable>(_ v: MapView, _ key: String, _ type: E.Type) -> E? where E.RawValue == String {
@@ -651,9 +687,24 @@ struct StrategyBuilder {
         if kind == .contest, v.has("code") || v.has("percent") {
             reader.warn(v.node, v.path, "a contest does not use `code`/`percent`; those belong to discounts.")
         }
+        let budget = v.value("budget").flatMap { readBudget($0, v.path("budget")) }
         guard let id, let kind, let name, let dates, let goal, !channels.isEmpty else { return nil }
         return Campaign(id: id, kind: kind, name: name, dates: dates, goal: goal, channels: channels, code: v.text("code"),
-                        percent: percent, prize: v.text("prize"), details: v.text("details"), link: link)
+                        percent: percent, prize: v.text("prize"), details: v.text("details"), link: link, budget: budget)
+    }
+
+    /// `budget: {amount: 500, currency: EUR}`: a positive amount and an ISO 4217 code.
+    func readBudget(_ node: Node, _ path: String) -> Budget? {
+        guard let v = reader.map(node, path, known: ["amount", "currency"], required: ["amount", "currency"]) else { return nil }
+        let amount = v.number("amount", min: 0.01, max: 1e12, what: "an amount like 500")
+        var currency: String?
+        if let c = v.text("currency") {
+            if c.count == 3, c.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) { currency = c } else {
+                reader.error(v.value("currency"), v.path("currency"), "'\(c)' is not a currency code; write its three capital letters (ISO 4217), e.g. EUR, PLN or USD.")
+            }
+        }
+        guard let amount, let currency else { return nil }
+        return Budget(amount: amount, currency: currency)
     }
 
     func readCalendar(_ v: MapView) -> CalendarSource? {

@@ -20,7 +20,7 @@ extension Workspace {
     /// Why a metric takes no recorded readings (it computes itself), or nil.
     public func computedRefusal(_ m: Metric) -> String? {
         guard m.source.isComputed else { return nil }
-        return "\(m.id) computes itself from the inbox (source: \(m.source.label)); there is nothing to record. `herald metrics list \(m.id)` shows its readings."
+        return "\(m.id) computes itself from \(m.source.origin) (source: \(m.source.label)); there is nothing to record. `herald metrics list \(m.id)` shows its readings."
     }
 
     /// Readings of every metric (or these), recorded and computed (`Store.metricReadings`), optionally for one channel

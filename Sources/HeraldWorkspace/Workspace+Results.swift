@@ -11,6 +11,8 @@ public struct ResultsImport: Sendable {
     /// Rows that name no post Herald knows: reported, never guessed, not stored.
     public var unmatched: [ImportProblem]
     public var write: ResultsWrite
+    /// Posts `--published` marked as published outside Herald (none on a dry run).
+    public var markedPublished: [String] = []
 }
 
 extension Workspace {
@@ -18,8 +20,13 @@ extension Workspace {
     /// row that names a Herald post is valid, matches one post, that post is published, and no stored snapshot of the
     /// same post and time has other counts. Rows that name no Herald post are reported and left out (a network's
     /// export lists posts made without Herald too); a file in which no row names a Herald post is refused.
+    ///
+    /// With `markPublished` (`--published`), a row may also name a post that is not published yet but whose time has
+    /// passed and that `PostLifecycle` lets go to published (`publishedElsewhere`: planned, drafted, approved, failed or
+    /// expired, with no delivery waiting or in flight): after the snapshots are stored it is marked published outside
+    /// Herald at its scheduled time. A snapshot captured before that time is refused.
     public func importResults(csv text: String, file: String, layout: ResultLayout, capturedAt: Date?, now: Date,
-                              dryRun: Bool = false) throws -> ResultsImport {
+                              dryRun: Bool = false, markPublished: Bool = false) throws -> ResultsImport {
         let records: [CSVRecord]
         do { records = try CSVReader.parse(text) } catch {
             throw ImportError.invalid(file: file, problems: [ImportProblem(file: file, row: error.row, column: "-", message: error.message)], rows: 0)
@@ -41,6 +48,7 @@ extension Workspace {
         var rowOf: [Int] = []
         var seen: [String: Int] = [:]
         let source = "import:\(layout.rawValue)"
+        var toMark: [String: Date] = [:]
         for r in parsed {
             // Every key the row gives must name the same post.
             var found: [(column: String, posts: [String])] = []
@@ -74,8 +82,30 @@ extension Workspace {
                 continue
             }
             if !target.published {
-                fail(r.row, named[0].column, "post \(id) is not published (it is \(target.status.rawValue)); results are taken only for posts that went out (mark one published outside Herald with `herald queue mark-published`).")
-                continue
+                guard markPublished else {
+                    fail(r.row, named[0].column, "post \(id) is not published (it is \(target.status.rawValue)); results are taken only for posts that went out. If it went out outside Herald, say so with `herald post published \(id)`, or import with --published.")
+                    continue
+                }
+                if toMark[id] == nil {
+                    let post = try store.post(id)
+                    if case .failure(let refusal) = PostLifecycle.transition(from: post.status, on: .publishedElsewhere) {
+                        fail(r.row, named[0].column, "--published cannot mark it: \(refusal.message(for: id))")
+                        continue
+                    }
+                    if post.scheduledAt > now {
+                        fail(r.row, named[0].column, "--published marks only posts whose time has passed; post \(id) is due \(clock.isoLocal(post.scheduledAt)).")
+                        continue
+                    }
+                    if let open = try store.openDelivery(post: id) {
+                        fail(r.row, named[0].column, "--published cannot mark post \(id): its delivery \(open) is waiting or in flight (see `herald queue`).")
+                        continue
+                    }
+                    toMark[id] = post.scheduledAt
+                }
+                if let at = toMark[id], r.capturedAt < at {
+                    fail(r.row, "captured_at", "captured at \(r.capturedAt.isoUTC), before post \(id) went out at \(at.isoUTC).")
+                    continue
+                }
             }
             let key = "\(id)|\(target.network.rawValue)|\(Int64(r.capturedAt.timeIntervalSince1970))"
             if let first = seen[key] {
@@ -93,6 +123,9 @@ extension Workspace {
         guard problems.isEmpty else { throw ImportError.invalid(file: file, problems: (problems + unmatched).sorted { ($0.row, $0.column) < ($1.row, $1.column) }, rows: rows.count) }
         if dryRun { return ResultsImport(rows: rows.count, snapshots: snapshots, unmatched: unmatched, write: ResultsWrite(inserted: 0, unchanged: 0, conflicts: [])) }
         let w = try store.importResults(snapshots, at: now)
+        if w.conflicts.isEmpty, !toMark.isEmpty {
+            try store.markPublishedElsewhere(toMark.keys.sorted().map { PublishedElsewhere(post: $0, at: toMark[$0]!) }, now: now)
+        }
         if !w.conflicts.isEmpty {
             let list = w.conflicts.map { c in
                 ImportProblem(file: file, row: rowOf[c.index], column: "captured_at",
@@ -100,7 +133,7 @@ extension Workspace {
             }
             throw ImportError.invalid(file: file, problems: list, rows: rows.count)
         }
-        return ResultsImport(rows: rows.count, snapshots: snapshots, unmatched: unmatched, write: w)
+        return ResultsImport(rows: rows.count, snapshots: snapshots, unmatched: unmatched, write: w, markedPublished: toMark.keys.sorted())
     }
 
     static func posts(forURL url: String, in t: ResultTargets) -> [String] {

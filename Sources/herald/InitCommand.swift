@@ -5,8 +5,8 @@ import HeraldResources
 extension Herald {
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write the commented example strategy.yaml to start from.",
-            discussion: "Example: herald init && herald validate")
+            abstract: "Write the commented example strategy.yaml to start from, and results-example.csv beside it.",
+            discussion: "results-example.csv holds results for some of the example's 2027-Q1 posts (keyed by their post ids, which re-planning the same strategy gives again), to try `herald results` and the report's \"What worked\" and \"Campaign spend\": see README, \"See what worked on the example\". An existing results-example.csv is left as it is unless --force. Example: herald init && herald validate")
 
         @Argument(help: ArgumentHelp("Where to write it.", valueName: "file"))
         var path = "strategy.yaml"
@@ -28,6 +28,16 @@ extension Herald {
                     throw CLIError("cannot write \(path): \(error.localizedDescription)", exitCode: 73)
                 }
                 Console.out("Wrote \(path): the Bean & Bloom Coffee example. Edit it, then run `herald validate`.")
+                let results = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("results-example.csv").path
+                let shown = (path as NSString).deletingLastPathComponent.isEmpty ? "results-example.csv" : results
+                if let csv = BundledFiles.text("Templates/results-example.csv"), force || !FileManager.default.fileExists(atPath: results) {
+                    do {
+                        try Data(csv.utf8).write(to: URL(fileURLWithPath: results), options: .atomic)
+                    } catch {
+                        throw CLIError("cannot write \(shown): \(error.localizedDescription)", exitCode: 73)
+                    }
+                    Console.out("Wrote \(shown): results for some of the example's 2027-Q1 posts (README, \"See what worked on the example\").")
+                }
             }
         }
     }

@@ -10,7 +10,7 @@ extension Herald {
         static let configuration = CommandConfiguration(
             abstract: "Record the measured values of the strategy's metrics, so `herald report` shows progress.",
             discussion: """
-            A reading is one value of a metric on a day, for the metric as a whole or for one channel. A metric whose source is the inbox (`source: inbox.…` in the strategy) computes itself; recording it is refused. Recording the same metric, day and channel again replaces the value, so importing a results file twice changes nothing. A negative value is written as it is (-5). A results file has the columns date,metric,value[,channel].
+            A reading is one value of a metric on a day, for the metric as a whole or for one channel. A metric whose source is the inbox or the posts' results (`source: inbox.…` or `source: posts.…` in the strategy) computes itself; recording it is refused. Recording the same metric, day and channel again replaces the value, so importing a results file twice changes nothing. A negative value is written as it is (-5). A results file has the columns date,metric,value[,channel].
 
             Examples:
               herald metrics record response-time 6.5 --date 2027-01-31
@@ -89,8 +89,8 @@ extension Herald {
 
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "List readings, oldest first: recorded ones, and those computed from the inbox.",
-                discussion: "A metric with `source: inbox.…` computes itself: its readings are worked out from the inbox up to now (source `computed`, one a day, for the metric as a whole). JSON fields: metric, date, value, unit, channel, source, recorded_at. With --now, the readings as they stood then (measured and recorded by that time). Example: herald metrics list nps --json")
+                abstract: "List readings, oldest first: recorded ones, and those computed from the inbox or the posts' results.",
+                discussion: "A metric with `source: inbox.…` computes itself: its readings are worked out from the inbox up to now (source `computed`, one a day, for the metric as a whole). A metric with `source: posts.…` computes one reading per ended day, week or month from the published posts' latest results, dated on the period's last day. JSON fields: metric, date, value, unit, channel, source, recorded_at. With --now, the readings as they stood then (measured and recorded by that time). Example: herald metrics list nps --json")
 
             @Argument(help: ArgumentHelp("Only this metric.", valueName: "metric")) var metric: String?
             @Option(help: ArgumentHelp("Only readings for this channel.", valueName: "id")) var channel: String?

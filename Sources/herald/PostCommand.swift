@@ -24,7 +24,7 @@ extension Herald {
             owner eligibility and capacity); a violation is refused with the reason unless --force. A post you move \
             or change is locked, so re-planning keeps it.
             """,
-            subcommands: [Show.self, Edit.self, Move.self, Set.self, Lock.self, Unlock.self, Cancel.self, Add.self])
+            subcommands: [Show.self, Edit.self, Move.self, Set.self, Lock.self, Unlock.self, Cancel.self, Add.self, Published.self])
 
         struct Show: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Show one post.", discussion: "Example: herald post show p-1a2b3c4d")
@@ -199,6 +199,34 @@ extension Herald {
                     let ws = try location.openWorkspace(printWarnings: false)
                     try ws.cancelPost(id, now: clockOptions.now)
                     Console.out("Cancelled \(id).")
+                }
+            }
+        }
+
+        struct Published: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Say a post went out outside Herald (posted by hand in the network's app), so its results can be imported.",
+                discussion: "The post (planned, drafted, approved, failed or expired) becomes published, with when and where it went out recorded: --url and --network-id let `herald results import` rows name it by the network's address or id. A post with a delivery still waiting or in flight is refused (see `herald queue`). Example: herald post published p-1a2b3c4d --at \"2027-01-05 08:30\" --url https://www.facebook.com/beanandbloom/posts/123")
+            @Argument(help: "The post's id.") var id: String
+            @Option(help: ArgumentHelp("When it went out: \"YYYY-MM-DD HH:mm\" in the strategy's zone, or ISO 8601 (default: its scheduled time, or now if that is still to come).", valueName: "time"))
+            var at: String?
+            @Option(help: ArgumentHelp("Its address on the network (https://…).", valueName: "url")) var url: String?
+            @Option(name: .customLong("network-id"), help: ArgumentHelp("The network's id of the post.", valueName: "id")) var networkID: String?
+            @OptionGroup var location: LocationOptions
+            @OptionGroup var clockOptions: ClockOptions
+
+            func run() async throws {
+                try await withExitCodes {
+                    let ws = try location.openWorkspace(printWarnings: false)
+                    var when: Date?
+                    if let at {
+                        guard let t = parseLocalTime(at, clock: ws.clock) else {
+                            throw CLIError("--at '\(at)' is not a time like \"2027-02-03 10:00\".", exitCode: 64)
+                        }
+                        when = t
+                    }
+                    let e = try ws.markPublishedElsewhere(id, at: when, url: url, networkID: networkID, now: clockOptions.now)
+                    Console.out("Marked \(id) published outside Herald at \(ws.clock.isoLocal(e.at)).")
                 }
             }
         }

@@ -29,7 +29,7 @@ extension Herald {
                 discussion: """
                 Layouts: generic (Herald's columns: post_id, delivery_id, network_id or url to name the post, optionally network; captured_at (ISO 8601) or date; and any of impressions, reach, reactions, comments, shares, saves, link_clicks, video_views, conversions, revenue) and mastodon (Mastodon Status fields: id, url, favourites_count, reblogs_count, replies_count; with captured_at or --captured-at). meta and linkedin are refused: their exports' column names could not be confirmed.
 
-                Rows are matched by Herald post id, delivery id, or the network's id or address stored when the delivery published. Rows naming no Herald post are listed and left out; every other problem (a post not published, a negative or non-numeric counter, a snapshot stored with other counts) is listed as FILE:ROW:COLUMN and nothing is stored (exit 65). Importing the same rows again changes nothing.
+                Rows are matched by Herald post id, delivery id, or the network's id or address stored when the delivery published (or given to `herald post published`). With --published, a row may name a post that went out outside Herald: one whose time has passed is marked published at its scheduled time. Rows naming no Herald post are listed and left out; every other problem (a post not published, a negative or non-numeric counter, a snapshot stored with other counts) is listed as FILE:ROW:COLUMN and nothing is stored (exit 65). Importing the same rows again changes nothing.
 
                 Example: herald results import insights.csv --layout generic
                 """)
@@ -40,6 +40,8 @@ extension Herald {
             @Option(name: .customLong("captured-at"), help: ArgumentHelp("When the counts were read (ISO 8601), for a file without a captured_at column.", valueName: "time"))
             var capturedAt: String?
             @Flag(name: .customLong("dry-run"), help: "Check the file; store nothing.") var dryRun = false
+            @Flag(help: "Posts the file names that went out outside Herald: mark each one whose time has passed (planned, drafted, approved, failed or expired) published at its scheduled time.")
+            var published = false
             @OptionGroup var location: LocationOptions
             @OptionGroup var clockOptions: ClockOptions
 
@@ -55,7 +57,7 @@ extension Herald {
                     let text = try ImportError.readText(file)
                     let ws = try location.openWorkspace(printWarnings: false)
                     let r = try ws.importResults(csv: text, file: file, layout: layout, capturedAt: capturedAt.flatMap { Date(iso: $0) },
-                                                 now: clockOptions.now, dryRun: dryRun)
+                                                 now: clockOptions.now, dryRun: dryRun, markPublished: published)
                     for u in r.unmatched { Console.error(u.description) }
                     let posts = Set(r.snapshots.map(\.postID)).count
                     let skipped = r.unmatched.isEmpty ? "" : "; \(r.unmatched.count) row\(r.unmatched.count == 1 ? "" : "s") named no Herald post and \(r.unmatched.count == 1 ? "was" : "were") left out"
@@ -64,6 +66,9 @@ extension Herald {
                         Console.out(Console.dim("Dry run: nothing was stored."))
                     } else {
                         Console.out("Imported \(r.snapshots.count) snapshot\(r.snapshots.count == 1 ? "" : "s") of \(posts) post\(posts == 1 ? "" : "s") from \(file): \(r.write.inserted) new, \(r.write.unchanged) already there\(skipped).")
+                        if !r.markedPublished.isEmpty {
+                            Console.out("Marked \(r.markedPublished.count) post\(r.markedPublished.count == 1 ? "" : "s") published outside Herald (--published).")
+                        }
                     }
                 }
             }

@@ -105,6 +105,8 @@ import Testing
             .cancel: [.planned: .cancelled, .drafted: .cancelled, .approved: .cancelled, .paused: .cancelled, .failed: .cancelled,
                       .expired: .cancelled],
             .requeue: [.approved: .approved, .failed: .approved, .expired: .approved],
+            .publishedElsewhere: [.planned: .published, .drafted: .published, .approved: .published, .failed: .published,
+                                  .expired: .published],
             .pause: [.planned: .paused, .drafted: .paused, .approved: .paused],
             .expireAfterPause: [.paused: .expired],
             .withdraw: [.planned: .cancelled, .drafted: .cancelled, .approved: .cancelled],
@@ -149,6 +151,8 @@ import Testing
         (.published, .editBody, "p-1 is published; its body can no longer change."),
         (.failed, .editContent, "p-1 is failed; it can no longer change (retry its delivery with `herald queue retry`, or cancel it)."),
         (.cancelled, .requeue, "p-1 is cancelled; it was cancelled; its deliveries are not sent."),
+        (.published, .publishedElsewhere, "p-1 is published; it is already published."),
+        (.paused, .publishedElsewhere, "p-1 is paused; a crisis holds it; close the crisis before saying it went out."),
         (.paused, .restore(to: .published), "p-1 is paused; a paused post goes back to planned, drafted or approved, not published."),
     ])
     func aRefusalSaysWhy(state: PostStatus, event: PostEvent, message: String) throws {

@@ -113,6 +113,65 @@ import Testing
         #expect(d.message.contains("source: inbox."))
     }
 
+    // MARK: posts.…
+
+    @Test func aPostsSourceAloneSumsPerWeek() throws {
+        let s = try StrategyLoader.parse(Self.withMetric("source: posts.reach", dropMeasuredBy: true)).strategy
+        #expect(s.metrics[0].source == .posts(PostsSource(.reach, aggregation: .sum, period: .week)))
+        #expect(s.metrics[0].source.isComputed)
+        #expect(s.metrics[0].source.label == "posts.reach (sum per week)")
+        #expect(s.metrics[0].measuredBy == "Herald, from the published posts' results: posts.reach (sum per week)")
+        // A rate is not added up: its default is the median.
+        let r = try StrategyLoader.parse(Self.withMetric("source: posts.engagement_rate", unit: "%")).strategy
+        #expect(r.metrics[0].source == .posts(PostsSource(.engagementRate, aggregation: .median, period: .week)))
+        // link_clicks is clicks.
+        let c = try StrategyLoader.parse(Self.withMetric("source: posts.link_clicks")).strategy
+        #expect(c.metrics[0].source == .posts(PostsSource(.clicks)))
+    }
+
+    @Test func aPostsSourceWithAggregationPeriodAndFilters() throws {
+        let s = try StrategyLoader.parse(Self.withMetric(
+            "source: {from: posts.revenue, aggregation: mean, period: month, channel: fb, kind: discount, campaign: spring}")).strategy
+        #expect(s.metrics[0].source == .posts(PostsSource(.revenue, aggregation: .mean, period: .month,
+                                                           filter: PostFilter(channel: "fb", kind: .discount, campaign: "spring"))))
+        #expect(s.metrics[0].source.label == "posts.revenue (mean per month; channel fb, kind discount, campaign spring)")
+    }
+
+    @Test(arguments: PostMeasure.allCases)
+    func everyPostsMeasureIsRead(_ m: PostMeasure) throws {
+        let s = try StrategyLoader.parse(Self.withMetric("source: \(m.sourceName)", unit: m.isRate ? "%" : "people")).strategy
+        #expect(s.metrics[0].source == .posts(PostsSource(m)))
+    }
+
+    /// Each mistake is reported at its own line and field, with what to write instead; the loader's exit code is 65.
+    @Test(arguments: [
+        ("source: posts.reech", "goals[0].metrics[0].source", "'posts.reech' is not a metric source Herald knows. Did you mean 'posts.reach'?"),
+        ("source: {from: posts.reach, aggregation: total}", "goals[0].metrics[0].source.aggregation", "'total' is not one of: sum, mean, median."),
+        ("source: {from: posts.reach, period: year}", "goals[0].metrics[0].source.period", "'year' is not one of: day, week, month."),
+        ("source: {from: posts.reach, channel: instagram}", "goals[0].metrics[0].source.channel", "no channel with id 'instagram' (known: fb)."),
+        ("source: {from: posts.reach, kind: promo}", "goals[0].metrics[0].source.kind", "'promo' is not one of: informational"),
+        ("source: {from: posts.reach, campaign: winter}", "goals[0].metrics[0].source.campaign", "no campaign with id 'winter' (known: spring)."),
+        ("source: {from: posts.reach, topic: coffee}", "goals[0].metrics[0].source.topic", "`topic:` goes with `from: inbox.…`"),
+        ("source: {from: inbox.volume, period: week}", "goals[0].metrics[0].source.period", "`period:` goes with `from: posts.…`"),
+    ])
+    func badPostsSources(_ line: String, _ path: String, _ message: String) throws {
+        let yaml = Self.withMetric(line)
+        let e = try #require(failure(yaml))
+        #expect(e.exitCode == 65)
+        let d = try #require(e.diagnostics.first { $0.path == path }, "\(e.diagnostics.map { "\($0.path): \($0.message)" })")
+        #expect(d.message.contains(message), "\(d.message)")
+        let lineNo = yaml.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains(line) }! + 1
+        #expect(d.line == lineNo)
+        #expect(d.file == "s.yaml")
+    }
+
+    @Test func aRateIsNotSummedAndIsInPercent() throws {
+        let e = try #require(failure(Self.withMetric("source: {from: posts.engagement_rate, aggregation: sum}", unit: "%")))
+        #expect(e.diagnostics.contains { $0.path == "goals[0].metrics[0].source.aggregation" && $0.message.contains("adding rates up means nothing") })
+        let u = try #require(failure(Self.withMetric("source: posts.engagement_rate", unit: "people")))
+        #expect(u.diagnostics.contains { $0.path == "goals[0].metrics[0].unit" && $0.message.contains("measured in %") })
+    }
+
     // MARK: Spike rule
 
     static func withCrisis(_ crisis: String) -> String { base + "\ncrisis:\n" + crisis.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") + "\n" }
