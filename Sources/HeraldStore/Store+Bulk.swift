@@ -30,6 +30,16 @@ struct BulkBinder {
         if code == SQLITE_OK { code = c }
     }
 
+    /// A text bound as a blob (its UTF-8 bytes, a NUL byte included).
+    mutating func blob(_ value: String) {
+        index += 1
+        var value = value
+        let c = value.withUTF8 { utf8 in
+            sqlite3_bind_blob(handle, index, UnsafeRawPointer(utf8.baseAddress) ?? UnsafeRawPointer(bitPattern: 1), Int32(utf8.count), transient)
+        }
+        if code == SQLITE_OK { code = c }
+    }
+
     mutating func int(_ value: Int64?) {
         index += 1
         guard let value else { return null() }

@@ -73,11 +73,18 @@ extension Workspace {
     }
 }
 
-/// What `herald inbox import` did.
-public struct InboxImportResult: Sendable {
+/// What `herald inbox import` did. Counts only: the import streams, and keeps no item once it is stored.
+public struct InboxImportResult: Sendable, Equatable {
+    /// Items read (lines or rows that held an item, valid or not).
     public var read: Int
-    public var write: InboxWrite
-    public var items: [InboxItem]
+    /// Valid items in the file: what a dry run would import (duplicates of stored items included).
+    public var valid: Int
+    /// Items stored now.
+    public var stored: Int
+    /// Items already there (the same network id): left as they were.
+    public var duplicates: Int
+    /// Stored items that found nobody to answer them.
+    public var unassigned: Int
 }
 
 extension Workspace {
@@ -85,6 +92,26 @@ extension Workspace {
     /// (field, message).
     public func inboxItem(_ d: InboxDraft, source: String, receivedAt: Date, openCounts: [String: Int],
                           router: InboxRouter, sorter: ListeningSorter? = nil) -> (InboxItem?, [(String, String)]) {
+        let (checked, problems) = checkedInboxItem(d, source: source, receivedAt: receivedAt, router: router, sorter: sorter)
+        guard var item = checked else { return (nil, problems) }
+        route(&item, openCounts: openCounts, router: router)
+        return (item, [])
+    }
+
+    /// Routes a checked item: its owner (the person with the fewest open items among those who qualify) and the note
+    /// saying why. The brand's own replies are closed already and need nobody.
+    func route(_ item: inout InboxItem, openCounts: [String: Int], router: InboxRouter) {
+        guard !item.isOwnReply else { return }
+        let routed = router.owner(for: item, openCounts: openCounts, crisisTopic: strategy.inbox.isCrisisTopic(item.labels.topic))
+        item.owner = routed.owner
+        item.status = routed.owner == nil ? .new : .assigned
+        item.note = routed.owner == nil ? "unassigned: \(routed.reason)" : "routed: \(routed.reason)"
+    }
+
+    /// Checks one item and labels it, with its deadline, but does not route it (routing depends on the items before it;
+    /// this does not, so an import checks items on one thread while it routes and stores them on another).
+    func checkedInboxItem(_ d: InboxDraft, source: String, receivedAt: Date, router: InboxRouter,
+                          sorter: ListeningSorter?) -> (InboxItem?, [(String, String)]) {
         var problems: [(String, String)] = []
         func field(_ k: String) -> String? {
             guard let v = d.fields[k], !v.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
@@ -172,78 +199,145 @@ extension Workspace {
             item.note = "the brand's own reply (\(handle)) to \(item.inReplyTo ?? "")"
             return (item, [])
         }
-        let routed = router.owner(for: item, openCounts: openCounts, crisisTopic: strategy.inbox.isCrisisTopic(item.labels.topic))
-        item.owner = routed.owner
-        item.status = routed.owner == nil ? .new : .assigned
-        item.note = routed.owner == nil ? "unassigned: \(routed.reason)" : "routed: \(routed.reason)"
         item.deadline = router.deadline(for: item)
         return (item, [])
     }
 
-    /// Imports items from JSON Lines (one object per line) or CSV (the same fields as columns), all or nothing: every
-    /// problem is listed as FILE:LINE:FIELD and nothing is stored unless every item is valid. Items already stored
-    /// (the same network id) are left alone, so importing the same export again changes nothing.
+    /// Imports items from a file of JSON Lines (one object per line) or CSV (the same fields as columns), all or
+    /// nothing: every problem is listed as FILE:LINE:FIELD and nothing is stored unless every item is valid. Items
+    /// already stored (the same network id) are left alone, so importing the same export again changes nothing.
+    ///
+    /// JSON Lines are streamed: a thread reads, parses, checks and sorts a block of lines while this one routes and
+    /// stores the previous block, all inside one write transaction that is rolled back at the end when any line had a
+    /// problem. Memory stays flat whatever the file's size (apart from eight bytes per item to find repeats in it).
+    public func importInbox(path: String, file: String, csv: Bool, now: Date, dryRun: Bool = false) throws -> InboxImportResult {
+        if csv { return try importInbox(text: try ImportError.readText(path), file: file, csv: true, now: now, dryRun: dryRun) }
+        let lines = try JSONLinesReader(path: path)
+        return try importInbox(file: file, now: now, dryRun: dryRun) { emit, check in try lines.read(emit, check) }
+    }
+
+    /// `importInbox(path:…)` for a text in memory.
     public func importInbox(text: String, file: String, csv: Bool, now: Date, dryRun: Bool = false) throws -> InboxImportResult {
-        var drafts: [(line: Int, draft: InboxDraft)] = []
+        guard csv else {
+            let lines = JSONLinesReader(bytes: Array(text.utf8))
+            return try importInbox(file: file, now: now, dryRun: dryRun) { emit, check in try lines.read(emit, check) }
+        }
         var problems: [ImportProblem] = []
-        if csv {
-            let records: [CSVRecord]
-            do { records = try CSVReader.parse(text) } catch {
-                throw ImportError.invalid(file: file, problems: [ImportProblem(file: file, row: error.row, column: "-", message: error.message)], rows: 0)
+        let records: [CSVRecord]
+        do { records = try CSVReader.parse(text) } catch {
+            throw ImportError.invalid(file: file, problems: [ImportProblem(file: file, row: error.row, column: "-", message: error.message)], rows: 0)
+        }
+        guard let header = records.first else {
+            throw ImportError.invalid(file: file, problems: [ImportProblem(file: file, row: 1, column: "-", message: "the file is empty; the first row must be the header (\(InboxDraft.columns.joined(separator: ","))).")], rows: 0)
+        }
+        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        for n in names where !InboxDraft.columns.contains(n) {
+            problems.append(ImportProblem(file: file, row: 1, column: n.isEmpty ? "-" : n, message: "unknown column '\(n)'.\(Suggest.hint(for: n, in: InboxDraft.columns)) The columns are \(InboxDraft.columns.joined(separator: ", "))."))
+        }
+        guard problems.isEmpty else { throw ImportError.invalid(file: file, problems: problems, rows: records.count - 1) }
+        var entries: [InboxLine] = []
+        for r in records.dropFirst() {
+            guard r.fields.count == names.count else {
+                entries.append(.unreadable(r.row, "\(r.fields.count) fields, but the header has \(names.count)."))
+                continue
             }
-            guard let header = records.first else {
-                throw ImportError.invalid(file: file, problems: [ImportProblem(file: file, row: 1, column: "-", message: "the file is empty; the first row must be the header (\(InboxDraft.columns.joined(separator: ","))).")], rows: 0)
-            }
-            let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            for n in names where !InboxDraft.columns.contains(n) {
-                problems.append(ImportProblem(file: file, row: 1, column: n.isEmpty ? "-" : n, message: "unknown column '\(n)'.\(Suggest.hint(for: n, in: InboxDraft.columns)) The columns are \(InboxDraft.columns.joined(separator: ", "))."))
-            }
-            guard problems.isEmpty else { throw ImportError.invalid(file: file, problems: problems, rows: records.count - 1) }
-            for r in records.dropFirst() {
-                guard r.fields.count == names.count else {
-                    problems.append(ImportProblem(file: file, row: r.row, column: "-", message: "\(r.fields.count) fields, but the header has \(names.count)."))
-                    continue
-                }
-                var fields: [String: String] = [:]
-                for (i, n) in names.enumerated() where !r.fields[i].isEmpty { fields[n] = n == "text" ? r.fields[i] : CSV.unguard(r.fields[i]) }
-                let followers = fields.removeValue(forKey: "author_followers")
-                drafts.append((r.row, InboxDraft(fields: fields, followers: followers)))
-            }
-        } else {
-            var lineNumber = 0
-            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-                lineNumber += 1
-                let trimmed = line.hasSuffix("\r") ? line.dropLast() : line[...]
-                if trimmed.allSatisfy(\.isWhitespace) { continue }
-                let (draft, why) = InboxDraft.fromJSON(Data(trimmed.utf8))
-                if let draft { drafts.append((lineNumber, draft)) } else {
-                    problems.append(ImportProblem(file: file, row: lineNumber, column: "-", message: why ?? "unreadable"))
-                }
+            var fields: [String: String] = [:]
+            for (i, n) in names.enumerated() where !r.fields[i].isEmpty { fields[n] = n == "text" ? r.fields[i] : CSV.unguard(r.fields[i]) }
+            let followers = fields.removeValue(forKey: "author_followers")
+            entries.append(.draft(r.row, InboxDraft(fields: fields, followers: followers)))
+        }
+        let all = entries
+        return try importInbox(file: file, now: now, dryRun: dryRun) { emit, check in
+            var at = 0
+            while at < all.count {
+                let block = all[at..<min(at + 1024, all.count)]
+                at += block.count
+                guard emit(check(Array(block))) else { return }
             }
         }
+    }
+
+    /// The import's two stages. `produce` (on a thread of its own) hands blocks of lines to `emit`, each checked by
+    /// `check`; this thread routes each item (the open counts change with every item routed) and stores it.
+    func importInbox(file: String, now: Date, dryRun: Bool,
+                     produce: @escaping @Sendable (_ emit: (InboxCheckedBlock) -> Bool,
+                                                   _ check: ([InboxLine]) -> InboxCheckedBlock) throws -> Void) throws -> InboxImportResult {
         var counts = try store.openInboxCounts()
         // Sorted at intake: language (when the source did not say), sentiment, intent, spam, each with its reason.
         let sorter = try? ListeningSorter()
         let router = InboxRouter(strategy: strategy)
-        var items: [InboxItem] = []
-        var seen: [String: Int] = [:]
-        for (line, draft) in drafts {
-            let (item, found) = inboxItem(draft, source: "import", receivedAt: now, openCounts: counts, router: router, sorter: sorter)
-            for (field, message) in found { problems.append(ImportProblem(file: file, row: line, column: field, message: message)) }
-            guard let item else { continue }
-            if let first = seen[item.id] {
-                problems.append(ImportProblem(file: file, row: line, column: "id", message: "the same item as line \(first); keep one."))
-                continue
+        let handoff = Handoff<InboxCheckedBlock>(capacity: 4)
+        let ws = self
+        let producer = Thread {
+            let check: ([InboxLine]) -> InboxCheckedBlock = { lines in
+                var block = InboxCheckedBlock()
+                block.entries.reserveCapacity(lines.count)
+                for line in lines {
+                    switch line {
+                    case .unreadable(let n, let why): block.entries.append(.problems(n, [("-", why)]))
+                    case .draft(let n, let draft):
+                        block.drafts += 1
+                        let (item, problems) = ws.checkedInboxItem(draft, source: "import", receivedAt: now, router: router, sorter: sorter)
+                        if let item { block.entries.append(.item(n, item)) } else { block.entries.append(.problems(n, problems)) }
+                    }
+                }
+                return block
             }
-            seen[item.id] = line
-            if let o = item.owner { counts[o, default: 0] += 1 }
-            items.append(item)
+            do {
+                try produce({ handoff.put($0) }, check)
+            } catch {
+                var failed = InboxCheckedBlock()
+                failed.error = error as? ImportError ?? .unreadable(path: file, reason: "\(error)")
+                _ = handoff.put(failed)
+            }
+            handoff.finish()
         }
-        guard problems.isEmpty else { throw ImportError.invalid(file: file, problems: problems, rows: drafts.count) }
-        if dryRun { return InboxImportResult(read: drafts.count, write: InboxWrite(), items: items) }
-        let write = try store.storeInbox(items.map { ($0, nil) }, at: now)
+        producer.stackSize = 8 << 20
+        producer.start()
+        defer { handoff.cancel() }
+
+        var problems: [ImportProblem] = []
+        var result = InboxImportResult(read: 0, valid: 0, stored: 0, duplicates: 0, unassigned: 0)
+        // The file's items by id (an id is `m-` and ten hex digits: kept as a number), for "the same item as line N".
+        var seen: [UInt64: UInt32] = [:]
+        func consume(_ inserter: InboxInserter?) throws {
+            while let block = handoff.take() {
+                if let error = block.error { throw error }
+                result.read += block.drafts
+                for entry in block.entries {
+                    switch entry {
+                    case .problems(let line, let found):
+                        for (field, message) in found { problems.append(ImportProblem(file: file, row: line, column: field, message: message)) }
+                    case .item(let line, var item):
+                        let key = InboxItem.idKey(item.id)
+                        if let first = seen[key] {
+                            problems.append(ImportProblem(file: file, row: line, column: "id", message: "the same item as line \(first); keep one."))
+                            continue
+                        }
+                        seen[key] = UInt32(truncatingIfNeeded: line)
+                        route(&item, openCounts: counts, router: router)
+                        if let o = item.owner { counts[o, default: 0] += 1 }
+                        result.valid += 1
+                        if problems.isEmpty, let inserter { try inserter.add(item) }
+                    }
+                }
+            }
+        }
+        if dryRun {
+            try consume(nil)
+            guard problems.isEmpty else { throw ImportError.invalid(file: file, problems: problems, rows: result.read) }
+            return result
+        }
+        result = try store.importInbox(at: now) { inserter in
+            try consume(inserter)
+            guard problems.isEmpty else { throw ImportError.invalid(file: file, problems: problems, rows: result.read) }
+            result.stored = inserter.stored
+            result.duplicates = inserter.duplicates
+            result.unassigned = inserter.storedWithoutOwner
+            return result
+        }
         try queueInboxNotices(now: now)
-        return InboxImportResult(read: drafts.count, write: write, items: items)
+        return result
     }
 
     /// On intake: queues `inbox.urgent` (and `inbox.overdue`) for the notify hook when the strategy has one; the next

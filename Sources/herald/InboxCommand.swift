@@ -107,15 +107,14 @@ extension Herald {
 
             func run() async throws {
                 try await withExitCodes {
-                    let text = try ImportError.readText(file)
                     let ws = try location.openWorkspace(printWarnings: false)
                     let csv = format.map { $0 == "csv" } ?? file.lowercased().hasSuffix(".csv")
-                    let r = try ws.importInbox(text: text, file: file, csv: csv, now: clockOptions.now, dryRun: dryRun)
-                    let n = dryRun ? r.items.count : r.write.stored.count
+                    // JSON Lines are streamed from the file (memory stays flat); CSV is read whole.
+                    let r = try ws.importInbox(path: file, file: file, csv: csv, now: clockOptions.now, dryRun: dryRun)
+                    let n = dryRun ? r.valid : r.stored
                     let plural = { (k: Int) in k == 1 ? "" : "s" }
-                    Console.out("\(dryRun ? "Would import" : "Imported") \(n) item\(plural(n)) from \(file)\(r.write.duplicates.isEmpty ? "" : "; \(r.write.duplicates.count) already there, unchanged").")
-                    let stored = Set(r.write.stored)  // a Set: one lookup per item, not a scan of every stored id
-                    let unassigned = r.items.filter { $0.owner == nil && stored.contains($0.id) }.count
+                    Console.out("\(dryRun ? "Would import" : "Imported") \(n) item\(plural(n)) from \(file)\(r.duplicates == 0 ? "" : "; \(r.duplicates) already there, unchanged").")
+                    let unassigned = r.unassigned
                     if unassigned > 0 { Console.out("\(unassigned) item\(plural(unassigned)) found nobody to answer; `herald inbox assign ID --to P`.") }
                     if dryRun { Console.out("Dry run: nothing was stored.") }
                 }
