@@ -590,7 +590,8 @@ struct PlanBuilder {
         // loads, and who may own each post.
         var weekPosts: [[Int]] = []
         var weekLoads: [[Int]] = []
-        var eligibleAll = [[Int]](repeating: [], count: drafts.count)
+        let rebalancing = drafts.count < Self.rebalancedBelow
+        var eligibleAll = [[Int]](repeating: [], count: rebalancing ? drafts.count : 0)
         for week in byWeek.keys.sorted() {
             var info: [(idx: Int, eligible: [Int])] = []
             let weekText = week.description
@@ -659,9 +660,11 @@ struct PlanBuilder {
             levelPeak(week: byWeek[week]!, eligibleOf: eligibleOf, owner: &owner, weekLoad: &weekLoad,
                       total: &total, capacity: capacity, idRank: idRank, fixed: keepsOwner)
             for (idx, p) in owner { drafts[idx].owner = people[p].id }
-            weekPosts.append(byWeek[week]!)
-            weekLoads.append(weekLoad)
-            for (idx, e) in eligibleOf { eligibleAll[idx] = e }
+            if rebalancing {
+                weekPosts.append(byWeek[week]!)
+                weekLoads.append(weekLoad)
+                for (idx, e) in eligibleOf { eligibleAll[idx] = e }
+            }
             guard keeping || byWeek[week]!.contains(where: { drafts[$0].previous?.owner != nil }) else { continue }
             for idx in byWeek[week]! {
                 guard let o = drafts[idx].previous?.owner, drafts[idx].owner != o else { continue }
@@ -671,7 +674,7 @@ struct PlanBuilder {
         // A brand's plan (under `rebalancedBelow` posts) is rebalanced exactly; an agency's year keeps the weekly
         // assignment's totals (the greedy choice already follows capacity shares to within a post or so): the chains'
         // searches over a year of a dozen people's posts cost more than the rest of the owners' assignment.
-        if drafts.count < Self.rebalancedBelow {
+        if rebalancing {
             rebalanceTotals(&drafts, weekPosts: weekPosts, weekLoads: &weekLoads, eligible: eligibleAll, total: &total,
                             capacity: capacity, idRank: idRank, fixed: keepsOwner, personIndex: index)
         }
