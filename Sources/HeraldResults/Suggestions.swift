@@ -217,13 +217,13 @@ public struct Suggestions: Sendable, Encodable {
 
     /// The counter a goal is measured by: the first of its metrics whose source is `posts.COUNTER`, else `engagement`.
     public static func metric(for goal: Goal) -> ResultMetric {
-        goal.metrics.lazy.compactMap { metric(sourceLabel: $0.source.label) }.first ?? defaultMetric
+        goal.metrics.lazy.compactMap { metric(source: $0.source) }.first ?? defaultMetric
     }
 
-    /// The counter a metric source's label names: `posts.reach (sum per week)` → reach; nil for any other source.
-    public static func metric(sourceLabel label: String) -> ResultMetric? {
-        guard label.hasPrefix("posts.") else { return nil }
-        return ResultMetric(name: String(label.dropFirst("posts.".count).prefix { $0.isLetter || $0 == "_" }))
+    /// The counter a `posts.…` source measures (the names are `herald results`' own); nil for any other source.
+    public static func metric(source: MetricSource) -> ResultMetric? {
+        guard case .posts(let p) = source else { return nil }
+        return ResultMetric(name: p.measure.rawValue)
     }
 
     /// Rollup's rule: both groups have enough posts and `a`'s interval lies wholly above `b`'s.

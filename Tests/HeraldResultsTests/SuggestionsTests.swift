@@ -60,10 +60,10 @@ import Testing
         #expect(r.notes.first?.contains("fb 5 of 5, ig 0 of 0") == true || r.notes.first?.contains("fb 10 of 10, ig 0 of 0") == true, "\(r.notes)")
         #expect(Suggestions.metric(for: s.goals[0]) == .engagement)
         // A goal metric computed from the posts names its counter.
-        #expect(Suggestions.metric(sourceLabel: "posts.reach (sum per week)") == .reach)
-        #expect(Suggestions.metric(sourceLabel: "posts.link_clicks (sum per week; channel fb)") == .clicks)
-        #expect(Suggestions.metric(sourceLabel: "posts.engagement_rate (median per month)") == .engagementRate)
-        #expect(Suggestions.metric(sourceLabel: "inbox.volume") == nil)
-        #expect(Suggestions.metric(sourceLabel: "recorded") == nil)
+        #expect(Suggestions.metric(source: .posts(PostsSource(.reach))) == .reach)
+        #expect(Suggestions.metric(source: .posts(PostsSource(.clicks, filter: PostFilter(channel: "fb")))) == .clicks)
+        #expect(Suggestions.metric(source: .posts(PostsSource(.engagementRate, period: .month))) == .engagementRate)
+        #expect(Suggestions.metric(source: .inbox(.volume, InboxFilter())) == nil)
+        #expect(Suggestions.metric(source: .recorded) == nil)
     }
 }
