@@ -128,26 +128,28 @@ extension Store {
         let clock = router.clock
         var done = InboxNotices()
         let nowS = Store.secs(now)
-        let overdue = try InboxItemRecord.fetchAll(db, sql: """
-            SELECT * FROM inbox_item WHERE status IN ('new', 'assigned', 'replying') AND overdue_notified_at IS NULL AND deadline < ?
-            ORDER BY deadline, id
-            """, arguments: [nowS])
+        // Only the columns the notice needs (no item decoded), read whole before the items are marked (the marks take
+        // them out of the index the query reads), then marked by one statement with the same condition.
+        let overdueSQL = "WHERE status IN ('new', 'assigned', 'replying') AND overdue_notified_at IS NULL AND deadline < ?"
+        let overdue = try Row.fetchAll(db, sql: "SELECT id, deadline, owner FROM inbox_item \(overdueSQL) ORDER BY deadline, id", arguments: [nowS])
+        let insertNotice = notify ? try db.cachedStatement(sql: "INSERT OR IGNORE INTO notification (event, item_id, detail, created_at) VALUES ('inbox.overdue', ?, ?, ?)") : nil
         for r in overdue {
-            let item = r.item
-            let late = Int((now.timeIntervalSince(item.deadline ?? now) / 60).rounded(.down))
-            let detail = "due \(item.deadline.map(clock.isoLocal) ?? "?"), \(late) min overdue, "
-                + (item.owner.map { "owner \($0)" } ?? "nobody has it")
-            if notify {
-                try db.execute(sql: "INSERT OR IGNORE INTO notification (event, item_id, detail, created_at) VALUES ('inbox.overdue', ?, ?, ?)",
-                               arguments: [item.id, detail, nowS])
+            let id: String = r[0]
+            let deadline = (r[1] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) }
+            let owner: String? = r[2]
+            if let insertNotice {
+                let late = Int((now.timeIntervalSince(deadline ?? now) / 60).rounded(.down))
+                let detail = "due \(deadline.map(clock.isoLocal) ?? "?"), \(late) min overdue, " + (owner.map { "owner \($0)" } ?? "nobody has it")
+                try insertNotice.execute(arguments: [id, detail, nowS])
             }
-            try db.execute(sql: "UPDATE inbox_item SET overdue_notified_at = ? WHERE id = ?", arguments: [nowS, item.id])
-            done.overdue.append(item.id)
+            done.overdue.append(id)
         }
+        if !overdue.isEmpty { try db.execute(sql: "UPDATE inbox_item SET overdue_notified_at = ? \(overdueSQL)", arguments: [nowS, nowS]) }
+        // Urgent means a complaint from an account with `largeAccountFollowers` or more (`isUrgent` checks the rest).
         let recent = try InboxItemRecord.fetchAll(db, sql: """
             SELECT * FROM inbox_item WHERE received_at >= ? AND urgent_notified_at IS NULL AND status IN ('new', 'assigned')
-              AND labels ->> '$.intent' = 'complaint' ORDER BY received_at, id
-            """, arguments: [nowS - 86_400])
+              AND labels ->> '$.intent' = 'complaint' AND author_followers >= ? ORDER BY received_at, id
+            """, arguments: [nowS - 86_400, InboxRouter.largeAccountFollowers])
         for r in recent where router.isUrgent(r.item) {
             let item = r.item
             let detail = "complaint from \(item.authorHandle) (\(item.authorFollowers ?? 0) followers) on \(item.channel), "
