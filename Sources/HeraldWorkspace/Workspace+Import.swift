@@ -23,8 +23,8 @@ public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
 
 /// Why an import wrote nothing. Each case maps to a sysexits code.
 public enum ImportError: Error, Sendable, CustomStringConvertible {
-    /// Rows are invalid (EX_DATAERR, 65); nothing was written.
-    case invalid(file: String, problems: [ImportProblem], rows: Int)
+    /// Rows are invalid (EX_DATAERR, 65); nothing was written. `header`: row 1 is a header (CSV), not data (JSON Lines).
+    case invalid(file: String, problems: [ImportProblem], rows: Int, header: Bool = true)
     /// The file cannot be read (EX_NOINPUT, 66).
     case unreadable(path: String, reason: String)
 
@@ -37,14 +37,14 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalid(let file, let problems, let rows):
+        case .invalid(let file, let problems, let rows, let header):
             let n = "\(problems.count) problem\(problems.count == 1 ? "" : "s")"
-            let inHeader = problems.contains { $0.row <= 1 }
-            let bad = Set(problems.map(\.row).filter { $0 > 1 }).count
+            let inHeader = header && problems.contains { $0.row <= 1 }
+            let bad = Set(problems.map(\.row).filter { $0 > (header ? 1 : 0) }).count
             let whereText = switch (inHeader, bad) {
             case (true, 0): "in the header (row 1)"
             case (true, _): "in the header and \(bad) of \(rows) row\(rows == 1 ? "" : "s")"
-            default: "in \(bad) of \(rows) row\(rows == 1 ? "" : "s")"
+            default: "in \(bad) of \(rows) \(header ? "row" : "line")\(rows == 1 ? "" : "s")"
             }
             return problems.map(\.description).joined(separator: "\n") + "\n\(file): \(n) \(whereText); nothing was imported."
         case .unreadable(let path, let reason):

@@ -182,7 +182,9 @@ extension Workspace {
         for key in d.fields.keys where !InboxDraft.columns.contains(key) {
             problems.append((key, "unknown field '\(key)'.\(Suggest.hint(for: key, in: InboxDraft.columns)) The fields are \(InboxDraft.columns.joined(separator: ", "))."))
         }
-        guard problems.isEmpty, let network, let channel, let kind, let handle, let created else { return (nil, problems) }
+        // A channel alone says the network too.
+        guard problems.isEmpty, let channel, let kind, let handle, let created else { return (nil, problems) }
+        let network = network ?? channel.network
         let networkID = field("id")
         var item = InboxItem(id: InboxItem.makeID(source: source, network: network, networkItemID: networkID, author: handle, createdAt: created, text: text),
                              source: source, network: network, channel: channel.id, kind: kind, networkItemID: networkID,
@@ -325,12 +327,12 @@ extension Workspace {
         }
         if dryRun {
             try consume(nil)
-            guard problems.isEmpty else { throw ImportError.invalid(file: file, problems: problems, rows: result.read) }
+            guard problems.isEmpty else { throw ImportError.invalid(file: file, problems: problems, rows: result.read, header: false) }
             return result
         }
         result = try store.importInbox(at: now) { inserter in
             try consume(inserter)
-            guard problems.isEmpty else { throw ImportError.invalid(file: file, problems: problems, rows: result.read) }
+            guard problems.isEmpty else { throw ImportError.invalid(file: file, problems: problems, rows: result.read, header: false) }
             result.stored = inserter.stored
             result.duplicates = inserter.duplicates
             result.unassigned = inserter.storedWithoutOwner

@@ -86,6 +86,36 @@ import Testing
         #expect(item["text"] as? String == "Great cake, slow service")
     }
 
+    /// An item that names its channel but not its network is on that channel's network (it used to be dropped
+    /// without a word: "Imported 0 items", exit 0).
+    @Test func aChannelAloneSaysTheNetwork() throws {
+        let ex = try PlannedExample(plan: false)
+        ex.dir.write("ch.jsonl", """
+            {"channel":"facebook","author_handle":"kees","text":"Mijn bestelling is niet aangekomen!","created_at":"2027-01-09T09:00:00Z"}
+            """)
+        let r = try ex.run(["inbox", "import", "ch.jsonl"] + Self.now)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("Imported 1 item"), "\(r.stdout)")
+        let items = try list(ex)
+        #expect(items.count == 1)
+        #expect(items.first?["network"] as? String == "facebook")
+    }
+
+    /// JSON Lines have no header: a problem on line 1 is a problem in the first item.
+    @Test func aJSONLinesSummaryCountsLinesNotAHeader() throws {
+        let ex = try PlannedExample(plan: false)
+        ex.dir.write("one.jsonl", """
+            {"network":"instagram","author_handle":"@a","text":"x"}
+            {"network":"instagram","author_handle":"@b","text":"fine","created_at":"2027-01-09T09:00:00Z"}
+            """)
+        let r = try ex.run(["inbox", "import", "one.jsonl"] + Self.now)
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("one.jsonl:1:created_at: no created_at"), "\(r.stderr)")
+        #expect(r.stderr.contains("one.jsonl: 1 problem in 1 of 2 lines; nothing was imported."), "\(r.stderr)")
+        #expect(!r.stderr.contains("header"), "\(r.stderr)")
+        #expect(try list(ex, ["--all"]).isEmpty)
+    }
+
     @Test func badItemsAreListedWithLineAndFieldAndNothingIsStored() throws {
         let ex = try PlannedExample(plan: false)
         ex.dir.write("bad.jsonl", """

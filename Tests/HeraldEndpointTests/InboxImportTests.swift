@@ -91,7 +91,7 @@ import Testing
         #expect(throws: ImportError.self) { try ws.importInbox(path: dir.file("bad.jsonl"), file: "bad.jsonl", csv: false, now: now) }
         do {
             _ = try ws.importInbox(path: dir.file("bad.jsonl"), file: "bad.jsonl", csv: false, now: now)
-        } catch let ImportError.invalid(_, problems, rows) {
+        } catch let ImportError.invalid(_, problems, rows, _) {
             #expect(problems.map(\.description) == [
                 "bad.jsonl:2001:id: the same item as line 3; keep one.",
                 "bad.jsonl:2502:created_at: 'tomorrow' is not an ISO 8601 time like 2027-01-05T10:00:00Z.",
