@@ -184,10 +184,10 @@ extension Workspace {
         }
         // A channel alone says the network too.
         guard problems.isEmpty, let channel, let kind, let handle, let created else { return (nil, problems) }
-        let network = network ?? channel.network
+        let on = network ?? channel.network
         let networkID = field("id")
-        var item = InboxItem(id: InboxItem.makeID(source: source, network: network, networkItemID: networkID, author: handle, createdAt: created, text: text),
-                             source: source, network: network, channel: channel.id, kind: kind, networkItemID: networkID,
+        var item = InboxItem(id: InboxItem.makeID(source: source, network: on, networkItemID: networkID, author: handle, createdAt: created, text: text),
+                             source: source, network: on, channel: channel.id, kind: kind, networkItemID: networkID,
                              authorHandle: handle, authorName: field("author_name"), authorFollowers: followers, text: text,
                              url: field("url"), createdAt: created, receivedAt: receivedAt, inReplyTo: field("in_reply_to"),
                              location: field("location"), labels: InboxLabels(language: language, reasons: language.map { ["language": "given by the source (\($0))"] } ?? [:]))
