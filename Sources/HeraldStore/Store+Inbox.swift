@@ -175,9 +175,13 @@ extension Store {
                 items += try InboxItemRecord.fetchAll(db, sql: "SELECT * FROM inbox_item WHERE \(statuses) AND deadline IS NULL\(filter) ORDER BY received_at, id LIMIT \(limit - items.count)",
                                                       arguments: StatementArguments(args)).map(\.item)
             }
-            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(status IN ('new', 'assigned', 'replying') AND deadline < ?), 0) AS overdue FROM inbox_item WHERE \(statuses)\(filter)",
-                                       arguments: StatementArguments([Int64(now.timeIntervalSince1970)] as [any DatabaseValueConvertible] + args))
-            return (items, row?["n"] ?? 0, row?["overdue"] ?? 0)
+            // Two counts, each of which the partial index `inbox_item_listing` answers alone when no owner or channel is
+            // asked for (one count with a sum over the rows read every open item's row: 1.9 s on a million items).
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbox_item WHERE \(statuses)\(filter)", arguments: StatementArguments(args)) ?? 0
+            let overdue = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM inbox_item WHERE status IN ('new', 'assigned', 'replying') AND deadline < ? AND \(statuses)\(filter)
+                """, arguments: StatementArguments([Int64(now.timeIntervalSince1970)] as [any DatabaseValueConvertible] + args)) ?? 0
+            return (items, total, overdue)
         }
     }
 
