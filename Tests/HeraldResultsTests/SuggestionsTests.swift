@@ -23,13 +23,13 @@ import Testing
         }
     }
 
-    @Test func theWinnerGainsAtMostTheStepAndTheSharesKeepTheirSum() {
+    @Test func theWinnerGainsAtMostTheStepAndTheSharesKeepTheirSum() throws {
         // engagement clearly beats informational on engagement; informational has only 2 points to give.
         let mix: [ContentKind: Double] = [.informational: 0.02, .engagement: 0.78, .socialProof: 0.2]
         let s = strategy(mix: mix)
         let data = posts("fb", .engagement, (0..<10).map { 40 + Double($0) }) + posts("fb", .informational, (0..<10).map { 10 + Double($0) })
         let r = Suggestions(strategy: s, outcomes: data, mixes: MixScope.scopes(of: s, topWritten: true), step: 5)
-        let m = try! #require(r.proposals.first?.mix)
+        let m = try #require(r.proposals.first?.mix)
         #expect(m.path == "mix" && m.raise == "engagement" && m.lower == "informational")
         #expect(m.raiseTo == 0.8 && m.lowerTo == 0)
         #expect(abs(m.raiseTo + m.lowerTo + 0.2 - 1) < 1e-9)
