@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.3.0"),
         // The inbox's intake endpoint (HeraldEndpoint) serves HTTP with Hummingbird.
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        // The PostgreSQL backend (HeraldPostgres) speaks the wire protocol through PostgresNIO.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         // Build tool that embeds Templates/ and Calendars/ into the binary.
@@ -74,6 +76,14 @@ let package = Package(
             // SQLite's C interface, for binding the values of bulk writes directly (Store+Bulk.swift).
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
+        // A brand's database on a PostgreSQL server (`--db postgres://…`): its schema, and copying a brand between SQLite and
+        // PostgreSQL; through PostgresNIO.
+        .target(name: "HeraldPostgres", dependencies: [
+            "HeraldModel", "HeraldStore",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         // The inbox's intake endpoint: connectors POST items signed per Standard Webhooks; served with Hummingbird.
         .target(name: "HeraldEndpoint", dependencies: [
             "HeraldModel", "HeraldStore", "HeraldWorkspace", "HeraldPublish",
@@ -84,7 +94,7 @@ let package = Package(
         ]),
         // The command-line tool: parsing, printing, exit codes.
         .executableTarget(name: "herald", dependencies: [
-            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldWorkspace", "HeraldContent", "HeraldPublish", "HeraldReports", "HeraldCrisis", "HeraldResults", "HeraldEndpoint",
+            "HeraldModel", "HeraldStrategy", "HeraldStore", "HeraldResources", "HeraldPlanner", "HeraldWorkspace", "HeraldContent", "HeraldPublish", "HeraldReports", "HeraldCrisis", "HeraldResults", "HeraldEndpoint", "HeraldPostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -98,8 +108,10 @@ let package = Package(
         .target(name: "HeraldCalendars", dependencies: ["HeraldModel"]),
         // Sorting inbox items: language, sentiment, intent, topic and spam, each with its reason. Pure: text in, labels out.
         .target(name: "HeraldListening", dependencies: ["HeraldModel", "HeraldResources"]),
-        // Helpers shared by the test targets: temporary folders, running the built binary (its pipes read with HeraldPublish's POSIXIO).
-        .target(name: "HeraldTestSupport", dependencies: ["HeraldPublish"], path: "Tests/HeraldTestSupport"),
+        // Helpers shared by the test targets: temporary folders, running the built binary (its pipes read with HeraldPublish's POSIXIO),
+        // a throwaway database on the test PostgreSQL server.
+        .target(name: "HeraldTestSupport", dependencies: ["HeraldPublish", .product(name: "PostgresNIO", package: "postgres-nio")],
+                path: "Tests/HeraldTestSupport"),
         .testTarget(name: "HeraldModelTests", dependencies: ["HeraldModel"]),
         .testTarget(name: "HeraldStrategyTests", dependencies: ["HeraldStrategy", "HeraldResources", "HeraldTestSupport"],
                     exclude: ["Fixtures"]),
@@ -124,6 +136,8 @@ let package = Package(
                                                              .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "HeraldReportsTests", dependencies: ["HeraldReports", "HeraldStrategy", "HeraldPlanner", "HeraldTestSupport"], exclude: ["check_ics.py"]),
         .testTarget(name: "HeraldCalendarsTests", dependencies: ["HeraldCalendars", "HeraldTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "HeraldPostgresTests", dependencies: ["HeraldPostgres", "HeraldStore", "HeraldModel", "HeraldTestSupport",
+                                                             .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HeraldListeningTests", dependencies: ["HeraldListening", "HeraldModel", "HeraldResources", "HeraldTestSupport",
                                                               .product(name: "Yams", package: "Yams")],
                     exclude: ["Fixtures"]),

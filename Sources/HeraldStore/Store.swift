@@ -12,6 +12,13 @@ public struct StoreInfo: Sendable, Codable {
     public var snapshots: Int
     public var postsByStatus: [String: Int]
     public var shareTasks: Int
+
+    public init(path: String, schemaVersion: String, appliedMigrations: [String], pendingMigrations: [String], snapshots: Int,
+                postsByStatus: [String: Int], shareTasks: Int) {
+        self.path = path; self.schemaVersion = schemaVersion; self.appliedMigrations = appliedMigrations
+        self.pendingMigrations = pendingMigrations; self.snapshots = snapshots; self.postsByStatus = postsByStatus
+        self.shareTasks = shareTasks
+    }
 }
 
 /// A strategy file as it was when Herald last worked from it.

@@ -13,8 +13,14 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     /// The file may be read but not written (a copy on a read-only mount, no write permission): reading commands work,
     /// this one needs to change it (EX_CANTCREAT, 73).
     case readOnly(path: String, action: String)
-    /// Anything else SQLite reported (EX_IOERR, 74).
+    /// Anything else the database reported (EX_IOERR, 74).
     case database(path: String, message: String)
+    /// `--db` / `HERALD_DB` cannot be read as a file path or a `postgres://` address (EX_USAGE, 64).
+    case badAddress(String)
+    /// The database server cannot be reached or refused the login (EX_UNAVAILABLE, 69).
+    case unavailable(address: String, reason: String)
+    /// This command does not work on a PostgreSQL database yet (EX_UNAVAILABLE, 69).
+    case notOnPostgres(address: String)
 
     public var exitCode: Int32 {
         switch self {
@@ -22,6 +28,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .newerSchema, .notFound, .refused: 65
         case .busy: 75
         case .database: 74
+        case .badAddress: 64
+        case .unavailable, .notOnPostgres: 69
         }
     }
 
@@ -41,6 +49,14 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             reason
         case .database(let path, let message):
             "\(path): database error: \(message)"
+        case .badAddress(let reason):
+            reason
+        case .unavailable(let address, let reason):
+            "\(address): cannot use the database server (\(reason)). Nothing was changed."
+        case .notOnPostgres(let address):
+            "\(address) is a PostgreSQL database. In this version only `herald db migrate`, `herald db info` and `herald db copy` "
+                + "work on PostgreSQL (README, \"Teams: PostgreSQL\"); this command needs a SQLite file. Nothing was changed. "
+                + "To go on working, copy the brand to a file: herald db copy --from <this postgres:// address> --to herald.sqlite"
         }
     }
 }

@@ -19,7 +19,7 @@ struct LocationOptions: ParsableArguments {
     var strategy: String?
 
     @Option(name: .customLong("db"),
-            help: ArgumentHelp("The database file. Default: $HERALD_DB, else herald.sqlite beside the strategy.", valueName: "file"))
+            help: ArgumentHelp("The database: a SQLite file, or a PostgreSQL server as postgres://USER@HOST/DATABASE. Default: $HERALD_DB, else herald.sqlite beside the strategy.", valueName: "file|url"))
     var db: String?
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
@@ -33,11 +33,22 @@ struct LocationOptions: ParsableArguments {
         strategy ?? environment["HERALD_STRATEGY"].flatMap { $0.isEmpty ? nil : $0 } ?? "strategy.yaml"
     }
 
-    var databasePath: String {
+    /// `--db`, else `$HERALD_DB`, else herald.sqlite beside the strategy, as typed (it may hold a password: never print it).
+    var databaseText: String {
         if let db { return db }
         if let env = environment["HERALD_DB"], !env.isEmpty { return env }
         let dir = (strategyPath as NSString).deletingLastPathComponent
         return dir.isEmpty ? "herald.sqlite" : (dir as NSString).appendingPathComponent("herald.sqlite")
+    }
+
+    /// The database: a SQLite file or a PostgreSQL server.
+    func databaseAddress() throws(StoreError) -> DatabaseAddress {
+        try DatabaseAddress(parsing: databaseText, environment: environment)
+    }
+
+    /// The SQLite file's path, or a PostgreSQL address without its password (which no SQLite command can open).
+    var databasePath: String {
+        (try? databaseAddress())?.description ?? PostgresAddress.redact(databaseText)
     }
 
     /// Loads and validates the strategy, printing its warnings to standard error.
@@ -48,8 +59,12 @@ struct LocationOptions: ParsableArguments {
     }
 
     /// Opens the database; `HERALD_BUSY_TIMEOUT` (seconds) changes how long a write waits for another process.
+    /// A PostgreSQL address is refused with `StoreError.notOnPostgres` (69) until the commands work there.
     func openStore() throws -> Store {
-        try Store(path: databasePath, busyTimeout: Self.busyTimeout(environment))
+        switch try databaseAddress() {
+        case .sqlite(let path): return try Store(path: path, busyTimeout: Self.busyTimeout(environment))
+        case .postgres(let address): throw StoreError.notOnPostgres(address: address.description)
+        }
     }
 
     /// `HERALD_BUSY_TIMEOUT`: seconds from 0 to 3600; another value is reported with a warning and the default kept.

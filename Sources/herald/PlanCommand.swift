@@ -3,6 +3,7 @@ import Foundation
 import HeraldModel
 import HeraldPlanner
 import HeraldResults
+import HeraldStore
 import HeraldWorkspace
 
 /// `--from`/`--to` or a period name, shared by commands that work on a span of days.
@@ -114,7 +115,7 @@ extension Herald {
                 }
                 let outcome = try ws.plan(period, seed: seed, now: now, dryRun: dryRun, fresh: fresh)
                 var hint = location.strategy.map { " -s \($0)" } ?? ""
-                if let db = location.db { hint += " --db \(db)" }
+                if let db = location.db { hint += " --db \(PostgresAddress.redact(db))" }
                 let printer = PlanPrinter(workspace: ws, plan: outcome.plan, stored: outcome.stored, locationHint: hint)
                 if ws.clock.instant(period.start, LocalTime(hour: 0, minute: 0)!) < now {
                     Console.out("The period has begun: planning from \(today.date) \(today.time) on (the earlier days are past and left as they are).")
