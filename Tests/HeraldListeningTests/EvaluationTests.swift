@@ -105,4 +105,10 @@ func evaluate(_ files: [String], title: String) throws -> (byGroup: [String: Fig
     @Test func unseenItems() throws {
         _ = try evaluate(["unseen.jsonl"], title: "Unseen set")
     }
+
+    /// A second unseen set (200 items, 40 per language), written on 2026-12-03 by someone who had not seen the word
+    /// lists or the earlier sets, and kept away from whoever tuned the lists until it was measured.
+    @Test func unseenItemsSecondSet() throws {
+        _ = try evaluate(["unseen-2.jsonl"], title: "Unseen set 2")
+    }
 }
