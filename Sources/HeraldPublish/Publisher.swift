@@ -324,8 +324,9 @@ public struct Publisher: Sendable {
     }
 
     /// A pending notification as the notify hook receives it, with what it is about as it stands now: the post; or the
-    /// item of an `inbox.*` event. A delivery of a reply that failed is queued as `post.failed` (the table's events are
-    /// the delivery's) naming the reply, and goes out as `reply.failed` with the reply and the inbox item it answers.
+    /// item of an `inbox.*` event. An event of a reply's delivery is queued as `post.published`, `post.failed`, … (the
+    /// table's events are the delivery's) naming the reply, and goes out as `reply.published`, `reply.failed`, … with the
+    /// reply and the inbox item it answers.
     /// What can no longer be read (deleted since) is left out.
     func lifecycleEvent(_ n: PendingNotification) async -> LifecycleEvent {
         var type = n.event
@@ -334,8 +335,8 @@ public struct Publisher: Sendable {
         if let id = n.post {
             if let p = try? await store.post(id) {
                 post = PostPayload(p, delivery: nil, link: link(p), clock: clock)
-            } else if n.event == "post.failed", let r = try? await store.reply(id) {
-                type = "reply.failed"
+            } else if n.event.hasPrefix("post."), let r = try? await store.reply(id) {
+                type = "reply." + n.event.dropFirst("post.".count)
                 reply = ReplyPayload(r, delivery: nil)
                 itemID = itemID ?? r.item
             }

@@ -204,6 +204,27 @@ final class ReplyFixture: @unchecked Sendable {
         #expect(alerts.requests.filter { $0.json["type"] as? String == "reply.failed" }.count == 1)
     }
 
+    /// A reply that went out is announced as `reply.published` (not `post.published` without a post), with the reply and
+    /// its item, now answered.
+    @Test func aPublishedReplyIsAnnouncedAsReplyPublished() throws {
+        let dir = TemporaryDirectory()
+        let receiver = try Receiver(dir)
+        let alerts = try Receiver(dir, name: "alerts")
+        let f = try ReplyFixture(hookURL: receiver.url, notifyURL: alerts.url)
+        let item = try f.item("x-3")
+        #expect(try f.run(["inbox", "reply", item.id, "--body", "Yes, it is!", "--as", "tom"]).status == 0)
+        let reply = try #require(try f.store().replies(item: item.id).first)
+        let pass = try f.publish(at: "2027-01-09T11:31:00Z")
+        #expect(pass.status == 0, "\(pass.stdout)\(pass.stderr)")
+        let events = alerts.requests.filter { ($0.json["type"] as? String)?.hasPrefix("inbox.") != true }
+        #expect(events.map { $0.json["type"] as? String } == ["reply.published"])
+        let event = try #require(events.first)
+        #expect(signatureIsValid(event))
+        #expect(event.json["post"] == nil)
+        #expect((event.json["reply"] as? [String: Any])?["id"] as? String == reply.id)
+        #expect((event.json["item"] as? [String: Any])?["status"] as? String == "answered")
+    }
+
     /// `reply_approval: complaints`: a reply to a complaint waits for another participant's approval; the pass sends
     /// nothing until then.
     @Test func repliesToComplaintsWaitForApproval() throws {
