@@ -220,7 +220,9 @@ public struct ListeningSorter: Sendable {
                 case .positive, .positiveStrong, .negative, .negativeStrong, .praise, .complaint:
                     var w = Int(u.weight)
                     // Emojis say what they say; "no contest ❤️" is not a negated heart.
-                    let negated = tokens[i].kind == .word
+                    // A phrase that opens with its own negation ("nigdy nie zawodzi", "ни разу не разочаровалась") is
+                    // not turned around again by the negator before it.
+                    let negated = tokens[i].kind == .word && family[1] == nil
                         && negators.contains { $0 < i && $0 >= i - 3 && tokens[$0].clause == tokens[i].clause }
                     if negated { w = w > 0 ? -1 : 1 }
                     hits.append(Hit(span: span, last: tokens[i].kind == .word ? i + n - 1 : -1, weight: w, negated: negated,
@@ -318,7 +320,8 @@ public struct ListeningSorter: Sendable {
             // "@anna we need to go here!": said to a friend, not to the brand.
             intent = Labelled(.other, reason: "other: written to @\(addressee)")
         } else if !asks.isEmpty {
-            if sentiment.value == .negative && (!complaints.isEmpty || score <= -2 || scan.interrobang || sarcastic) {
+            // A negative question without a "?" ("Why does the card machine never work") is said, not asked.
+            if sentiment.value == .negative && (!complaints.isEmpty || score <= -2 || scan.interrobang || sarcastic || scan.questionMarks == 0) {
                 intent = Labelled(.complaint, reason: "complaint: " + (complaints.isEmpty ? sentiment.reason : "\(complaints.joined(separator: ", ")); \(sentiment.reason)") + ", though it asks")
             } else {
                 intent = Labelled(.question, reason: "question: " + asks.joined(separator: " and "))
