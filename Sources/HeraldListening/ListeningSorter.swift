@@ -74,7 +74,8 @@ public struct ListeningSorter: Sendable {
         for word in ["ok", "okay", "oke", "okej", "okey", "ок", "lol", "haha", "hahaha", "xd", "xdd", "wow", "omg", "super",
                      "top", "hmm", "mmm", "yay", "hi", "hey", "hallo", "hello", "ciao", "bravo", "brawo", "cool", "nice", "ha", "he",
                      "x", "d", "pls", "plz", "thx", "tx", "cafe", "café", "latte", "cappuccino", "espresso", "flat", "white", "matcha",
-                     "chai", "croissant", "mocha", "americano", "brownie", "cheesecake", "wifi", "wi-fi"] {
+                     "chai", "croissant", "mocha", "americano", "brownie", "cheesecake", "wifi", "wi-fi", "gratis", "extra", "halloumi",
+                     "wrap", "menu", "barista"] {
             for key in Lexicon.keys(word) ?? [] { international.insert(key.hash) }
         }
         self.international = international
@@ -320,8 +321,8 @@ public struct ListeningSorter: Sendable {
             // "@anna we need to go here!": said to a friend, not to the brand.
             intent = Labelled(.other, reason: "other: written to @\(addressee)")
         } else if !asks.isEmpty {
-            // A negative question without a "?" ("Why does the card machine never work") is said, not asked.
-            if sentiment.value == .negative && (!complaints.isEmpty || score <= -2 || scan.interrobang || sarcastic || scan.questionMarks == 0) {
+            // A negative question without a "?" ("Why does the card machine never work") or with "??" is said, not asked.
+            if sentiment.value == .negative && (!complaints.isEmpty || score <= -2 || scan.interrobang || sarcastic || scan.questionMarks != 1) {
                 intent = Labelled(.complaint, reason: "complaint: " + (complaints.isEmpty ? sentiment.reason : "\(complaints.joined(separator: ", ")); \(sentiment.reason)") + ", though it asks")
             } else {
                 intent = Labelled(.question, reason: "question: " + asks.joined(separator: " and "))
