@@ -309,7 +309,9 @@ public struct ListeningSorter: Sendable {
 
         // Intent.
         var asks = questionCues
-        if scan.questionMarks > 0 {
+        // "Pumpkin spice is back?? Best news all week": a '?' inside praise that ends as a statement asks nothing.
+        let exclaims = questionCues.isEmpty && scan.finalMark != 0x3F && sentiment.value == .positive
+        if scan.questionMarks > 0 && !exclaims {
             asks.insert(scan.finalMark == 0x3F ? "ends with '?'" : "has '?'", at: 0)
         }
         let complaints = hits.filter { $0.role == .complaint && $0.weight < 0 }.map { "'\($0.literal ?? scan.text($0.span))'" }
