@@ -106,12 +106,13 @@ func evaluate(_ files: [String], title: String) throws -> (byGroup: [String: Fig
         _ = try evaluate(["unseen.jsonl"], title: "Unseen set")
     }
 
-    /// Sets 5–8, each written before the changes it measured (their first looks are in docs/listening.md), then
+    /// Sets 5–9, each written before the changes it measured (their first looks are in docs/listening.md), then
     /// tuned on; printed only.
     @Test func laterSets() throws {
         _ = try evaluate(["comments-5.jsonl"], title: "Set five")
         _ = try evaluate(["comments-6.jsonl"], title: "Set six")
         _ = try evaluate(["comments-7.jsonl"], title: "Set seven")
         _ = try evaluate(["comments-8.jsonl"], title: "Set eight")
+        _ = try evaluate(["comments-9.jsonl"], title: "Set nine")
     }
 }
