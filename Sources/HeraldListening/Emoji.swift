@@ -13,13 +13,17 @@ enum EmojiTable {
         ("🥳", .positive), ("👏", .positive), ("🙌", .positive), ("😎", .positive), ("🌟", .positive), ("⭐", .positive),
         ("🤗", .positive), ("💪", .positive), ("🥇", .positive), ("🏆", .positive), ("😇", .positive), ("🌞", .positive),
         ("😌", .positive), ("🤝", .positive), ("✅", .positive), ("🆒", .positive), ("😉", .positive), ("🥹", .positive),
+        ("🫶", .positiveStrong), ("💓", .positiveStrong), ("💞", .positiveStrong), ("💘", .positiveStrong), ("💝", .positiveStrong),
+        ("🤌", .positive), ("💫", .positive),
         ("🙏", .praise),
         // Negative
         ("👎", .negative), ("🙁", .negative), ("☹", .negative), ("😞", .negative), ("😔", .negative), ("😟", .negative),
         ("😕", .negative), ("😢", .negative), ("😥", .negative), ("😩", .negative), ("😫", .negative), ("😤", .negative),
         ("😑", .negative), ("🥶", .negative), ("😬", .negative), ("🥱", .negative), ("😖", .negative), ("😣", .negative),
         ("🫤", .negative), ("😿", .negative), ("💔", .negative), ("🐌", .negative), ("⏳", .negative), ("😪", .negative),
-        ("😐", .negative),
+        ("😐", .negative), ("🤦", .negative), ("🥴", .negative), ("😷", .negative), ("🤒", .negative), ("😨", .negative),
+        ("😰", .negative), ("😓", .negative), ("❌", .negative), ("🚫", .negative), ("😵", .negative), ("😦", .negative),
+        ("😧", .negative),
         // Strongly negative
         ("😡", .negativeStrong), ("🤬", .negativeStrong), ("😠", .negativeStrong), ("🤮", .negativeStrong), ("🤢", .negativeStrong),
         ("💩", .negativeStrong), ("😭", .negative), ("🖕", .negativeStrong), ("😱", .negative),

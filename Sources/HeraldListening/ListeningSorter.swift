@@ -74,7 +74,8 @@ public struct ListeningSorter: Sendable {
         for word in ["ok", "okay", "oke", "okej", "okey", "ок", "lol", "haha", "hahaha", "xd", "xdd", "wow", "omg", "super",
                      "top", "hmm", "mmm", "yay", "hi", "hey", "hallo", "hello", "ciao", "bravo", "brawo", "cool", "nice", "ha", "he",
                      "x", "d", "pls", "plz", "thx", "tx", "cafe", "café", "latte", "cappuccino", "espresso", "flat", "white", "matcha",
-                     "chai", "croissant", "mocha", "americano", "brownie", "cheesecake", "wifi", "wi-fi"] {
+                     "chai", "croissant", "mocha", "americano", "brownie", "cheesecake", "wifi", "wi-fi", "gratis", "extra", "halloumi",
+                     "wrap", "menu", "barista"] {
             for key in Lexicon.keys(word) ?? [] { international.insert(key.hash) }
         }
         self.international = international
@@ -220,7 +221,9 @@ public struct ListeningSorter: Sendable {
                 case .positive, .positiveStrong, .negative, .negativeStrong, .praise, .complaint:
                     var w = Int(u.weight)
                     // Emojis say what they say; "no contest ❤️" is not a negated heart.
-                    let negated = tokens[i].kind == .word
+                    // A phrase that opens with its own negation ("nigdy nie zawodzi", "ни разу не разочаровалась") is
+                    // not turned around again by the negator before it.
+                    let negated = tokens[i].kind == .word && family[1] == nil
                         && negators.contains { $0 < i && $0 >= i - 3 && tokens[$0].clause == tokens[i].clause }
                     if negated { w = w > 0 ? -1 : 1 }
                     hits.append(Hit(span: span, last: tokens[i].kind == .word ? i + n - 1 : -1, weight: w, negated: negated,
@@ -306,7 +309,9 @@ public struct ListeningSorter: Sendable {
 
         // Intent.
         var asks = questionCues
-        if scan.questionMarks > 0 {
+        // "Pumpkin spice is back?? Best news all week": a '?' inside praise that ends as a statement asks nothing.
+        let exclaims = questionCues.isEmpty && scan.finalMark != 0x3F && sentiment.value == .positive
+        if scan.questionMarks > 0 && !exclaims {
             asks.insert(scan.finalMark == 0x3F ? "ends with '?'" : "has '?'", at: 0)
         }
         let complaints = hits.filter { $0.role == .complaint && $0.weight < 0 }.map { "'\($0.literal ?? scan.text($0.span))'" }
@@ -318,7 +323,8 @@ public struct ListeningSorter: Sendable {
             // "@anna we need to go here!": said to a friend, not to the brand.
             intent = Labelled(.other, reason: "other: written to @\(addressee)")
         } else if !asks.isEmpty {
-            if sentiment.value == .negative && (!complaints.isEmpty || score <= -2 || scan.interrobang || sarcastic) {
+            // A negative question without a "?" ("Why does the card machine never work") or with "??" is said, not asked.
+            if sentiment.value == .negative && (!complaints.isEmpty || score <= -2 || scan.interrobang || sarcastic || scan.questionMarks != 1) {
                 intent = Labelled(.complaint, reason: "complaint: " + (complaints.isEmpty ? sentiment.reason : "\(complaints.joined(separator: ", ")); \(sentiment.reason)") + ", though it asks")
             } else {
                 intent = Labelled(.question, reason: "question: " + asks.joined(separator: " and "))

@@ -111,4 +111,14 @@ func evaluate(_ files: [String], title: String) throws -> (byGroup: [String: Fig
     @Test func unseenItemsSecondSet() throws {
         _ = try evaluate(["unseen-2.jsonl"], title: "Unseen set 2")
     }
+
+    /// Sets 5–9, each written before the changes it measured (their first looks are in docs/listening.md), then
+    /// tuned on; printed only.
+    @Test func laterSets() throws {
+        _ = try evaluate(["comments-5.jsonl"], title: "Set five")
+        _ = try evaluate(["comments-6.jsonl"], title: "Set six")
+        _ = try evaluate(["comments-7.jsonl"], title: "Set seven")
+        _ = try evaluate(["comments-8.jsonl"], title: "Set eight")
+        _ = try evaluate(["comments-9.jsonl"], title: "Set nine")
+    }
 }

@@ -31,6 +31,58 @@ let sorter: ListeningSorter = {
         #expect(l.intent.value == .complaint, "\(text): \(l.intent.reason)")
     }
 
+    // MARK: Rules added with the broader word lists
+
+    @Test(arguments: [
+        ("Why does the card machine never work when I'm in a rush", "en"),
+        ("Dlaczego terminal znowu nie działa, ile można", "pl"),
+        ("Warum funktioniert das Kartenlesegerät eigentlich nie", "de"),
+        ("Waarom doet het pinapparaat het nou nooit", "nl"),
+        ("Почему терминал вечно не работает", "ru"),
+    ])
+    func aNegativeQuestionWithoutAQuestionMarkIsAComplaint(_ text: String, _ language: String) {
+        let l = sorter.sort(text, language: language)
+        #expect(l.sentiment.value == .negative, "\(text): \(l.sentiment.reason)")
+        #expect(l.intent.value == .complaint, "\(text): \(l.intent.reason)")
+    }
+
+    @Test func aGenuineQuestionWithAMarkStaysAQuestion() {
+        // One '?' and a mild gripe: still asked, so still a question.
+        #expect(sorter.sort("Is the oat milk still out of stock?").intent.value == .question)
+        // "??" on bad news is indignation.
+        #expect(sorter.sort("Ihr habt echt den Halloumi-Wrap von der Karte genommen?? 😭").intent.value == .complaint)
+    }
+
+    @Test(arguments: [
+        ("Ни разу тут не разочаровалась", Sentiment.positive),
+        ("Jeszcze nigdy nie zawiodłam się na waszym serniku", .positive),
+        ("Been coming for years and it never disappoints", .positive),
+    ])
+    func aPhraseThatHoldsItsOwnNegationIsNotTurnedAgain(_ text: String, _ expected: Sentiment) {
+        #expect(sorter.sort(text).sentiment.value == expected, "\(text): \(sorter.sort(text).sentiment.reason)")
+    }
+
+    @Test(arguments: ["pumpkin spice is back?? best news all week 🎃", "Тыквенный латте вернулся?? Лучшая новость недели 🎃"])
+    func aQuestionMarkInsidePraiseThatEndsAsAStatementAsksNothing(_ text: String) {
+        let l = sorter.sort(text)
+        #expect(l.intent.value == .praise, "\(text): \(l.intent.reason)")
+    }
+
+    @Test(arguments: [
+        ("the croissant was basically a brick by the afternoon", "en"),
+        ("Zupa letnia, chleb twardy jak kamień", "pl"),
+        ("Das Croissant war zäh wie Gummi", "de"),
+        ("Croissant was zo taai als een schoenzool", "nl"),
+        ("Суп еле тёплый, хлеб как камень", "ru"),
+        ("the toilet door doesn't lock, bit awkward", "en"),
+        ("Karta podarunkowa nie przechodzi przy kasie", "pl"),
+    ])
+    func failureSaidByDescriptionIsAComplaint(_ text: String, _ language: String) {
+        let l = sorter.sort(text, language: language)
+        #expect(l.sentiment.value == .negative, "\(text): \(l.sentiment.reason)")
+        #expect(l.intent.value == .complaint, "\(text): \(l.intent.reason)")
+    }
+
     @Test func sincerePraiseWithAsAlwaysStaysPraise() {
         #expect(sorter.sort("Wie immer alles top, danke!").sentiment.value == .positive)
         #expect(sorter.sort("Pyszne jak zwykle 😍").sentiment.value == .positive)
