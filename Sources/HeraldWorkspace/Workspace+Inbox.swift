@@ -215,14 +215,14 @@ extension Workspace {
     public func importInbox(path: String, file: String, csv: Bool, now: Date, dryRun: Bool = false) throws -> InboxImportResult {
         if csv { return try importInbox(text: try ImportError.readText(path), file: file, csv: true, now: now, dryRun: dryRun) }
         let lines = try JSONLinesReader(path: path)
-        return try importInbox(file: file, now: now, dryRun: dryRun) { emit, check in try lines.read(emit, check) }
+        return try importInbox(file: file, now: now, dryRun: dryRun) { emit in try lines.read(emit) }
     }
 
     /// `importInbox(path:…)` for a text in memory.
     public func importInbox(text: String, file: String, csv: Bool, now: Date, dryRun: Bool = false) throws -> InboxImportResult {
         guard csv else {
             let lines = JSONLinesReader(bytes: Array(text.utf8))
-            return try importInbox(file: file, now: now, dryRun: dryRun) { emit, check in try lines.read(emit, check) }
+            return try importInbox(file: file, now: now, dryRun: dryRun) { emit in try lines.read(emit) }
         }
         var problems: [ImportProblem] = []
         let records: [CSVRecord]
@@ -249,54 +249,76 @@ extension Workspace {
             entries.append(.draft(r.row, InboxDraft(fields: fields, followers: followers)))
         }
         let all = entries
-        return try importInbox(file: file, now: now, dryRun: dryRun) { emit, check in
+        return try importInbox(file: file, now: now, dryRun: dryRun) { emit in
             var at = 0
             while at < all.count {
                 let block = all[at..<min(at + 1024, all.count)]
                 at += block.count
-                guard emit(check(Array(block))) else { return }
+                guard emit(Array(block)) else { return }
             }
         }
     }
 
-    /// The import's two stages. `produce` (on a thread of its own) hands blocks of lines to `emit`, each checked by
-    /// `check`; this thread routes each item (the open counts change with every item routed) and stores it.
+    /// The import's stages. `produce` (on a thread of its own) reads and parses the lines, handing blocks of them to
+    /// `emit`; checking threads (one per core) check, sort and give deadlines to whole blocks, in any order; this thread
+    /// takes the checked blocks back in file order, routes each item (the open counts change with every item routed) and
+    /// stores it.
     func importInbox(file: String, now: Date, dryRun: Bool,
-                     produce: @escaping @Sendable (_ emit: (InboxCheckedBlock) -> Bool,
-                                                   _ check: ([InboxLine]) -> InboxCheckedBlock) throws -> Void) throws -> InboxImportResult {
+                     produce: @escaping @Sendable (_ emit: ([InboxLine]) -> Bool) throws -> Void) throws -> InboxImportResult {
         var counts = try store.openInboxCounts()
         // Sorted at intake: language (when the source did not say), sentiment, intent, spam, each with its reason.
         let sorter = try? ListeningSorter()
         let router = InboxRouter(strategy: strategy)
-        let handoff = Handoff<InboxCheckedBlock>(capacity: 4)
+        let checkers = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+        let lines = Handoff<(Int, [InboxLine])>(capacity: 2 * checkers)
+        let handoff = OrderedHandoff<InboxCheckedBlock>(window: 2 * checkers + 2)
         let ws = self
-        let producer = Thread {
-            let check: ([InboxLine]) -> InboxCheckedBlock = { lines in
-                var block = InboxCheckedBlock()
-                block.entries.reserveCapacity(lines.count)
-                for line in lines {
-                    switch line {
-                    case .unreadable(let n, let why): block.entries.append(.problems(n, [("-", why)]))
-                    case .draft(let n, let draft):
-                        block.drafts += 1
-                        let (item, problems) = ws.checkedInboxItem(draft, source: "import", receivedAt: now, router: router, sorter: sorter)
-                        if let item { block.entries.append(.item(n, item)) } else { block.entries.append(.problems(n, problems)) }
-                    }
+        let check: @Sendable ([InboxLine]) -> InboxCheckedBlock = { lines in
+            var block = InboxCheckedBlock()
+            block.entries.reserveCapacity(lines.count)
+            for line in lines {
+                switch line {
+                case .unreadable(let n, let why): block.entries.append(.problems(n, [("-", why)]))
+                case .draft(let n, let draft):
+                    block.drafts += 1
+                    let (item, problems) = ws.checkedInboxItem(draft, source: "import", receivedAt: now, router: router, sorter: sorter)
+                    if let item { block.entries.append(.item(n, item, InboxLabelsJSON.encode(item.labels))) } else { block.entries.append(.problems(n, problems)) }
                 }
-                return block
             }
+            return block
+        }
+        let done = DispatchGroup()
+        for _ in 0..<checkers {
+            let worker = Thread {
+                while let (number, block) = lines.take() {
+                    guard handoff.put(number, check(block)) else { break }
+                }
+                done.leave()
+            }
+            worker.stackSize = 8 << 20
+            done.enter()
+            worker.start()
+        }
+        let producer = Thread {
+            var blocks = 0
             do {
-                try produce({ handoff.put($0) }, check)
+                try produce { block in
+                    defer { blocks += 1 }
+                    return lines.put((blocks, block))
+                }
+                lines.finish()
             } catch {
+                lines.finish()
                 var failed = InboxCheckedBlock()
                 failed.error = error as? ImportError ?? .unreadable(path: file, reason: "\(error)")
-                _ = handoff.put(failed)
+                if handoff.put(blocks, failed) { blocks += 1 }
             }
-            handoff.finish()
+            done.wait()
+            handoff.finish(count: blocks)
         }
         producer.stackSize = 8 << 20
         producer.start()
-        defer { handoff.cancel() }
+        defer { lines.cancel(); handoff.cancel() }
 
         var problems: [ImportProblem] = []
         var result = InboxImportResult(read: 0, valid: 0, stored: 0, duplicates: 0, unassigned: 0)
@@ -310,7 +332,7 @@ extension Workspace {
                     switch entry {
                     case .problems(let line, let found):
                         for (field, message) in found { problems.append(ImportProblem(file: file, row: line, column: field, message: message)) }
-                    case .item(let line, var item):
+                    case .item(let line, var item, let labels):
                         let key = InboxItem.idKey(item.id)
                         if let first = seen[key] {
                             problems.append(ImportProblem(file: file, row: line, column: "id", message: "the same item as line \(first); keep one."))
@@ -320,7 +342,7 @@ extension Workspace {
                         route(&item, openCounts: counts, router: router)
                         if let o = item.owner { counts[o, default: 0] += 1 }
                         result.valid += 1
-                        if problems.isEmpty, let inserter { try inserter.add(item) }
+                        if problems.isEmpty, let inserter { try inserter.add(item, labels: labels) }
                     }
                 }
             }
