@@ -127,10 +127,11 @@ extension Store {
     /// transaction as its notification is queued (and the notification table holds one per event and item). The notify
     /// hook sends them after the pass, as it sends post events. Without a notify hook (`notify: false`) the items are
     /// marked all the same, so setting one up later does not announce what went overdue before.
+    /// `page`: how many items are read at a time (memory), `noticePage` unless a test says.
     @discardableResult
-    public func queueInboxNotifications(_ strategy: Strategy, now: Date, notify: Bool = true) throws(StoreError) -> InboxNotices {
+    public func queueInboxNotifications(_ strategy: Strategy, now: Date, notify: Bool = true, page: Int = Store.noticePage) throws(StoreError) -> InboxNotices {
         let router = InboxRouter(strategy: strategy)
-        return try write { db in try Store.queueInboxNotifications(db, router, now: now, notify: notify) }
+        return try write { db in try Store.queueInboxNotifications(db, router, now: now, notify: notify, page: max(1, page)) }
     }
 
     /// The same for async code (GRDB's async access; see `Store.read`).
@@ -141,10 +142,11 @@ extension Store {
     }
 
     /// Overdue items read per page by the notices pass.
-    static let noticePage = 10_000
+    public static let noticePage = 10_000
 
     /// The statements of both, in the caller's transaction.
-    static func queueInboxNotifications(_ db: Database, _ router: InboxRouter, now: Date, notify: Bool) throws -> InboxNotices {
+    /// `page`: items read at a time (a test makes it small).
+    static func queueInboxNotifications(_ db: Database, _ router: InboxRouter, now: Date, notify: Bool, page size: Int = noticePage) throws -> InboxNotices {
         let clock = router.clock
         var done = InboxNotices()
         let nowS = Store.secs(now)
@@ -152,14 +154,14 @@ extension Store {
         // however many items went overdue); each page is marked by one statement with the same condition up to its last
         // item, which takes it out of the index the next page is read from.
         let overdueSQL = "WHERE status IN ('new', 'assigned', 'replying') AND overdue_notified_at IS NULL AND deadline < ?"
-        let page = try db.cachedStatement(sql: "SELECT id, deadline, owner FROM inbox_item \(overdueSQL) ORDER BY deadline, id LIMIT \(Self.noticePage)")
+        let page = try db.cachedStatement(sql: "SELECT id, deadline, owner FROM inbox_item \(overdueSQL) ORDER BY deadline, id LIMIT \(size)")
         let mark = try db.cachedStatement(sql: "UPDATE inbox_item SET overdue_notified_at = ? \(overdueSQL) AND (deadline, id) <= (?, ?)")
         let insertNotice = notify ? try db.cachedStatement(sql: "INSERT OR IGNORE INTO notification (event, item_id, detail, created_at) VALUES ('inbox.overdue', ?, ?, ?)") : nil
         while true {
             var last: (Int64, String)?
             let rows = try Row.fetchCursor(page, arguments: [nowS])
             var pending: [(String, Int64?, String?)] = []
-            pending.reserveCapacity(Self.noticePage)
+            pending.reserveCapacity(min(size, 1_024))
             while let r = try rows.next() { pending.append((r[0], r[1], r[2])) }
             for (id, deadlineS, owner) in pending {
                 let deadline = deadlineS.map { Date(timeIntervalSince1970: TimeInterval($0)) }
@@ -173,14 +175,14 @@ extension Store {
             }
             guard let last else { break }
             try mark.execute(arguments: [nowS, nowS, last.0, last.1])
-            if pending.count < Self.noticePage { break }
+            if pending.count < size { break }
         }
         // Urgent means a complaint from an account with `largeAccountFollowers` or more (`isUrgent` checks the rest); read a
         // page at a time too, after the last item of the page before.
         let urgentPage = try db.cachedStatement(sql: """
             SELECT * FROM inbox_item WHERE received_at >= ? AND urgent_notified_at IS NULL AND status IN ('new', 'assigned')
               AND labels ->> '$.intent' = 'complaint' AND author_followers >= ? AND (received_at, id) > (?, ?)
-            ORDER BY received_at, id LIMIT \(Self.noticePage)
+            ORDER BY received_at, id LIMIT \(size)
             """)
         let insertUrgent = notify ? try db.cachedStatement(sql: "INSERT OR IGNORE INTO notification (event, item_id, detail, created_at) VALUES ('inbox.urgent', ?, ?, ?)") : nil
         let markUrgent = try db.cachedStatement(sql: "UPDATE inbox_item SET urgent_notified_at = ? WHERE id = ?")
@@ -196,7 +198,7 @@ extension Store {
                 try markUrgent.execute(arguments: [nowS, item.id])
                 done.noteUrgent(item.id)
             }
-            guard let last = recent.last, recent.count == Self.noticePage else { break }
+            guard let last = recent.last, recent.count == size else { break }
             after = (Int64(last.received_at), last.id)
         }
         return done

@@ -77,11 +77,11 @@ extension Herald {
                     Console.out(t.rendered)
                     // The counts stop past Store.inboxCountCap ("more than 10,000"); every item listed is counted exactly.
                     let cap = Store.inboxCountCap
-                    let whole = items.count < shown  // the page holds every item asked for
-                    let total = whole ? items.count : page.total
-                    let overdue = whole && page.overdue > cap ? items.filter { $0.isOverdue(at: now) }.count : page.overdue
-                    let more = total > items.count ? " (the first \(items.count) shown: --limit 0 for all)" : ""
-                    Console.out(Console.dim("\(inboxCount(total, cap)) item\(total == 1 ? "" : "s")\(overdue == 0 ? "" : ", \(inboxCount(overdue, cap)) overdue")\(more)."))
+                    let whole = items.count < shown || page.total <= items.count  // the page holds every item asked for
+                    let total = whole ? "\(items.count)" : inboxCount(page.total, cap)
+                    let overdue = whole && page.overdue > cap ? "\(items.filter { $0.isOverdue(at: now) }.count)" : inboxCount(page.overdue, cap)
+                    let more = whole ? "" : " (the first \(items.count) shown: --limit 0 for all)"
+                    Console.out(Console.dim("\(total) item\(total == "1" ? "" : "s")\(page.overdue == 0 ? "" : ", \(overdue) overdue")\(more)."))
                 }
             }
         }
