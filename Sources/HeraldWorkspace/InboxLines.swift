@@ -16,8 +16,8 @@ enum InboxLine: Sendable {
 /// A block of lines after checking and sorting, handed from the reading thread to the storing one.
 struct InboxCheckedBlock: Sendable {
     enum Entry: Sendable {
-        /// The line, the item, and its labels as stored (JSON).
-        case item(Int, InboxItem, String)
+        /// The line, the item, its labels as stored (JSON), and who may answer it (routing picks among them in order).
+        case item(Int, InboxItem, String, InboxCandidates?)
         case problems(Int, [(String, String)])
     }
 

@@ -101,8 +101,18 @@ extension Workspace {
     /// Routes a checked item: its owner (the person with the fewest open items among those who qualify) and the note
     /// saying why. The brand's own replies are closed already and need nobody.
     func route(_ item: inout InboxItem, openCounts: [String: Int], router: InboxRouter) {
-        guard !item.isOwnReply else { return }
-        let routed = router.owner(for: item, openCounts: openCounts, crisisTopic: strategy.inbox.isCrisisTopic(item.labels.topic))
+        route(&item, openCounts: openCounts, candidates: candidates(item, router: router))
+    }
+
+    /// Who may answer a checked item (nil for the brand's own reply): what routing needs besides the open counts.
+    func candidates(_ item: InboxItem, router: InboxRouter) -> InboxCandidates? {
+        item.isOwnReply ? nil : router.candidates(for: item, crisisTopic: strategy.inbox.isCrisisTopic(item.labels.topic))
+    }
+
+    /// Routes an item among its candidates by the open counts.
+    func route(_ item: inout InboxItem, openCounts: [String: Int], candidates: InboxCandidates?) {
+        guard let candidates, !item.isOwnReply else { return }
+        let routed = candidates.pick(openCounts)
         item.owner = routed.owner
         item.status = routed.owner == nil ? .new : .assigned
         item.note = routed.owner == nil ? "unassigned: \(routed.reason)" : "routed: \(routed.reason)"
@@ -282,7 +292,7 @@ extension Workspace {
                 case .draft(let n, let draft):
                     block.drafts += 1
                     let (item, problems) = ws.checkedInboxItem(draft, source: "import", receivedAt: now, router: router, sorter: sorter)
-                    if let item { block.entries.append(.item(n, item, InboxLabelsJSON.encode(item.labels))) } else { block.entries.append(.problems(n, problems)) }
+                    if let item { block.entries.append(.item(n, item, InboxLabelsJSON.encode(item.labels), ws.candidates(item, router: router))) } else { block.entries.append(.problems(n, problems)) }
                 }
             }
             return block
@@ -332,14 +342,14 @@ extension Workspace {
                     switch entry {
                     case .problems(let line, let found):
                         for (field, message) in found { problems.append(ImportProblem(file: file, row: line, column: field, message: message)) }
-                    case .item(let line, var item, let labels):
+                    case .item(let line, var item, let labels, let candidates):
                         let key = InboxItem.idKey(item.id)
                         if let first = seen[key] {
                             problems.append(ImportProblem(file: file, row: line, column: "id", message: "the same item as line \(first); keep one."))
                             continue
                         }
                         seen[key] = UInt32(truncatingIfNeeded: line)
-                        route(&item, openCounts: counts, router: router)
+                        route(&item, openCounts: counts, candidates: candidates)
                         if let o = item.owner { counts[o, default: 0] += 1 }
                         result.valid += 1
                         if problems.isEmpty, let inserter { try inserter.add(item, labels: labels) }
