@@ -49,6 +49,25 @@ public struct InboxDraft: Sendable {
         return text.count > 120 ? String(text.prefix(120)) + "…" : text
     }
 
+    /// Whether a field holds only white space and line breaks (`trimmingCharacters(in: .whitespacesAndNewlines)` would
+    /// leave nothing), without Foundation for ASCII text: this runs for every field of every item.
+    static func isBlank(_ v: String) -> Bool {
+        for b in v.utf8 {
+            if b >= 0x80 { return v.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+            if !(b == 0x20 || (b >= 0x09 && b <= 0x0D)) { return false }
+        }
+        return true
+    }
+
+    /// `v` without spaces or tabs at either end (`trimmingCharacters(in: .whitespaces)`); as it is when it has none.
+    static func trimmedSpaces(_ v: String) -> String {
+        guard let first = v.utf8.first, let last = v.utf8.last,
+              first < 0x80, last < 0x80, first != 0x20, first != 0x09, last != 0x20, last != 0x09 else {
+            return v.trimmingCharacters(in: .whitespaces)
+        }
+        return v
+    }
+
     /// The fields an item may have (CSV columns, JSON keys).
     public static let columns = ["network", "channel", "kind", "id", "author_handle", "author_name", "author_followers", "text", "url",
                                  "created_at", "in_reply_to", "location", "language"]
@@ -124,12 +143,12 @@ extension Workspace {
                           sorter: ListeningSorter?) -> (InboxItem?, [(String, String)]) {
         var problems: [(String, String)] = []
         func field(_ k: String) -> String? {
-            guard let v = d.fields[k], !v.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+            guard let v = d.fields[k], !InboxDraft.isBlank(v) else { return nil }
             return v
         }
         var network: Network?
         if let n = field("network") {
-            network = Network(rawValue: n.lowercased())
+            network = Network(rawValue: n) ?? Network(rawValue: n.lowercased())
             if network == nil {
                 let known = Network.allCases.map(\.rawValue)
                 problems.append(("network", "'\(n)' is not a network Herald knows.\(Suggest.hint(for: n, in: known)) Known: \(known.joined(separator: ", "))."))
@@ -155,13 +174,13 @@ extension Workspace {
         }
         var kind: InboxKind?
         if let k = field("kind") {
-            kind = InboxKind(rawValue: k.lowercased())
+            kind = InboxKind(rawValue: k) ?? InboxKind(rawValue: k.lowercased())
             if kind == nil { problems.append(("kind", "'\(k)' is not comment, mention, message or review.")) }
         } else {
             kind = .comment
         }
         let text = d.fields["text"] ?? ""
-        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append(("text", "no text.")) }
+        if InboxDraft.isBlank(text) { problems.append(("text", "no text.")) }
         let handle = field("author_handle")
         if handle == nil { problems.append(("author_handle", "no author handle (who wrote it).")) }
         var created: Date?
@@ -175,7 +194,7 @@ extension Workspace {
             problems.append(("created_at", "no created_at (when it was written)."))
         }
         var followers: Int?
-        if let f = d.followers?.trimmingCharacters(in: .whitespaces), !f.isEmpty {
+        if let f = d.followers.map(InboxDraft.trimmedSpaces), !f.isEmpty {
             followers = Int(f)
             if followers == nil || followers! < 0 { problems.append(("author_followers", "'\(f)' is not a whole number of followers.")) }
         }
