@@ -183,8 +183,8 @@ public struct ListeningSorter: Sendable {
             // longest match here, so "jammer dat" is both a contrast and a regret.
             let longest = usable.map(\.match.length).max() ?? 1
             let length = Int(longest)
-            var family: [Int: Int32] = [:]
-            for u in usable { family[Self.family(u.role)] = max(family[Self.family(u.role)] ?? 0, u.match.length) }
+            var family = SIMD8<Int32>()  // per family (0…5), its longest match here; no dictionary per token
+            for u in usable { family[Self.family(u.role)] = max(family[Self.family(u.role)], u.match.length) }
             let neutralCovers = usable.contains { $0.role == .neutral && $0.match.length == longest }
             var seen: [WordRole] = []
             for u in usable {
@@ -192,7 +192,7 @@ public struct ListeningSorter: Sendable {
                 guard u.match.length == family[f], !seen.contains(u.role) else { continue }
                 if neutralCovers && u.role != .neutral { continue }
                 // A phrase of feeling that holds its own negation ("nie polecam") is not also a negator.
-                if u.role == .negators, (family[0] ?? 0) > u.match.length { continue }
+                if u.role == .negators, family[0] > u.match.length { continue }
                 seen.append(u.role)
                 let n = Int(u.match.length)
                 let span = tokens[i].range.lowerBound..<tokens[i + n - 1].range.upperBound

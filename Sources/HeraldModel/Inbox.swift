@@ -249,6 +249,27 @@ public struct InboxSource: Sendable, Equatable {
     public init(id: String, secretEnv: String) { self.id = id; self.secretEnv = secretEnv }
 }
 
+/// Who may answer an item (`InboxRouter.candidates`): one fixed answer, or participants to pick from by their open items.
+public struct InboxCandidates: Sendable {
+    var fixed: (owner: String?, reason: String)?
+    var ids: [String] = []
+    var reason = ""
+
+    init(fixed: (owner: String?, reason: String)) { self.fixed = fixed }
+    init(ids: [String], reason: String) { self.ids = ids; self.reason = reason }
+
+    /// The one with the fewest open items (ties by id), and why.
+    public func pick(_ openCounts: [String: Int]) -> (owner: String?, reason: String) {
+        if let fixed { return fixed }
+        var best = ids[0], fewest = openCounts[best] ?? 0
+        for id in ids.dropFirst() {
+            let n = openCounts[id] ?? 0
+            if n < fewest || (n == fewest && id < best) { best = id; fewest = n }
+        }
+        return (best, reason + "\(fewest) open items")
+    }
+}
+
 /// Who answers an item, and by when: a pure function of the strategy, the open items per person and the item.
 ///
 /// An item goes to a participant who covers its channel, may post (trained, rules accepted), writes its language (when
@@ -267,22 +288,28 @@ public struct InboxRouter: Sendable {
 
     /// The owner (nil when nobody qualifies) and why, in words.
     public func owner(for item: InboxItem, openCounts: [String: Int], crisisTopic: Bool = false) -> (owner: String?, reason: String) {
+        candidates(for: item, crisisTopic: crisisTopic).pick(openCounts)
+    }
+
+    /// Who may answer the item, whatever the open counts: the part of `owner(for:…)` that depends on the item alone, so
+    /// an import works it out on its checking threads and only picks by the counts in file order.
+    public func candidates(for item: InboxItem, crisisTopic: Bool = false) -> InboxCandidates {
         let escalate = escalates(item, crisisTopic: crisisTopic)
         if escalate, let ownerID = strategy.crisis.owner, let owner = strategy.participant(ownerID) {
             let why = crisisTopic ? "the crisis topic" : "a complaint from an account with \(item.authorFollowers ?? 0) followers"
-            return (owner.id, "\(why) goes to the crisis owner, \(owner.name)")
+            return InboxCandidates(fixed: (owner.id, "\(why) goes to the crisis owner, \(owner.name)"))
         }
         let day = clock.localDate(item.createdAt)
         let language = item.labels.language
-        let candidates = strategy.participants.filter { p in
+        let ids = strategy.participants.filter { p in
             p.channels.contains(item.channel) && p.mayPost && !p.isOff(on: day)
                 && (language == nil || p.languages.isEmpty || p.languages.contains(language!))
-        }
-        guard let pick = candidates.min(by: { (openCounts[$0.id] ?? 0, $0.id) < (openCounts[$1.id] ?? 0, $1.id) }) else {
+        }.map(\.id)
+        guard !ids.isEmpty else {
             let lang = language.map { ", writes \($0)" } ?? ""
-            return (nil, "nobody covers \(item.channel)\(lang), is trained and at work on \(day)")
+            return InboxCandidates(fixed: (nil, "nobody covers \(item.channel)\(lang), is trained and at work on \(day)"))
         }
-        return (pick.id, "covers \(item.channel)\(language.map { ", writes \($0)" } ?? ""), at work, \(openCounts[pick.id] ?? 0) open items")
+        return InboxCandidates(ids: ids, reason: "covers \(item.channel)\(language.map { ", writes \($0)" } ?? ""), at work, ")
     }
 
     /// A complaint from a large account, or an item on the crisis topic: it goes to the crisis owner.

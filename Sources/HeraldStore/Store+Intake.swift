@@ -67,15 +67,16 @@ public final class InboxInserter {
         stamp = Int64(now.timeIntervalSince1970)
     }
 
-    /// Stores one item; false when it is a duplicate (left as it was).
+    /// Stores one item; false when it is a duplicate (left as it was). `labels`: its labels as `InboxLabelsJSON` writes
+    /// them, when made already (an import makes them on its checking threads).
     @discardableResult
-    public func add(_ i: InboxItem, webhookID: String? = nil) throws -> Bool {
+    public func add(_ i: InboxItem, webhookID: String? = nil, labels: String? = nil) throws -> Bool {
         var b = BulkBinder(insert)
         b.text(i.id); b.text(i.source); b.text(webhookID); b.text(i.network.rawValue); b.text(i.channel)
         b.text(i.kind.rawValue); b.text(i.networkItemID); b.text(i.authorHandle); b.text(i.authorName)
         b.int(i.authorFollowers.map(Int64.init)); b.blob(i.text); b.text(i.url)
         b.int(Int64(i.createdAt.timeIntervalSince1970)); b.int(Int64(i.receivedAt.timeIntervalSince1970))
-        b.text(i.inReplyTo); b.text(i.location); b.text(InboxLabelsJSON.encode(i.labels)); b.text(i.owner)
+        b.text(i.inReplyTo); b.text(i.location); b.text(labels ?? InboxLabelsJSON.encode(i.labels)); b.text(i.owner)
         b.int(i.deadline.map { Int64($0.timeIntervalSince1970) }); b.text(i.status.rawValue); b.text(i.closeReason?.rawValue)
         b.text(i.note); b.int(stamp); b.int(i.firstReplyAt.map { Int64($0.timeIntervalSince1970) })
         try b.finish()
@@ -117,8 +118,8 @@ extension Store {
 
 /// `InboxLabels` as the inbox keeps them: the bytes `JSONEncoder` with sorted keys writes (a test compares both), made
 /// without the encoder, which cost more than storing the row.
-enum InboxLabelsJSON {
-    static func encode(_ l: InboxLabels) -> String {
+public enum InboxLabelsJSON {
+    public static func encode(_ l: InboxLabels) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(256)
         out.append(UInt8(ascii: "{"))

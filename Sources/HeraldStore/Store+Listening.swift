@@ -5,12 +5,29 @@ import HeraldResults
 
 /// What queueing inbox notifications did.
 public struct InboxNotices: Sendable, Equatable {
-    /// Items that went past their deadline (`inbox.overdue`).
+    /// Items that went past their deadline (`inbox.overdue`): the first `InboxNotices.idsKept` by deadline.
     public var overdue: [String] = []
-    /// New high-priority complaints (`inbox.urgent`).
+    /// New high-priority complaints (`inbox.urgent`): the first `InboxNotices.idsKept`.
     public var urgent: [String] = []
+    /// How many of each, all of them (an import of a million overdue items keeps counts, not a million ids).
+    public var overdueCount = 0
+    public var urgentCount = 0
+    public static let idsKept = 10_000
 
-    public init(overdue: [String] = [], urgent: [String] = []) { self.overdue = overdue; self.urgent = urgent }
+    public init(overdue: [String] = [], urgent: [String] = []) {
+        self.overdue = overdue; self.urgent = urgent
+        overdueCount = overdue.count; urgentCount = urgent.count
+    }
+
+    mutating func noteOverdue(_ id: String) {
+        if overdue.count < Self.idsKept { overdue.append(id) }
+        overdueCount += 1
+    }
+
+    mutating func noteUrgent(_ id: String) {
+        if urgent.count < Self.idsKept { urgent.append(id) }
+        urgentCount += 1
+    }
 }
 
 extension Store {
@@ -110,10 +127,11 @@ extension Store {
     /// transaction as its notification is queued (and the notification table holds one per event and item). The notify
     /// hook sends them after the pass, as it sends post events. Without a notify hook (`notify: false`) the items are
     /// marked all the same, so setting one up later does not announce what went overdue before.
+    /// `page`: how many items are read at a time (memory), `noticePage` unless a test says.
     @discardableResult
-    public func queueInboxNotifications(_ strategy: Strategy, now: Date, notify: Bool = true) throws(StoreError) -> InboxNotices {
+    public func queueInboxNotifications(_ strategy: Strategy, now: Date, notify: Bool = true, page: Int = Store.noticePage) throws(StoreError) -> InboxNotices {
         let router = InboxRouter(strategy: strategy)
-        return try write { db in try Store.queueInboxNotifications(db, router, now: now, notify: notify) }
+        return try write { db in try Store.queueInboxNotifications(db, router, now: now, notify: notify, page: max(1, page)) }
     }
 
     /// The same for async code (GRDB's async access; see `Store.read`).
@@ -123,43 +141,65 @@ extension Store {
         return try await write { db in try Store.queueInboxNotifications(db, router, now: now, notify: notify) }
     }
 
+    /// Overdue items read per page by the notices pass.
+    public static let noticePage = 10_000
+
     /// The statements of both, in the caller's transaction.
-    static func queueInboxNotifications(_ db: Database, _ router: InboxRouter, now: Date, notify: Bool) throws -> InboxNotices {
+    /// `page`: items read at a time (a test makes it small).
+    static func queueInboxNotifications(_ db: Database, _ router: InboxRouter, now: Date, notify: Bool, page size: Int = noticePage) throws -> InboxNotices {
         let clock = router.clock
         var done = InboxNotices()
         let nowS = Store.secs(now)
-        // Only the columns the notice needs (no item decoded), read whole before the items are marked (the marks take
-        // them out of the index the query reads), then marked by one statement with the same condition.
+        // Only the columns the notice needs (no item decoded), a page at a time in deadline order (memory stays flat
+        // however many items went overdue); each page is marked by one statement with the same condition up to its last
+        // item, which takes it out of the index the next page is read from.
         let overdueSQL = "WHERE status IN ('new', 'assigned', 'replying') AND overdue_notified_at IS NULL AND deadline < ?"
-        let overdue = try Row.fetchAll(db, sql: "SELECT id, deadline, owner FROM inbox_item \(overdueSQL) ORDER BY deadline, id", arguments: [nowS])
+        let page = try db.cachedStatement(sql: "SELECT id, deadline, owner FROM inbox_item \(overdueSQL) ORDER BY deadline, id LIMIT \(size)")
+        let mark = try db.cachedStatement(sql: "UPDATE inbox_item SET overdue_notified_at = ? \(overdueSQL) AND (deadline, id) <= (?, ?)")
         let insertNotice = notify ? try db.cachedStatement(sql: "INSERT OR IGNORE INTO notification (event, item_id, detail, created_at) VALUES ('inbox.overdue', ?, ?, ?)") : nil
-        for r in overdue {
-            let id: String = r[0]
-            let deadline = (r[1] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) }
-            let owner: String? = r[2]
-            if let insertNotice {
-                let late = Int((now.timeIntervalSince(deadline ?? now) / 60).rounded(.down))
-                let detail = "due \(deadline.map(clock.isoLocal) ?? "?"), \(late) min overdue, " + (owner.map { "owner \($0)" } ?? "nobody has it")
-                try insertNotice.execute(arguments: [id, detail, nowS])
+        while true {
+            var last: (Int64, String)?
+            let rows = try Row.fetchCursor(page, arguments: [nowS])
+            var pending: [(String, Int64?, String?)] = []
+            pending.reserveCapacity(min(size, 1_024))
+            while let r = try rows.next() { pending.append((r[0], r[1], r[2])) }
+            for (id, deadlineS, owner) in pending {
+                let deadline = deadlineS.map { Date(timeIntervalSince1970: TimeInterval($0)) }
+                if let insertNotice {
+                    let late = Int((now.timeIntervalSince(deadline ?? now) / 60).rounded(.down))
+                    let detail = "due \(deadline.map(clock.isoLocal) ?? "?"), \(late) min overdue, " + (owner.map { "owner \($0)" } ?? "nobody has it")
+                    try insertNotice.execute(arguments: [id, detail, nowS])
+                }
+                done.noteOverdue(id)
+                if let deadlineS { last = (deadlineS, id) }
             }
-            done.overdue.append(id)
+            guard let last else { break }
+            try mark.execute(arguments: [nowS, nowS, last.0, last.1])
+            if pending.count < size { break }
         }
-        if !overdue.isEmpty { try db.execute(sql: "UPDATE inbox_item SET overdue_notified_at = ? \(overdueSQL)", arguments: [nowS, nowS]) }
-        // Urgent means a complaint from an account with `largeAccountFollowers` or more (`isUrgent` checks the rest).
-        let recent = try InboxItemRecord.fetchAll(db, sql: """
+        // Urgent means a complaint from an account with `largeAccountFollowers` or more (`isUrgent` checks the rest); read a
+        // page at a time too, after the last item of the page before.
+        let urgentPage = try db.cachedStatement(sql: """
             SELECT * FROM inbox_item WHERE received_at >= ? AND urgent_notified_at IS NULL AND status IN ('new', 'assigned')
-              AND labels ->> '$.intent' = 'complaint' AND author_followers >= ? ORDER BY received_at, id
-            """, arguments: [nowS - 86_400, InboxRouter.largeAccountFollowers])
-        for r in recent where router.isUrgent(r.item) {
-            let item = r.item
-            let detail = "complaint from \(item.authorHandle) (\(item.authorFollowers ?? 0) followers) on \(item.channel), "
-                + (item.owner.map { "owner \($0)" } ?? "nobody has it") + (item.deadline.map { ", due \(clock.isoLocal($0))" } ?? "")
-            if notify {
-                try db.execute(sql: "INSERT OR IGNORE INTO notification (event, item_id, detail, created_at) VALUES ('inbox.urgent', ?, ?, ?)",
-                               arguments: [item.id, detail, nowS])
+              AND labels ->> '$.intent' = 'complaint' AND author_followers >= ? AND (received_at, id) > (?, ?)
+            ORDER BY received_at, id LIMIT \(size)
+            """)
+        let insertUrgent = notify ? try db.cachedStatement(sql: "INSERT OR IGNORE INTO notification (event, item_id, detail, created_at) VALUES ('inbox.urgent', ?, ?, ?)") : nil
+        let markUrgent = try db.cachedStatement(sql: "UPDATE inbox_item SET urgent_notified_at = ? WHERE id = ?")
+        var after: (Int64, String) = (Int64.min, "")
+        while true {
+            let recent = try InboxItemRecord.fetchAll(urgentPage, arguments: [nowS - 86_400, InboxRouter.largeAccountFollowers, after.0, after.1])
+            for r in recent {
+                let item = r.item
+                guard router.isUrgent(item) else { continue }
+                let detail = "complaint from \(item.authorHandle) (\(item.authorFollowers ?? 0) followers) on \(item.channel), "
+                    + (item.owner.map { "owner \($0)" } ?? "nobody has it") + (item.deadline.map { ", due \(clock.isoLocal($0))" } ?? "")
+                try insertUrgent?.execute(arguments: [item.id, detail, nowS])
+                try markUrgent.execute(arguments: [nowS, item.id])
+                done.noteUrgent(item.id)
             }
-            try db.execute(sql: "UPDATE inbox_item SET urgent_notified_at = ? WHERE id = ?", arguments: [nowS, item.id])
-            done.urgent.append(item.id)
+            guard let last = recent.last, recent.count == size else { break }
+            after = (Int64(last.received_at), last.id)
         }
         return done
     }

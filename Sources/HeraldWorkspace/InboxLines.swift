@@ -16,7 +16,8 @@ enum InboxLine: Sendable {
 /// A block of lines after checking and sorting, handed from the reading thread to the storing one.
 struct InboxCheckedBlock: Sendable {
     enum Entry: Sendable {
-        case item(Int, InboxItem)
+        /// The line, the item, its labels as stored (JSON), and who may answer it (routing picks among them in order).
+        case item(Int, InboxItem, String, InboxCandidates?)
         case problems(Int, [(String, String)])
     }
 
@@ -27,8 +28,8 @@ struct InboxCheckedBlock: Sendable {
     var error: ImportError?
 }
 
-/// A bounded queue between one producing and one consuming thread: `put` waits while it is full, `take` while it is
-/// empty. `cancel` (the consumer gave up) makes every later `put` return false, so the producer stops.
+/// A bounded queue between producing and consuming threads: `put` waits while it is full, `take` while it is empty.
+/// `cancel` (the consumer gave up) makes every later `put` return false and `take` nil, so every thread stops.
 final class Handoff<T: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [T] = []
@@ -52,8 +53,8 @@ final class Handoff<T: Sendable>: @unchecked Sendable {
     func take() -> T? {
         condition.lock()
         defer { condition.unlock() }
-        while queue.count == head && !finished { condition.wait() }
-        guard queue.count > head else { return nil }
+        while queue.count == head && !finished && !cancelled { condition.wait() }
+        guard !cancelled, queue.count > head else { return nil }
         let value = queue[head]
         head += 1
         if head > 64 { queue.removeFirst(head); head = 0 }
@@ -73,6 +74,56 @@ final class Handoff<T: Sendable>: @unchecked Sendable {
         cancelled = true
         queue = []
         head = 0
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// Blocks numbered 0, 1, 2… put by several threads in any order and taken by one in their order. `put` waits while its
+/// block is `window` or more ahead of the next one to take (memory stays bounded); `take` waits for the next block and
+/// gives nil once `finish(count:)` said there are no more. `cancel` stops both sides.
+final class OrderedHandoff<T: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var slots: [Int: T] = [:]
+    private var next = 0
+    private var count: Int?
+    private var cancelled = false
+    private let window: Int
+
+    init(window: Int) { self.window = window }
+
+    func put(_ number: Int, _ value: T) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while number >= next + window && !cancelled { condition.wait() }
+        guard !cancelled else { return false }
+        slots[number] = value
+        condition.broadcast()
+        return true
+    }
+
+    func take() -> T? {
+        condition.lock()
+        defer { condition.unlock() }
+        while slots[next] == nil && !cancelled && !(count.map { next >= $0 } ?? false) { condition.wait() }
+        guard !cancelled, let value = slots.removeValue(forKey: next) else { return nil }
+        next += 1
+        condition.broadcast()
+        return value
+    }
+
+    /// No block numbered `count` or more will come.
+    func finish(count: Int) {
+        condition.lock()
+        self.count = count
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        slots = [:]
         condition.broadcast()
         condition.unlock()
     }
@@ -105,9 +156,9 @@ final class JSONLinesReader: @unchecked Sendable {
 
     deinit { if fd >= 0 { close(fd) } }
 
-    /// Parses every line, handing blocks of them (checked by `check`) to `emit` until the file ends or `emit` says
-    /// stop. Text that is not UTF-8 stops it with `ImportError.unreadable`.
-    func read(_ emit: (InboxCheckedBlock) -> Bool, _ check: ([InboxLine]) -> InboxCheckedBlock) throws {
+    /// Parses every line, handing blocks of them to `emit` until the file ends or `emit` says stop. Text that is not
+    /// UTF-8 stops it with `ImportError.unreadable`.
+    func read(_ emit: ([InboxLine]) -> Bool) throws {
         var lines: [InboxLine] = []
         lines.reserveCapacity(Self.block)
         var number = 0
@@ -138,7 +189,7 @@ final class JSONLinesReader: @unchecked Sendable {
                 if let draft { lines.append(.draft(number, draft)) } else { lines.append(.unreadable(number, why ?? "unreadable")) }
             }
             if lines.count >= Self.block {
-                let ok = emit(check(lines))
+                let ok = emit(lines)
                 lines.removeAll(keepingCapacity: true)
                 return ok
             }
@@ -156,7 +207,7 @@ final class JSONLinesReader: @unchecked Sendable {
                 go = line(UnsafeBufferPointer(rebasing: all[start..<all.count]))
             }
             if let failure { throw failure }
-            if go, !lines.isEmpty { _ = emit(check(lines)) }
+            if go, !lines.isEmpty { _ = emit(lines) }
             return
         }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
@@ -192,7 +243,7 @@ final class JSONLinesReader: @unchecked Sendable {
                 filled -= consumed
             }
         }
-        if go, !lines.isEmpty { _ = emit(check(lines)) }
+        if go, !lines.isEmpty { _ = emit(lines) }
     }
 }
 

@@ -49,6 +49,25 @@ public struct InboxDraft: Sendable {
         return text.count > 120 ? String(text.prefix(120)) + "…" : text
     }
 
+    /// Whether a field holds only white space and line breaks (`trimmingCharacters(in: .whitespacesAndNewlines)` would
+    /// leave nothing), without Foundation for ASCII text: this runs for every field of every item.
+    static func isBlank(_ v: String) -> Bool {
+        for b in v.utf8 {
+            if b >= 0x80 { return v.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+            if !(b == 0x20 || (b >= 0x09 && b <= 0x0D)) { return false }
+        }
+        return true
+    }
+
+    /// `v` without spaces or tabs at either end (`trimmingCharacters(in: .whitespaces)`); as it is when it has none.
+    static func trimmedSpaces(_ v: String) -> String {
+        guard let first = v.utf8.first, let last = v.utf8.last,
+              first < 0x80, last < 0x80, first != 0x20, first != 0x09, last != 0x20, last != 0x09 else {
+            return v.trimmingCharacters(in: .whitespaces)
+        }
+        return v
+    }
+
     /// The fields an item may have (CSV columns, JSON keys).
     public static let columns = ["network", "channel", "kind", "id", "author_handle", "author_name", "author_followers", "text", "url",
                                  "created_at", "in_reply_to", "location", "language"]
@@ -101,8 +120,18 @@ extension Workspace {
     /// Routes a checked item: its owner (the person with the fewest open items among those who qualify) and the note
     /// saying why. The brand's own replies are closed already and need nobody.
     func route(_ item: inout InboxItem, openCounts: [String: Int], router: InboxRouter) {
-        guard !item.isOwnReply else { return }
-        let routed = router.owner(for: item, openCounts: openCounts, crisisTopic: strategy.inbox.isCrisisTopic(item.labels.topic))
+        route(&item, openCounts: openCounts, candidates: candidates(item, router: router))
+    }
+
+    /// Who may answer a checked item (nil for the brand's own reply): what routing needs besides the open counts.
+    func candidates(_ item: InboxItem, router: InboxRouter) -> InboxCandidates? {
+        item.isOwnReply ? nil : router.candidates(for: item, crisisTopic: strategy.inbox.isCrisisTopic(item.labels.topic))
+    }
+
+    /// Routes an item among its candidates by the open counts.
+    func route(_ item: inout InboxItem, openCounts: [String: Int], candidates: InboxCandidates?) {
+        guard let candidates, !item.isOwnReply else { return }
+        let routed = candidates.pick(openCounts)
         item.owner = routed.owner
         item.status = routed.owner == nil ? .new : .assigned
         item.note = routed.owner == nil ? "unassigned: \(routed.reason)" : "routed: \(routed.reason)"
@@ -114,12 +143,12 @@ extension Workspace {
                           sorter: ListeningSorter?) -> (InboxItem?, [(String, String)]) {
         var problems: [(String, String)] = []
         func field(_ k: String) -> String? {
-            guard let v = d.fields[k], !v.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+            guard let v = d.fields[k], !InboxDraft.isBlank(v) else { return nil }
             return v
         }
         var network: Network?
         if let n = field("network") {
-            network = Network(rawValue: n.lowercased())
+            network = Network(rawValue: n) ?? Network(rawValue: n.lowercased())
             if network == nil {
                 let known = Network.allCases.map(\.rawValue)
                 problems.append(("network", "'\(n)' is not a network Herald knows.\(Suggest.hint(for: n, in: known)) Known: \(known.joined(separator: ", "))."))
@@ -145,13 +174,13 @@ extension Workspace {
         }
         var kind: InboxKind?
         if let k = field("kind") {
-            kind = InboxKind(rawValue: k.lowercased())
+            kind = InboxKind(rawValue: k) ?? InboxKind(rawValue: k.lowercased())
             if kind == nil { problems.append(("kind", "'\(k)' is not comment, mention, message or review.")) }
         } else {
             kind = .comment
         }
         let text = d.fields["text"] ?? ""
-        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append(("text", "no text.")) }
+        if InboxDraft.isBlank(text) { problems.append(("text", "no text.")) }
         let handle = field("author_handle")
         if handle == nil { problems.append(("author_handle", "no author handle (who wrote it).")) }
         var created: Date?
@@ -165,7 +194,7 @@ extension Workspace {
             problems.append(("created_at", "no created_at (when it was written)."))
         }
         var followers: Int?
-        if let f = d.followers?.trimmingCharacters(in: .whitespaces), !f.isEmpty {
+        if let f = d.followers.map(InboxDraft.trimmedSpaces), !f.isEmpty {
             followers = Int(f)
             if followers == nil || followers! < 0 { problems.append(("author_followers", "'\(f)' is not a whole number of followers.")) }
         }
@@ -215,14 +244,14 @@ extension Workspace {
     public func importInbox(path: String, file: String, csv: Bool, now: Date, dryRun: Bool = false) throws -> InboxImportResult {
         if csv { return try importInbox(text: try ImportError.readText(path), file: file, csv: true, now: now, dryRun: dryRun) }
         let lines = try JSONLinesReader(path: path)
-        return try importInbox(file: file, now: now, dryRun: dryRun) { emit, check in try lines.read(emit, check) }
+        return try importInbox(file: file, now: now, dryRun: dryRun) { emit in try lines.read(emit) }
     }
 
     /// `importInbox(path:…)` for a text in memory.
     public func importInbox(text: String, file: String, csv: Bool, now: Date, dryRun: Bool = false) throws -> InboxImportResult {
         guard csv else {
             let lines = JSONLinesReader(bytes: Array(text.utf8))
-            return try importInbox(file: file, now: now, dryRun: dryRun) { emit, check in try lines.read(emit, check) }
+            return try importInbox(file: file, now: now, dryRun: dryRun) { emit in try lines.read(emit) }
         }
         var problems: [ImportProblem] = []
         let records: [CSVRecord]
@@ -249,54 +278,76 @@ extension Workspace {
             entries.append(.draft(r.row, InboxDraft(fields: fields, followers: followers)))
         }
         let all = entries
-        return try importInbox(file: file, now: now, dryRun: dryRun) { emit, check in
+        return try importInbox(file: file, now: now, dryRun: dryRun) { emit in
             var at = 0
             while at < all.count {
                 let block = all[at..<min(at + 1024, all.count)]
                 at += block.count
-                guard emit(check(Array(block))) else { return }
+                guard emit(Array(block)) else { return }
             }
         }
     }
 
-    /// The import's two stages. `produce` (on a thread of its own) hands blocks of lines to `emit`, each checked by
-    /// `check`; this thread routes each item (the open counts change with every item routed) and stores it.
+    /// The import's stages. `produce` (on a thread of its own) reads and parses the lines, handing blocks of them to
+    /// `emit`; checking threads (one per core) check, sort and give deadlines to whole blocks, in any order; this thread
+    /// takes the checked blocks back in file order, routes each item (the open counts change with every item routed) and
+    /// stores it.
     func importInbox(file: String, now: Date, dryRun: Bool,
-                     produce: @escaping @Sendable (_ emit: (InboxCheckedBlock) -> Bool,
-                                                   _ check: ([InboxLine]) -> InboxCheckedBlock) throws -> Void) throws -> InboxImportResult {
+                     produce: @escaping @Sendable (_ emit: ([InboxLine]) -> Bool) throws -> Void) throws -> InboxImportResult {
         var counts = try store.openInboxCounts()
         // Sorted at intake: language (when the source did not say), sentiment, intent, spam, each with its reason.
         let sorter = try? ListeningSorter()
         let router = InboxRouter(strategy: strategy)
-        let handoff = Handoff<InboxCheckedBlock>(capacity: 4)
+        let checkers = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+        let lines = Handoff<(Int, [InboxLine])>(capacity: 2 * checkers)
+        let handoff = OrderedHandoff<InboxCheckedBlock>(window: 2 * checkers + 2)
         let ws = self
-        let producer = Thread {
-            let check: ([InboxLine]) -> InboxCheckedBlock = { lines in
-                var block = InboxCheckedBlock()
-                block.entries.reserveCapacity(lines.count)
-                for line in lines {
-                    switch line {
-                    case .unreadable(let n, let why): block.entries.append(.problems(n, [("-", why)]))
-                    case .draft(let n, let draft):
-                        block.drafts += 1
-                        let (item, problems) = ws.checkedInboxItem(draft, source: "import", receivedAt: now, router: router, sorter: sorter)
-                        if let item { block.entries.append(.item(n, item)) } else { block.entries.append(.problems(n, problems)) }
-                    }
+        let check: @Sendable ([InboxLine]) -> InboxCheckedBlock = { lines in
+            var block = InboxCheckedBlock()
+            block.entries.reserveCapacity(lines.count)
+            for line in lines {
+                switch line {
+                case .unreadable(let n, let why): block.entries.append(.problems(n, [("-", why)]))
+                case .draft(let n, let draft):
+                    block.drafts += 1
+                    let (item, problems) = ws.checkedInboxItem(draft, source: "import", receivedAt: now, router: router, sorter: sorter)
+                    if let item { block.entries.append(.item(n, item, InboxLabelsJSON.encode(item.labels), ws.candidates(item, router: router))) } else { block.entries.append(.problems(n, problems)) }
                 }
-                return block
             }
+            return block
+        }
+        let done = DispatchGroup()
+        for _ in 0..<checkers {
+            let worker = Thread {
+                while let (number, block) = lines.take() {
+                    guard handoff.put(number, check(block)) else { break }
+                }
+                done.leave()
+            }
+            worker.stackSize = 8 << 20
+            done.enter()
+            worker.start()
+        }
+        let producer = Thread {
+            var blocks = 0
             do {
-                try produce({ handoff.put($0) }, check)
+                try produce { block in
+                    defer { blocks += 1 }
+                    return lines.put((blocks, block))
+                }
+                lines.finish()
             } catch {
+                lines.finish()
                 var failed = InboxCheckedBlock()
                 failed.error = error as? ImportError ?? .unreadable(path: file, reason: "\(error)")
-                _ = handoff.put(failed)
+                if handoff.put(blocks, failed) { blocks += 1 }
             }
-            handoff.finish()
+            done.wait()
+            handoff.finish(count: blocks)
         }
         producer.stackSize = 8 << 20
         producer.start()
-        defer { handoff.cancel() }
+        defer { lines.cancel(); handoff.cancel() }
 
         var problems: [ImportProblem] = []
         var result = InboxImportResult(read: 0, valid: 0, stored: 0, duplicates: 0, unassigned: 0)
@@ -310,17 +361,17 @@ extension Workspace {
                     switch entry {
                     case .problems(let line, let found):
                         for (field, message) in found { problems.append(ImportProblem(file: file, row: line, column: field, message: message)) }
-                    case .item(let line, var item):
+                    case .item(let line, var item, let labels, let candidates):
                         let key = InboxItem.idKey(item.id)
                         if let first = seen[key] {
                             problems.append(ImportProblem(file: file, row: line, column: "id", message: "the same item as line \(first); keep one."))
                             continue
                         }
                         seen[key] = UInt32(truncatingIfNeeded: line)
-                        route(&item, openCounts: counts, router: router)
+                        route(&item, openCounts: counts, candidates: candidates)
                         if let o = item.owner { counts[o, default: 0] += 1 }
                         result.valid += 1
-                        if problems.isEmpty, let inserter { try inserter.add(item) }
+                        if problems.isEmpty, let inserter { try inserter.add(item, labels: labels) }
                     }
                 }
             }

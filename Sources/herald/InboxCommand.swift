@@ -75,8 +75,13 @@ extension Herald {
                         t.add(due, flag, i.id, i.channel, i.kind.rawValue, i.authorHandle, i.owner ?? Console.yellow("nobody"), excerpt(i.text, 48))
                     }
                     Console.out(t.rendered)
-                    let more = page.total > items.count ? " (the first \(items.count) shown: --limit 0 for all)" : ""
-                    Console.out(Console.dim("\(page.total) item\(page.total == 1 ? "" : "s")\(page.overdue == 0 ? "" : ", \(page.overdue) overdue")\(more)."))
+                    // The counts stop past Store.inboxCountCap ("more than 10,000"); every item listed is counted exactly.
+                    let cap = Store.inboxCountCap
+                    let whole = items.count < shown || page.total <= items.count  // the page holds every item asked for
+                    let total = whole ? "\(items.count)" : inboxCount(page.total, cap)
+                    let overdue = whole && page.overdue > cap ? "\(items.filter { $0.isOverdue(at: now) }.count)" : inboxCount(page.overdue, cap)
+                    let more = whole ? "" : " (the first \(items.count) shown: --limit 0 for all)"
+                    Console.out(Console.dim("\(total) item\(total == "1" ? "" : "s")\(page.overdue == 0 ? "" : ", \(overdue) overdue")\(more)."))
                 }
             }
         }
@@ -415,6 +420,14 @@ func visible(_ text: String) -> String {
 }
 
 /// The first `n` characters of a text on one line.
+/// An inbox count as the count line and `herald status` say it: past `cap`, "more than 10,000".
+func inboxCount(_ n: Int, _ cap: Int = Store.inboxCountCap) -> String {
+    guard n > cap else { return "\(n)" }
+    var digits = String(cap), grouped = ""
+    while digits.count > 3 { grouped = "," + digits.suffix(3) + grouped; digits.removeLast(3) }
+    return "more than " + digits + grouped
+}
+
 func excerpt(_ text: String, _ n: Int) -> String {
     let flat = visible(text).split(whereSeparator: \.isNewline).joined(separator: " ")
     return flat.count > n ? String(flat.prefix(n - 1)).trimmingCharacters(in: .whitespaces) + "…" : flat

@@ -513,9 +513,9 @@ extension Herald {
                     Console.out(Console.red("\nhook \(hook) is disabled: \(reason). Fix it, then `herald hooks enable \(hook)`."))
                 }
                 if inbox.open > 0 {
-                    let overdueText = inbox.overdue > 0 ? Console.red(", \(inbox.overdue) overdue") : ""
-                    let nobody = inbox.unassigned > 0 ? Console.yellow(", \(inbox.unassigned) with nobody to answer") : ""
-                    Console.out("\nInbox: \(inbox.open) open\(overdueText)\(nobody) — `herald inbox`.")
+                    let overdueText = inbox.overdue > 0 ? Console.red(", \(inboxCount(inbox.overdue)) overdue") : ""
+                    let nobody = inbox.unassigned > 0 ? Console.yellow(", \(inboxCount(inbox.unassigned)) with nobody to answer") : ""
+                    Console.out("\nInbox: \(inboxCount(inbox.open)) open\(overdueText)\(nobody) — `herald inbox`.")
                 }
             }
         }
@@ -560,7 +560,11 @@ struct StatusJSON: Encodable {
         init(_ p: Post) { post = p.id; channel = p.channel; kind = p.kind.rawValue; scheduledAt = p.scheduledAt.isoUTC }
     }
     struct Disabled: Encodable { var hook, reason: String }
-    struct Inbox: Encodable { var open, overdue, unassigned: Int }
+    /// Counts stop at `countCap` + 1: a count above `countCap` means "more than countCap".
+    struct Inbox: Encodable {
+        var open, overdue, unassigned: Int
+        var countCap = Store.inboxCountCap
+    }
 
     var now: String
     var lastRun: Run?

@@ -75,6 +75,26 @@ import Testing
         #expect(bad.stderr.contains("--limit -1 is negative"), "\(bad.stderr)")
     }
 
+    /// Past 10,000 open items the counts say "more than 10,000" (they stop counting there, so the listing costs the same
+    /// for a million items); `--limit 0` lists them all and then counts exactly; `herald status` says the same.
+    @Test func countsPastTenThousandSayMoreThan() throws {
+        let ex = try PlannedExample(plan: false)
+        ex.dir.write("many.jsonl", (0...10_000).map { n in
+            #"{"network":"facebook","kind":"comment","id":"fb-\#(n)","author":{"handle":"@u\#(n % 9)"},"text":"Open on Sunday?","created_at":"2027-01-0\#(n % 2 == 0 ? 8 : 9)T11:59:00Z","language":"en"}"#
+        }.joined(separator: "\n"))
+        let r = try ex.run(["inbox", "import", "many.jsonl"] + Self.now)
+        #expect(r.status == 0 && r.stdout.hasPrefix("Imported 10001 items"), "\(r.stdout)\(r.stderr)")
+        let page = try ex.run(["inbox"] + Self.now)
+        #expect(page.stdout.contains("more than 10,000 items, 5001 overdue (the first 50 shown: --limit 0 for all)."), "\(page.stdout.suffix(300))")
+        let all = try ex.run(["inbox", "--limit", "0"] + Self.now)
+        #expect(all.stdout.hasSuffix("10001 items, 5001 overdue.\n") || all.stdout.contains("10001 items, 5001 overdue."), "\(all.stdout.suffix(300))")
+        #expect(try ex.run(["status"] + Self.now).stdout.contains("Inbox: more than 10,000 open, 5001 overdue"))
+        let status = try ex.run(["status", "--json"] + Self.now)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let inbox = try #require(json["inbox"] as? [String: Any])
+        #expect(inbox["open"] as? Int == 10_001 && inbox["count_cap"] as? Int == 10_000 && inbox["overdue"] as? Int == 5_001, "\(inbox)")
+    }
+
     @Test func csvLayoutReadsTheSameFields() throws {
         let ex = try PlannedExample(plan: false)
         ex.dir.write("r.csv", "network,kind,id,author_handle,author_followers,text,created_at\r\nfacebook,review,rv-1,@ola,12,\"Great cake, slow service\",2027-01-09T09:00:00Z\r\n")

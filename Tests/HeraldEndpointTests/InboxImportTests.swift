@@ -113,4 +113,31 @@ import Testing
                                                         createdAt: now, text: ""))
         #expect(item.authorFollowers == 2_500 && item.owner != nil && item.deadline != nil && item.labels.intent == .question)
     }
+
+    /// Text that is not UTF-8 late in a file of several blocks (checked on several threads) stops the import with the
+    /// line, after the blocks before it were taken in order; nothing is stored, and a later good import is unaffected.
+    @Test func bytesThatAreNotUTF8LateInTheFileStoreNothing() throws {
+        let dir = TemporaryDirectory("herald-inbox-import")
+        dir.write("strategy.yaml", endpointStrategy)
+        let locator = ResourceLocator(baseDirectory: dir.path)
+        let loaded = try StrategyLoader.load(file: dir.file("strategy.yaml"), fileExists: locator.exists)
+        let store = try Store(path: dir.file("herald.sqlite"))
+        let ws = Workspace(loaded: loaded, store: store)
+        let now = Date(iso: "2027-01-09T12:00:00Z")!
+        var bytes: [UInt8] = []
+        for n in 1...4_000 {
+            if n == 3_900 { bytes += Array(#"{"network":"instagram","author":{"handle":"@z"},"text":"caf"#.utf8) + [0xE9] + Array(#"","created_at":"2027-01-09T10:00:00Z"}"#.utf8) + [0x0A]; continue }
+            bytes += Array(#"{"network":"instagram","id":"ig-\#(n)","author":{"handle":"@u\#(n % 5)"},"text":"Ist das Café offen? \#(n)","created_at":"2027-01-09T10:00:00Z"}"#.utf8) + [0x0A]
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: dir.file("latin1.jsonl")))
+        do {
+            _ = try ws.importInbox(path: dir.file("latin1.jsonl"), file: "latin1.jsonl", csv: false, now: now)
+            Issue.record("a file that is not UTF-8 was imported")
+        } catch let ImportError.unreadable(_, reason) {
+            #expect(reason.contains("not UTF-8 text (line 3900)"), "\(reason)")
+        }
+        #expect(try store.inboxItemCount() == 0)
+        #expect(try ws.importInbox(text: "", file: "empty.jsonl", csv: false, now: now).read == 0)
+        #expect(try store.inboxItemCount() == 0)
+    }
 }

@@ -141,6 +141,28 @@ final class ListeningFixture: @unchecked Sendable {
         #expect(pending[2].detail?.contains("complaint from @vip (25000 followers) on fb, owner ola") == true)
     }
 
+    /// Read a page at a time (here two items), the pass queues the same notices in the same order as in one page, and
+    /// counts every one.
+    @Test func pagesGiveTheSameNoticesInTheSameOrder() throws {
+        func run(page: Int) throws -> (InboxNotices, [String]) {
+            let f = try ListeningFixture(notifyURL: "http://127.0.0.1:9/hook")
+            try f.add((0..<7).map { n in
+                ListeningFixture.item("o\(n)", at: "2027-03-01T07:00:00Z", deadline: "2027-03-01T0\(8 + n % 2):00:00Z",
+                                      intent: n % 3 == 0 ? .complaint : .question, followers: n % 3 == 0 ? 20_000 : 10)
+            } + [ListeningFixture.item("fine", at: "2027-03-01T08:00:00Z", deadline: "2027-03-01T12:00:00Z")])
+            let store = try f.store()
+            let done = try store.queueInboxNotifications(try f.strategy(), now: Date(iso: "2027-03-01T10:00:00Z")!, page: page)
+            #expect(try store.queueInboxNotifications(try f.strategy(), now: Date(iso: "2027-03-01T10:01:00Z")!, page: page) == InboxNotices())
+            return (done, try store.pendingNotifications(limit: 100, maxAttempts: 5).map { "\($0.event) \($0.item ?? "")" })
+        }
+        let (whole, queued) = try run(page: 100)
+        #expect(whole.overdue == ["m-o0", "m-o2", "m-o4", "m-o6", "m-o1", "m-o3", "m-o5"] && whole.overdueCount == 7, "\(whole)")
+        #expect(whole.urgent == ["m-o0", "m-o3", "m-o6"] && whole.urgentCount == 3, "\(whole)")
+        let (paged, pagedQueued) = try run(page: 2)
+        #expect(paged == whole)
+        #expect(pagedQueued == queued && queued.count == 10, "\(pagedQueued)")
+    }
+
     @Test func withoutANotifyHookItemsAreMarkedButNothingIsQueued() throws {
         let f = try ListeningFixture()
         try f.add([ListeningFixture.item("late", at: "2027-03-01T08:00:00Z", deadline: "2027-03-01T09:00:00Z")])
@@ -215,5 +237,28 @@ final class ListeningFixture: @unchecked Sendable {
         #expect(status.stdout.contains("Alert: complaints is 4 on 2027-03-01, above 3."), "\(status.stdout)")
         let publish = try f.run(["publish", "--now", "2027-03-01T10:00:00Z"])
         #expect(publish.stderr.contains("complaints is 4 on 2027-03-01 (alert above 3): promotional posts are held"), "\(publish.stderr)")
+    }
+}
+
+/// `herald inbox`'s count line and `herald status` count at most `cap` + 1 items: above `cap` means "more than cap".
+@Suite struct InboxCountTests {
+    @Test func countsStopPastTheCap() throws {
+        let f = try ListeningFixture()
+        try f.add((0..<5).map { n in
+            ListeningFixture.item("c\(n)", at: "2027-03-01T07:00:00Z", deadline: n < 4 ? "2027-03-01T08:00:00Z" : "2027-03-01T12:00:00Z",
+                                  owner: n == 0 ? nil : "ewa")
+        } + [ListeningFixture.item("done", at: "2027-03-01T07:00:00Z", deadline: "2027-03-01T08:00:00Z", status: .answered)])
+        let store = try f.store(), now = Date(iso: "2027-03-01T10:00:00Z")!
+        let open = InboxQuery(statuses: [.new, .assigned, .replying])
+        // Under the cap: exact.
+        let page = try store.inboxPage(open, now: now, limit: 2)
+        #expect(page.items.map(\.id) == ["m-c0", "m-c1"] && page.total == 5 && page.overdue == 4)
+        #expect(try store.inboxCounts(now: now) == (5, 4, 1))
+        // Past a cap of 3: 4 ("more than 3"); a count within it stays exact.
+        let capped = try store.inboxPage(open, now: now, limit: 2, cap: 3)
+        #expect(capped.items.count == 2 && capped.total == 4 && capped.overdue == 4)
+        #expect(try store.inboxCounts(now: now, cap: 3) == (4, 4, 1))
+        #expect(try store.inboxPage(InboxQuery(statuses: InboxStatus.allCases), now: now, limit: 0, cap: 3).total == 4)
+        #expect(try store.inboxCounts(now: now, cap: 0) == (1, 1, 1))
     }
 }
