@@ -223,7 +223,7 @@ public struct ListeningSorter: Sendable {
                     // Emojis say what they say; "no contest ❤️" is not a negated heart.
                     // A phrase that opens with its own negation ("nigdy nie zawodzi", "ни разу не разочаровалась") is
                     // not turned around again by the negator before it.
-                    let negated = tokens[i].kind == .word && family[1] == nil
+                    let negated = tokens[i].kind == .word && family[1] == 0
                         && negators.contains { $0 < i && $0 >= i - 3 && tokens[$0].clause == tokens[i].clause }
                     if negated { w = w > 0 ? -1 : 1 }
                     hits.append(Hit(span: span, last: tokens[i].kind == .word ? i + n - 1 : -1, weight: w, negated: negated,
