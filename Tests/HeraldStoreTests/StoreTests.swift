@@ -148,6 +148,15 @@ import Testing
         // 2 = FULL: in WAL mode, NORMAL could lose the last commits on a power cut.
         #expect(try store.writerPragma("synchronous") == "2")
         #expect(try store.writerPragma("journal_mode") == "wal")
+        // A new file's schema is created without a sync per migration; the writer is back at FULL before anything else,
+        // whether the schema was made on opening or by `migrate()` afterwards (`herald db migrate`).
+        let later = try Store(path: dir.file("later.sqlite"), migrate: false)
+        #expect(try later.migrate() == Store.knownMigrations)
+        #expect(try later.writerPragma("synchronous") == "2")
+        // Reopened, the file is not new: nothing to apply, still FULL.
+        let reopened = try Store(path: dir.file("herald.sqlite"))
+        #expect(try reopened.migrate().isEmpty)
+        #expect(try reopened.writerPragma("synchronous") == "2")
     }
 }
 
