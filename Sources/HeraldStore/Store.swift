@@ -56,6 +56,13 @@ public final class Store: Sendable {
         }
         isReadOnly = Store.cannotWrite(path: path, folder: dir.isEmpty ? "." : dir)
         createdFile = !isReadOnly && Store.isAbsentOrEmpty(path)
+        if createdFile {
+            // Turning the new, empty file to WAL mode (GRDB does it as the writer opens) is a rollback-journal transaction
+            // with four syncs at SQLite's default; there is nothing to protect yet. The writer is set to FULL below.
+            config.prepareDatabase { db in
+                if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = OFF") }
+            }
+        }
         do {
             if isReadOnly {
                 // A copy nobody writes (no -wal beside it): open it immutable, which needs no -shm/-wal (the folder may
