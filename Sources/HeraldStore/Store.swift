@@ -147,21 +147,21 @@ public final class Store: Sendable {
         // own) syncs the WAL, schema frames included. A power cut before then loses only the new, empty file's schema,
         // which the next command creates again.
         let unsynced = createdFile && before.isEmpty
-        if unsynced { try setSynchronous("OFF") }
+        if unsynced { try setUnsynced(true) }
         var seen = before
         while true {
             do {
                 try Store.migrator.migrate(pool)
-                if unsynced { try setSynchronous("FULL") }
+                if unsynced { try setUnsynced(false) }
                 return Store.knownMigrations.filter { !before.contains($0) }
             } catch {
                 let now: Set<String>
                 do { now = try appliedIdentifiers() } catch {
-                    if unsynced { try? setSynchronous("FULL") }
+                    if unsynced { try? setUnsynced(false) }
                     throw Store.map(error, path: path)
                 }
                 guard now.count > seen.count else {
-                    if unsynced { try? setSynchronous("FULL") }
+                    if unsynced { try? setUnsynced(false) }
                     throw Store.map(error, path: path)
                 }
                 seen = now
@@ -169,10 +169,15 @@ public final class Store: Sendable {
         }
     }
 
-    /// Sets the writer's `synchronous` pragma (`FULL` everywhere but while `migrate()` creates a new file's schema).
-    private func setSynchronous(_ level: String) throws(StoreError) {
+    /// While `migrate()` creates a new file's schema the writer neither syncs nor checkpoints (a checkpoint that does not
+    /// sync could let the WAL be reused before the database file holds its pages); otherwise `synchronous=FULL`, with
+    /// SQLite's default checkpoint every 1,000 pages.
+    private func setUnsynced(_ unsynced: Bool) throws(StoreError) {
         do {
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(level)") }
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: unsynced ? "PRAGMA synchronous = OFF; PRAGMA wal_autocheckpoint = 0"
+                                             : "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 1000")
+            }
         } catch {
             throw Store.map(error, path: path)
         }

@@ -153,6 +153,8 @@ import Testing
         let later = try Store(path: dir.file("later.sqlite"), migrate: false)
         #expect(try later.migrate() == Store.knownMigrations)
         #expect(try later.writerPragma("synchronous") == "2")
+        #expect(try later.writerPragma("wal_autocheckpoint") == "1000")
+        #expect(try store.writerPragma("wal_autocheckpoint") == "1000")
         // Reopened, the file is not new: nothing to apply, still FULL.
         let reopened = try Store(path: dir.file("herald.sqlite"))
         #expect(try reopened.migrate().isEmpty)
