@@ -35,6 +35,21 @@ extension PostQuery {
     }
 }
 
+/// A strategy file's text, as a snapshot records it.
+public struct SnapshotSource: Sendable {
+    public var file: String
+    public var text: String
+    public var contentHash: String
+    public var brand: String
+
+    public init(file: String, text: String, contentHash: String, brand: String) {
+        self.file = file
+        self.text = text
+        self.contentHash = contentHash
+        self.brand = brand
+    }
+}
+
 /// What writing a plan did.
 public struct PlanWrite: Sendable {
     public var inserted: Int
@@ -133,9 +148,16 @@ extension Store {
     /// Replaces the period's re-plannable posts in one transaction: deletes `removed`, inserts or updates `posts`
     /// (keeping their creation time), and replaces the share tasks of the posts written.
     /// A post that is no longer `planned` or has been locked since it was read is left alone.
+    /// - Parameter strategy: the strategy file the plan was made from, recorded in the same transaction (as
+    ///   `recordSnapshot` would; one synced commit instead of two).
     @discardableResult
-    public func applyPlan(posts: [Post], removed: [String], tasks: [ShareTask], at now: Date) throws(StoreError) -> PlanWrite {
+    public func applyPlan(posts: [Post], removed: [String], tasks: [ShareTask], at now: Date,
+                          strategy: SnapshotSource? = nil) throws(StoreError) -> PlanWrite {
         try write { db in
+            if let strategy {
+                _ = try Store.recordSnapshot(db, file: strategy.file, text: strategy.text, contentHash: strategy.contentHash,
+                                             brand: strategy.brand, at: now)
+            }
             var write = PlanWrite(inserted: 0, updated: 0, deleted: 0, tasks: 0)
             let nowSecs = Int64(now.timeIntervalSince1970)
             // Prepared once and reused for every row: a plan writes up to hundreds of thousands of them.

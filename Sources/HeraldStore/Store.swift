@@ -41,6 +41,9 @@ public final class Store: Sendable {
     let pool: any DatabaseWriter
     /// True when the file was opened read-only: every change is refused with `StoreError.readOnly`.
     public let isReadOnly: Bool
+    /// True when this store created the file (it did not exist, or was empty): its schema is then created without
+    /// syncing each migration (see `migrate()`).
+    let createdFile: Bool
 
     /// How long a write waits for another process before giving up.
     public static let defaultBusyTimeout: TimeInterval = 5
@@ -59,6 +62,14 @@ public final class Store: Sendable {
             throw .cannotOpen(path: path, reason: "the folder \(dir) does not exist")
         }
         isReadOnly = Store.cannotWrite(path: path, folder: dir.isEmpty ? "." : dir)
+        createdFile = !isReadOnly && Store.isAbsentOrEmpty(path)
+        if createdFile {
+            // Turning the new, empty file to WAL mode (GRDB does it as the writer opens) is a rollback-journal transaction
+            // with four syncs at SQLite's default; there is nothing to protect yet. The writer is set to FULL below.
+            config.prepareDatabase { db in
+                if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = OFF") }
+            }
+        }
         do {
             if isReadOnly {
                 // A copy nobody writes (no -wal beside it): open it immutable, which needs no -shm/-wal (the folder may
@@ -98,6 +109,12 @@ public final class Store: Sendable {
         return access(path, W_OK) != 0 || access(folder, W_OK) != 0
     }
 
+    /// No file at `path`, or one of 0 bytes (SQLite's own new database before its first write).
+    static func isAbsentOrEmpty(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) != 0 || info.st_size == 0
+    }
+
     static var migrator: DatabaseMigrator { Schema.migrator }
 
     /// All migrations this version knows, in order.
@@ -130,17 +147,46 @@ public final class Store: Sendable {
         // find a migration's table already created by the other. Such a failure is taken back (its transaction rolled
         // back) and the migrator runs again, starting after what the other process applied; it is a real failure only
         // when nothing new was applied meanwhile.
+        //
+        // A file this store has just created holds nothing yet, so its migrations are not synced one by one (each is a
+        // transaction of its own, and at synchronous=FULL each commit waits for the disk: a dozen syncs for an empty
+        // schema). The writer is back at FULL before anything else is written; the first commit after (the command's
+        // own) syncs the WAL, schema frames included. A power cut before then loses only the new, empty file's schema,
+        // which the next command creates again.
+        let unsynced = createdFile && before.isEmpty
+        if unsynced { try setUnsynced(true) }
         var seen = before
         while true {
             do {
                 try Store.migrator.migrate(pool)
+                if unsynced { try setUnsynced(false) }
                 return Store.knownMigrations.filter { !before.contains($0) }
             } catch {
                 let now: Set<String>
-                do { now = try appliedIdentifiers() } catch { throw Store.map(error, path: path) }
-                guard now.count > seen.count else { throw Store.map(error, path: path) }
+                do { now = try appliedIdentifiers() } catch {
+                    if unsynced { try? setUnsynced(false) }
+                    throw Store.map(error, path: path)
+                }
+                guard now.count > seen.count else {
+                    if unsynced { try? setUnsynced(false) }
+                    throw Store.map(error, path: path)
+                }
                 seen = now
             }
+        }
+    }
+
+    /// While `migrate()` creates a new file's schema the writer neither syncs nor checkpoints (a checkpoint that does not
+    /// sync could let the WAL be reused before the database file holds its pages); otherwise `synchronous=FULL`, with
+    /// SQLite's default checkpoint every 1,000 pages.
+    private func setUnsynced(_ unsynced: Bool) throws(StoreError) {
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: unsynced ? "PRAGMA synchronous = OFF; PRAGMA wal_autocheckpoint = 0"
+                                             : "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 1000")
+            }
+        } catch {
+            throw Store.map(error, path: path)
         }
     }
 

@@ -67,9 +67,10 @@ extension Workspace {
         let stored = totals(posts: untouched + toWrite,
                             tasks: tasks.filter { untouchedIDs.contains($0.post) }.count + tasksToWrite.count, plan: plan, now: now)
         guard !dryRun else { return PlanOutcome(plan: plan, written: nil, stored: stored) }
-        try store.recordSnapshot(file: loaded.file, text: loaded.text, contentHash: loaded.contentHash,
-                                 brand: strategy.brand.name, at: now)
-        let written = try store.applyPlan(posts: toWrite, removed: removed, tasks: tasksToWrite, at: now)
+        // The strategy's snapshot and the plan in one transaction: one synced commit.
+        let written = try store.applyPlan(posts: toWrite, removed: removed, tasks: tasksToWrite, at: now,
+                                          strategy: SnapshotSource(file: loaded.file, text: loaded.text, contentHash: loaded.contentHash,
+                                                                 brand: strategy.brand.name))
         return PlanOutcome(plan: plan, written: written, stored: stored)
     }
 

@@ -148,6 +148,17 @@ import Testing
         // 2 = FULL: in WAL mode, NORMAL could lose the last commits on a power cut.
         #expect(try store.writerPragma("synchronous") == "2")
         #expect(try store.writerPragma("journal_mode") == "wal")
+        // A new file's schema is created without a sync per migration; the writer is back at FULL before anything else,
+        // whether the schema was made on opening or by `migrate()` afterwards (`herald db migrate`).
+        let later = try Store(path: dir.file("later.sqlite"), migrate: false)
+        #expect(try later.migrate() == Store.knownMigrations)
+        #expect(try later.writerPragma("synchronous") == "2")
+        #expect(try later.writerPragma("wal_autocheckpoint") == "1000")
+        #expect(try store.writerPragma("wal_autocheckpoint") == "1000")
+        // Reopened, the file is not new: nothing to apply, still FULL.
+        let reopened = try Store(path: dir.file("herald.sqlite"))
+        #expect(try reopened.migrate().isEmpty)
+        #expect(try reopened.writerPragma("synchronous") == "2")
     }
 }
 
@@ -210,5 +221,27 @@ import Testing
         #expect(try store.post(drafted.id) == drafted)
         #expect(try store.shareTasks() == [newTask])
         #expect(try store.post("p-0") == posts[0] && store.post("p-2499") == posts[2_499])
+    }
+
+    /// A plan records the strategy it was made from in its own transaction: a snapshot with the plan, none again for
+    /// the same text, and none when the plan is refused (nothing of a failed write stays).
+    @Test func aPlanRecordsItsStrategyWithIt() throws {
+        let dir = TemporaryDirectory()
+        let store = try Store(path: dir.file("herald.sqlite"))
+        let at = Date(iso: "2027-01-04T09:00:00Z")!
+        let post = Post(id: "p-1", channel: "fb", network: .facebook, kind: .informational, owner: "ola", scheduledAt: at)
+        let source = SnapshotSource(file: "strategy.yaml", text: "brand: x\n", contentHash: "h1", brand: "X")
+        try store.applyPlan(posts: [post], removed: [], tasks: [], at: at, strategy: source)
+        #expect(try store.latestSnapshot()?.contentHash == "h1")
+        try store.applyPlan(posts: [post], removed: [], tasks: [], at: at, strategy: source)
+        #expect(try store.info().snapshots == 1)
+        // A share task for a post that does not exist breaks a foreign key: the whole write, snapshot included, is undone.
+        let orphan = ShareTask(id: "t-x", post: "missing", participant: "ola", network: .facebook, due: at)
+        var changed = source; changed.contentHash = "h2"
+        #expect(throws: StoreError.self) {
+            try store.applyPlan(posts: [post], removed: [], tasks: [orphan], at: at, strategy: changed)
+        }
+        #expect(try store.latestSnapshot()?.contentHash == "h1")
+        #expect(try store.info().snapshots == 1)
     }
 }
