@@ -175,9 +175,10 @@ public final class ResultsInserter {
         let cols = Store.resultColumns
         insert = try db.makeStatement(sql: "INSERT INTO post_result (post_id, network, captured_at, \(cols.joined(separator: ", ")), source, imported_at) VALUES (?, ?, ?, \(cols.map { _ in "?" }.joined(separator: ", ")), ?, ?) ON CONFLICT DO NOTHING")
         existing = try db.makeStatement(sql: "SELECT rowid, \(cols.joined(separator: ", ")) FROM post_result WHERE post_id = ? AND network = ? AND captured_at = ?")
+        // `+d.state`: the post's few deliveries by their post, not every published delivery by the index on state.
         post = try db.makeStatement(sql: """
             SELECT network, status, scheduled_at, rowid,
-                   status = 'published' OR EXISTS (SELECT 1 FROM delivery d WHERE d.post_id = post.id AND d.state = 'published')
+                   status = 'published' OR EXISTS (SELECT 1 FROM delivery d WHERE d.post_id = post.id AND +d.state = 'published')
             FROM post WHERE id = ?
             """)
         delivery = try db.makeStatement(sql: "SELECT post_id FROM delivery WHERE id = ?")

@@ -14,15 +14,10 @@ public final class CSVSource: @unchecked Sendable {
     private var memory: [UInt8]?
     static let block = 1 << 20
 
-    /// Opens the file; a missing file, a folder or one that cannot be read is `ImportError.unreadable` (exit 66).
+    /// Opens the file (see `ImportError.open`).
     public init(path: String) throws(ImportError) {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw .unreadable(path: path, reason: "no such file") }
-        if isDir.boolValue { throw .unreadable(path: path, reason: "it is a folder") }
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw .unreadable(path: path, reason: "permission denied or I/O error") }
+        fd = try ImportError.open(path)
         self.path = path
-        self.fd = fd
     }
 
     public init(text: String) {
@@ -46,7 +41,7 @@ public final class CSVSource: @unchecked Sendable {
                 var filled = 0, eof = false
                 // The first piece holds at least the byte-order mark's three bytes (or the whole file).
                 repeat {
-                    let n = buffer.withUnsafeMutableBytes { raw in systemRead(fd, raw.baseAddress! + filled, raw.count - filled) }
+                    let n = buffer.withUnsafeMutableBytes { raw in posixRead(fd, raw.baseAddress! + filled, raw.count - filled) }
                     if n < 0 {
                         if errno == EINTR { continue }
                         throw ImportError.unreadable(path: path, reason: String(cString: strerror(errno)))
@@ -63,12 +58,20 @@ public final class CSVSource: @unchecked Sendable {
     }
 }
 
-private func systemRead(_ fd: Int32, _ into: UnsafeMutableRawPointer, _ count: Int) -> Int {
-    #if canImport(Glibc)
-    Glibc.read(fd, into, count)
-    #else
-    Darwin.read(fd, into, count)
-    #endif
+extension ImportError {
+    /// Opens a file to import for reading; a missing file, a folder or one that cannot be read is `unreadable` (exit 66).
+    static func open(_ path: String) throws(ImportError) -> Int32 {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw .unreadable(path: path, reason: "no such file") }
+        if isDir.boolValue { throw .unreadable(path: path, reason: "it is a folder") }
+        #if canImport(Glibc)
+        let fd = Glibc.open(path, O_RDONLY)
+        #else
+        let fd = Darwin.open(path, O_RDONLY)
+        #endif
+        guard fd >= 0 else { throw .unreadable(path: path, reason: "permission denied or I/O error") }
+        return fd
+    }
 }
 
 /// A set of small non-negative whole numbers (rowids), one bit each.
