@@ -178,7 +178,8 @@ public final class ResultsInserter {
         // `+d.state`: the post's few deliveries by their post, not every published delivery by the index on state.
         post = try db.makeStatement(sql: """
             SELECT network, status, scheduled_at, rowid,
-                   status = 'published' OR EXISTS (SELECT 1 FROM delivery d WHERE d.post_id = post.id AND +d.state = 'published')
+                   CASE WHEN status = 'published' THEN 1
+                        ELSE EXISTS (SELECT 1 FROM delivery d WHERE d.post_id = post.id AND +d.state = 'published') END
             FROM post WHERE id = ?
             """)
         delivery = try db.makeStatement(sql: "SELECT post_id FROM delivery WHERE id = ?")
