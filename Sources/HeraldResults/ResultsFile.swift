@@ -152,7 +152,7 @@ public struct ResultsFile: Sendable {
         }
         func cell(_ n: String) -> String? {
             guard let i = columns.index[n] else { return nil }
-            let v = fields[i].trimmingCharacters(in: .whitespaces)
+            let v = Self.trimmed(fields[i])
             return v.isEmpty ? nil : v
         }
         let before = problems.count
@@ -206,11 +206,19 @@ public struct ResultsFile: Sendable {
         return ResultRow(row: number, keys: keys, capturedAt: at, counts: counts)
     }
 
+    /// `trimmingCharacters(in: .whitespaces)`, without Foundation's string bridging for the usual cell that starts and
+    /// ends with neither a space, a tab nor a non-ASCII character (a million-row file has millions of cells).
+    static func trimmed(_ text: String) -> String {
+        guard let first = text.utf8.first, let last = text.utf8.last else { return text }
+        func plain(_ b: UInt8) -> Bool { b != 0x20 && b != 0x09 && b < 0x80 }
+        return plain(first) && plain(last) ? text : text.trimmingCharacters(in: .whitespaces)
+    }
+
     struct NumberProblem: Error { var message: String }
 
     /// A count (a whole number ≥ 0) or an amount (≥ 0, with a point), as a spreadsheet writes it.
     static func number(_ text: String, amount: Bool) -> Result<Double, NumberProblem> {
-        if text.contains(",") && !amount {
+        if !amount && text.utf8.contains(UInt8(ascii: ",")) {
             return .failure(NumberProblem(message: "'\(text)' is not a number: write counts without thousands separators (1200, not 1,200)."))
         }
         guard let v = Double(text) else {

@@ -32,8 +32,8 @@ public enum Statistics {
     /// Nil for fewer than 2 values.
     ///
     /// Above `directAbove` values, each resample's median is drawn straight from its distribution instead of drawing n
-    /// values and sorting them (a year of a large strategy has groups of tens of thousands of posts: 2,000 sorts of those
-    /// took minutes). Drawing an index with replacement is ⌊n·U⌋ for a uniform U, so the k-th smallest index drawn is
+    /// values and sorting them (a year of a large strategy has hundreds of groups of hundreds to tens of thousands of
+    /// posts: 2,000 sorts of each took minutes). Drawing an index with replacement is ⌊n·U⌋ for a uniform U, so the k-th smallest index drawn is
     /// ⌊n·U₍ₖ₎⌋ with U₍ₖ₎, the k-th smallest of n uniforms, Beta(k, n − k + 1)-distributed; the next one up is U₍ₖ₎ plus
     /// the smallest of the n − k uniforms above it. The same distribution of medians, in constant time a resample.
     public static func bootstrapMedianInterval(_ values: [Double], seed: UInt64 = defaultSeed, resamples: Int = resamples,
@@ -69,7 +69,7 @@ public enum Statistics {
     }
 
     /// Groups larger than this draw each resample's median directly (see `bootstrapMedianInterval`).
-    public static let directAbove = 1_000
+    public static let directAbove = 100
 
     /// A uniform number in (0, 1): 53 random bits, never 0.
     static func uniform(_ rng: inout SeededRandom) -> Double { (Double(rng.next() >> 11) + 0.5) / 9_007_199_254_740_992 }

@@ -229,9 +229,10 @@ extension Workspace {
     }
 
     /// The period's published posts with their latest results and the sentiment of inbox items that answer them.
-    public func outcomes(_ range: DateRange) throws -> [PostOutcome] {
+    /// `posts`: the period's posts when the caller has them already (the report does: a large year's are 150,000).
+    public func outcomes(_ range: DateRange, posts known: [Post]? = nil) throws -> [PostOutcome] {
         let bounds = instants(range)
-        let posts = try store.posts(PostQuery(from: bounds.from, to: bounds.to))
+        let posts = try known ?? store.posts(PostQuery(from: bounds.from, to: bounds.to))
         let targets = try store.resultTargets()
         let latest = try store.latestResults()
         // Inbox items answer a post by its Herald id or by the network's id of one of its deliveries.
