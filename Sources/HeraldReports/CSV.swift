@@ -62,10 +62,12 @@ public struct CSVRecord: Sendable, Equatable {
     public var fields: [String]
 }
 
-/// A CSV file that does not follow RFC 4180.
+/// A CSV file that does not follow RFC 4180, or whose text is not UTF-8 (`encoding`).
 public struct CSVSyntaxError: Error, Sendable, CustomStringConvertible {
     public var row: Int
     public var message: String
+    /// The bytes are not UTF-8 text (a file problem rather than a CSV one).
+    public var encoding = false
     public var description: String { "row \(row): \(message)" }
 }
 
@@ -74,52 +76,62 @@ public struct CSVSyntaxError: Error, Sendable, CustomStringConvertible {
 public enum CSVReader {
     public static func parse(_ text: String) throws(CSVSyntaxError) -> [CSVRecord] {
         var records: [CSVRecord] = []
-        var fields: [String] = []
-        var field: [UInt8] = []
-        // Rows as a spreadsheet numbers them: every line end outside quotes starts a new one, blank lines included.
-        var row = 1
-        var inQuotes = false
-        var quotedField = false
-        var afterQuote = false
-        var bytes = Array(text.utf8)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        var parser = CSVParser()
+        try Array(text.utf8).withUnsafeBufferPointer { (p) throws(CSVSyntaxError) in try parser.feed(p) { records.append($0) } }
+        try parser.finish { records.append($0) }
+        return records
+    }
+}
+
+/// `CSVReader` a piece at a time, for files too large to hold: pieces may end anywhere (inside a field, a quote pair or
+/// a CRLF). The first piece holds the file's first three bytes or all of it (for the byte-order mark). Records come
+/// out as they end, numbered as a spreadsheet shows them (every line end outside quotes starts a row, blank lines
+/// included); a blank line is not a record.
+public struct CSVParser {
+    private var fields: [String] = []
+    private var field: [UInt8] = []
+    private var row = 1
+    private var inQuotes = false
+    /// A quote inside quotes: it closes the field, or is the first of a doubled one (the next byte says).
+    private var quoteInQuotes = false
+    private var quotedField = false
+    private var afterQuote = false
+    /// A CR ended the last record: a LF right after it belongs to it.
+    private var skipLF = false
+    private var started = false
+    private var nonASCII = false
+
+    public init() {}
+
+    public mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>, _ record: (CSVRecord) -> Void) throws(CSVSyntaxError) {
         var i = 0
-        func endField() {
-            fields.append(String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
-            quotedField = false
-            afterQuote = false
-        }
-        func endRecord() {
-            endField()
-            // A blank line is not a record.
-            if !(fields.count == 1 && fields[0].isEmpty) { records.append(CSVRecord(row: row, fields: fields)) }
-            fields.removeAll(keepingCapacity: true)
+        if !started {
+            started = true
+            if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
         }
         while i < bytes.count {
             let b = bytes[i]
-            if inQuotes {
-                if b == UInt8(ascii: "\"") {
-                    if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\"") {
-                        field.append(b)
-                        i += 2
-                        continue
-                    }
-                    inQuotes = false
-                    afterQuote = true
-                } else {
-                    field.append(b)
-                }
-                i += 1
+            i += 1
+            if skipLF {
+                skipLF = false
+                if b == 10 { continue }
+            }
+            if quoteInQuotes {
+                quoteInQuotes = false
+                if b == UInt8(ascii: "\"") { field.append(b); continue }
+                inQuotes = false
+                afterQuote = true
+            } else if inQuotes {
+                if b == UInt8(ascii: "\"") { quoteInQuotes = true } else { append(b) }
                 continue
             }
             switch b {
             case UInt8(ascii: ","):
-                endField()
+                try endField()
             case 13, 10:
-                if b == 13, i + 1 < bytes.count, bytes[i + 1] == 10 { i += 1 }
-                endRecord()
+                try endRecord(record)
                 row += 1
+                skipLF = b == 13
             case UInt8(ascii: "\""):
                 if field.isEmpty && !quotedField {
                     inQuotes = true
@@ -131,12 +143,41 @@ public enum CSVReader {
                 if afterQuote {
                     throw CSVSyntaxError(row: row, message: "text after a closing quote; a quoted field must end at a comma or line end")
                 }
-                field.append(b)
+                append(b)
             }
-            i += 1
         }
+    }
+
+    /// The end of the file: the last record, when it has no line end.
+    public mutating func finish(_ record: (CSVRecord) -> Void) throws(CSVSyntaxError) {
+        if quoteInQuotes { quoteInQuotes = false; inQuotes = false; afterQuote = true }
         if inQuotes { throw CSVSyntaxError(row: row, message: "a quoted field is never closed (a missing \")") }
-        if !field.isEmpty || !fields.isEmpty || quotedField { endRecord() }
-        return records
+        if !field.isEmpty || !fields.isEmpty || quotedField { try endRecord(record) }
+    }
+
+    private mutating func append(_ b: UInt8) {
+        if b >= 0x80 { nonASCII = true }
+        field.append(b)
+    }
+
+    private mutating func endField() throws(CSVSyntaxError) {
+        if nonASCII {
+            guard let text = String(validating: field, as: UTF8.self) else {
+                throw CSVSyntaxError(row: row, message: "not UTF-8 text; save it from the spreadsheet as CSV UTF-8", encoding: true)
+            }
+            fields.append(text)
+        } else {
+            fields.append(String(decoding: field, as: UTF8.self))
+        }
+        field.removeAll(keepingCapacity: true)
+        quotedField = false
+        afterQuote = false
+        nonASCII = false
+    }
+
+    private mutating func endRecord(_ record: (CSVRecord) -> Void) throws(CSVSyntaxError) {
+        try endField()
+        if !(fields.count == 1 && fields[0].isEmpty) { record(CSVRecord(row: row, fields: fields)) }
+        fields.removeAll(keepingCapacity: true)
     }
 }

@@ -47,6 +47,16 @@ public struct ResultRow: Sendable, Equatable {
     public var counts: ResultCounts
 }
 
+/// A results file's header, understood: the column names (trimmed, lower case), where each is, and the counters.
+public struct ResultColumns: Sendable {
+    public var names: [String]
+    var index: [String: Int]
+    var counters: [(name: String, counter: ResultCounter)]
+
+    /// The column a repeated snapshot is reported in: the time column the file has.
+    public var timeColumn: String
+}
+
 /// Reads the rows of a results file (already split into fields) in one of the supported layouts. Pure: the caller
 /// reads the file, matches rows to posts and stores them.
 public struct ResultsFile: Sendable {
@@ -78,115 +88,137 @@ public struct ResultsFile: Sendable {
 
     /// Parses every row; returns the valid rows and every problem (all of them, so a person fixes the file once).
     public func read(header: [String], rows: [(row: Int, fields: [String])]) -> (rows: [ResultRow], problems: [ResultProblem]) {
+        let (columns, headerProblems) = self.columns(header: header)
+        guard let columns else { return ([], headerProblems) }
+        var out: [ResultRow] = [], problems: [ResultProblem] = []
+        out.reserveCapacity(rows.count)
+        for r in rows {
+            if let row = row(r.row, r.fields, columns, problems: &problems) { out.append(row) }
+        }
+        return (out, problems)
+    }
+
+    /// What the header's columns mean in the layout: nil, with every problem, when the header does not do.
+    public func columns(header: [String]) -> (ResultColumns?, [ResultProblem]) {
         var problems: [ResultProblem] = []
-        func fail(_ row: Int, _ column: String, _ message: String) { problems.append(ResultProblem(row: row, column: column, message: message)) }
+        func fail(_ column: String, _ message: String) { problems.append(ResultProblem(row: 1, column: column, message: message)) }
         let names = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         var seenNames: Set<String> = []
         for n in names where !n.isEmpty {
-            if !seenNames.insert(n).inserted { fail(1, n, "the column '\(n)' appears twice.") }
+            if !seenNames.insert(n).inserted { fail(n, "the column '\(n)' appears twice.") }
         }
-        let col = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         // What each column means in this layout.
         var counterColumns: [(name: String, counter: ResultCounter)] = []
         switch layout {
         case .generic:
             let known = Self.genericColumns
             for n in names where !known.contains(n) {
-                fail(1, n.isEmpty ? "-" : n, "unknown column '\(n)'.\(Self.hint(n, known)) The generic layout's columns: \(known.joined(separator: ", ")).")
+                fail(n.isEmpty ? "-" : n, "unknown column '\(n)'.\(Self.hint(n, known)) The generic layout's columns: \(known.joined(separator: ", ")).")
             }
             if !names.contains(where: { ["post_id", "delivery_id", "network_id", "url"].contains($0) }) {
-                fail(1, "post_id", "no column names the post: give post_id, delivery_id, network_id or url.")
+                fail("post_id", "no column names the post: give post_id, delivery_id, network_id or url.")
             }
             counterColumns = ResultCounter.allCases.filter { names.contains($0.rawValue) }.map { ($0.rawValue, $0) }
             if counterColumns.isEmpty {
-                fail(1, "-", "no counter columns: give at least one of \(ResultCounter.allCases.map(\.rawValue).joined(separator: ", ")).")
+                fail("-", "no counter columns: give at least one of \(ResultCounter.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
         case .mastodon:
-            for n in ["id", "url"] where !names.contains(n) { fail(1, n, "no '\(n)' column; a Mastodon status list has id and url.") }
+            for n in ["id", "url"] where !names.contains(n) { fail(n, "no '\(n)' column; a Mastodon status list has id and url.") }
             counterColumns = Self.mastodonCounters.filter { names.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
             if counterColumns.isEmpty {
-                fail(1, "-", "no counter columns: give at least one of favourites_count, reblogs_count, replies_count.")
+                fail("-", "no counter columns: give at least one of favourites_count, reblogs_count, replies_count.")
             }
         case .meta, .linkedin:
-            fail(1, "-", layout.refusal)
+            fail("-", layout.refusal)
         }
         if !names.contains("captured_at"), !(layout == .generic && names.contains("date")), capturedAt == nil {
-            fail(1, "captured_at", layout == .generic
+            fail("captured_at", layout == .generic
                  ? "no time column: give captured_at (ISO 8601, when the counts were read) or date (YYYY-MM-DD), or pass --captured-at."
                  : "no captured_at column: say when the counts were read with a captured_at column or --captured-at.")
         }
-        guard problems.isEmpty else { return ([], problems) }
+        guard problems.isEmpty else { return (nil, problems) }
+        let col = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let time = layout == .generic && !names.contains("captured_at") && names.contains("date") ? "date" : "captured_at"
+        return (ResultColumns(names: names, index: col, counters: counterColumns, timeColumn: time), [])
+    }
 
-        var out: [ResultRow] = []
-        out.reserveCapacity(rows.count)
-        for r in rows {
-            guard r.fields.count == names.count else {
-                fail(r.row, "-", "\(r.fields.count) field\(r.fields.count == 1 ? "" : "s"), but the header has \(names.count).")
-                continue
-            }
-            func cell(_ n: String) -> String? {
-                guard let i = col[n] else { return nil }
-                let v = r.fields[i].trimmingCharacters(in: .whitespaces)
-                return v.isEmpty ? nil : v
-            }
-            let before = problems.count
-            var keys = ResultKeys()
-            switch layout {
-            case .mastodon:
-                keys.networkID = cell("id"); keys.url = cell("url"); keys.network = .mastodon
-            default:
-                keys.postID = cell("post_id"); keys.deliveryID = cell("delivery_id"); keys.networkID = cell("network_id"); keys.url = cell("url")
-                if let n = cell("network") {
-                    keys.network = Network(rawValue: n.lowercased())
-                    if keys.network == nil {
-                        let all = Network.allCases.map(\.rawValue)
-                        fail(r.row, "network", "no network '\(n)'.\(Self.hint(n.lowercased(), all)) Known: \(all.joined(separator: ", ")).")
-                    }
-                }
-            }
-            if keys.postID == nil, keys.deliveryID == nil, keys.networkID == nil, keys.url == nil {
-                fail(r.row, layout == .mastodon ? "id" : "post_id", "the row names no post: fill in \(layout == .mastodon ? "id or url" : "post_id, delivery_id, network_id or url").")
-            }
-            var at: Date?
-            if let t = cell("captured_at") {
-                if let d = Date(iso: t) {
-                    if d.timeIntervalSince(now) > 300 { fail(r.row, "captured_at", "\(t) is in the future; counts are read at or before now.") } else { at = d }
-                } else {
-                    fail(r.row, "captured_at", "'\(t)' is not an ISO 8601 time like 2027-02-03T18:00:00Z.")
-                }
-            } else if layout == .generic, let t = cell("date") {
-                if let d = LocalDate(iso: t) {
-                    if d > today { fail(r.row, "date", "\(t) is in the future; counts are read on or before today.") } else { at = endOfDay(d) }
-                } else {
-                    fail(r.row, "date", "'\(t)' is not a date like 2027-02-03.")
-                }
-            } else if let capturedAt {
-                at = capturedAt
-            } else {
-                fail(r.row, names.contains("captured_at") ? "captured_at" : "date", "no capture time in this row.")
-            }
-            var counts = ResultCounts()
-            for (name, counter) in counterColumns {
-                guard let text = cell(name) else { continue }
-                switch Self.number(text, amount: counter.isAmount) {
-                case .success(let v): counts[counter] = v
-                case .failure(let why): fail(r.row, name, why.message)
-                }
-            }
-            if problems.count == before, counts.isEmpty {
-                fail(r.row, counterColumns.first?.name ?? "-", "every counter is empty; leave the row out or fill in what the network reports.")
-            }
-            guard problems.count == before, let at else { continue }
-            out.append(ResultRow(row: r.row, keys: keys, capturedAt: at, counts: counts))
+    /// One row: its snapshot, or nil with its problems added to `problems`.
+    public func row(_ number: Int, _ fields: [String], _ columns: ResultColumns, problems: inout [ResultProblem]) -> ResultRow? {
+        func fail(_ column: String, _ message: String) { problems.append(ResultProblem(row: number, column: column, message: message)) }
+        let names = columns.names
+        guard fields.count == names.count else {
+            fail("-", "\(fields.count) field\(fields.count == 1 ? "" : "s"), but the header has \(names.count).")
+            return nil
         }
-        return (out, problems)
+        func cell(_ n: String) -> String? {
+            guard let i = columns.index[n] else { return nil }
+            let v = Self.trimmed(fields[i])
+            return v.isEmpty ? nil : v
+        }
+        let before = problems.count
+        var keys = ResultKeys()
+        switch layout {
+        case .mastodon:
+            keys.networkID = cell("id"); keys.url = cell("url"); keys.network = .mastodon
+        default:
+            keys.postID = cell("post_id"); keys.deliveryID = cell("delivery_id"); keys.networkID = cell("network_id"); keys.url = cell("url")
+            if let n = cell("network") {
+                keys.network = Network(rawValue: n.lowercased())
+                if keys.network == nil {
+                    let all = Network.allCases.map(\.rawValue)
+                    fail("network", "no network '\(n)'.\(Self.hint(n.lowercased(), all)) Known: \(all.joined(separator: ", ")).")
+                }
+            }
+        }
+        if keys.postID == nil, keys.deliveryID == nil, keys.networkID == nil, keys.url == nil {
+            fail(layout == .mastodon ? "id" : "post_id", "the row names no post: fill in \(layout == .mastodon ? "id or url" : "post_id, delivery_id, network_id or url").")
+        }
+        var at: Date?
+        if let t = cell("captured_at") {
+            if let d = Date(iso: t) {
+                if d.timeIntervalSince(now) > 300 { fail("captured_at", "\(t) is in the future; counts are read at or before now.") } else { at = d }
+            } else {
+                fail("captured_at", "'\(t)' is not an ISO 8601 time like 2027-02-03T18:00:00Z.")
+            }
+        } else if layout == .generic, let t = cell("date") {
+            if let d = LocalDate(iso: t) {
+                if d > today { fail("date", "\(t) is in the future; counts are read on or before today.") } else { at = endOfDay(d) }
+            } else {
+                fail("date", "'\(t)' is not a date like 2027-02-03.")
+            }
+        } else if let capturedAt {
+            at = capturedAt
+        } else {
+            fail(names.contains("captured_at") ? "captured_at" : "date", "no capture time in this row.")
+        }
+        var counts = ResultCounts()
+        for (name, counter) in columns.counters {
+            guard let text = cell(name) else { continue }
+            switch Self.number(text, amount: counter.isAmount) {
+            case .success(let v): counts[counter] = v
+            case .failure(let why): fail(name, why.message)
+            }
+        }
+        if problems.count == before, counts.isEmpty {
+            fail(columns.counters.first?.name ?? "-", "every counter is empty; leave the row out or fill in what the network reports.")
+        }
+        guard problems.count == before, let at else { return nil }
+        return ResultRow(row: number, keys: keys, capturedAt: at, counts: counts)
+    }
+
+    /// `trimmingCharacters(in: .whitespaces)`, without Foundation's string bridging for the usual cell that starts and
+    /// ends with neither a space, a tab nor a non-ASCII character (a million-row file has millions of cells).
+    static func trimmed(_ text: String) -> String {
+        guard let first = text.utf8.first, let last = text.utf8.last else { return text }
+        func plain(_ b: UInt8) -> Bool { b != 0x20 && b != 0x09 && b < 0x80 }
+        return plain(first) && plain(last) ? text : text.trimmingCharacters(in: .whitespaces)
     }
 
     struct NumberProblem: Error { var message: String }
 
     /// A count (a whole number ≥ 0) or an amount (≥ 0, with a point), as a spreadsheet writes it.
     static func number(_ text: String, amount: Bool) -> Result<Double, NumberProblem> {
-        if text.contains(",") && !amount {
+        if !amount && text.utf8.contains(UInt8(ascii: ",")) {
             return .failure(NumberProblem(message: "'\(text)' is not a number: write counts without thousands separators (1200, not 1,200)."))
         }
         guard let v = Double(text) else {

@@ -48,6 +48,13 @@ struct BulkBinder {
     }
 
     mutating func int(_ value: Int) { int(Int64(value)) }
+
+    mutating func double(_ value: Double?) {
+        index += 1
+        guard let value else { return null() }
+        let c = sqlite3_bind_double(handle, index, value)
+        if code == SQLITE_OK { code = c }
+    }
     mutating func bool(_ value: Bool) { int(value ? 1 : 0) }
 
     private mutating func null() {

@@ -22,32 +22,12 @@ public struct ResultTargets: Sendable {
     public var urls: [String: [String]] = [:]
 }
 
-/// What storing snapshots did. With conflicts, nothing was stored.
-public struct ResultsWrite: Sendable, Equatable {
-    public var inserted: Int
-    /// Snapshots already stored with the same counts.
-    public var unchanged: Int
-    /// Indices (into the snapshots given) of snapshots whose post, network and time are stored with other counts, with
-    /// the stored counts.
-    public var conflicts: [(index: Int, stored: ResultCounts)]
-
-    public init(inserted: Int, unchanged: Int, conflicts: [(index: Int, stored: ResultCounts)]) {
-        self.inserted = inserted; self.unchanged = unchanged; self.conflicts = conflicts
-    }
-
-    public static func == (a: ResultsWrite, b: ResultsWrite) -> Bool {
-        a.inserted == b.inserted && a.unchanged == b.unchanged && a.conflicts.map(\.index) == b.conflicts.map(\.index)
-    }
-}
-
 /// A post's latest snapshot.
 public struct LatestResult: Sendable {
     public var capturedAt: Date
     public var counts: ResultCounts
     public var snapshots: Int
 }
-
-private struct ConflictsFound: Error { var conflicts: [(index: Int, stored: ResultCounts)] }
 
 extension Store {
     static let resultColumns = ResultCounter.allCases.map(\.rawValue)
@@ -77,41 +57,14 @@ extension Store {
         }
     }
 
-    /// Stores snapshots in one transaction. A snapshot already stored with the same counts is left as it is (importing
-    /// a file again changes nothing); when any is stored with other counts, nothing is stored and the conflicts are
-    /// returned.
-    public func importResults(_ snapshots: [ResultSnapshot], at now: Date) throws(StoreError) -> ResultsWrite {
-        let cols = Store.resultColumns
-        let insertSQL = "INSERT INTO post_result (post_id, network, captured_at, \(cols.joined(separator: ", ")), source, imported_at) VALUES (?, ?, ?, \(cols.map { _ in "?" }.joined(separator: ", ")), ?, ?) ON CONFLICT DO NOTHING"
-        let selectSQL = "SELECT \(cols.joined(separator: ", ")) FROM post_result WHERE post_id = ? AND network = ? AND captured_at = ?"
+    /// Runs a whole results import in one write transaction: `body` looks posts up and adds snapshots through the
+    /// inserter as it reads them; when it throws, nothing is stored (the transaction is rolled back) and its error is
+    /// rethrown as it is. Database errors come out as `StoreError`.
+    public func importResults<T>(at now: Date, _ body: (ResultsInserter) throws -> T) throws -> T {
         do {
-            return try pool.write { db in
-                let insert = try db.cachedStatement(sql: insertSQL)
-                let select = try db.cachedStatement(sql: selectSQL)
-                var w = ResultsWrite(inserted: 0, unchanged: 0, conflicts: [])
-                let stamp = Int64(now.timeIntervalSince1970)
-                var args = [DatabaseValue](repeating: .null, count: cols.count + 5)
-                for (i, s) in snapshots.enumerated() {
-                    let at = Int64(s.capturedAt.timeIntervalSince1970)
-                    args[0] = s.postID.databaseValue; args[1] = s.network.rawValue.databaseValue; args[2] = at.databaseValue
-                    for (j, c) in ResultCounter.allCases.enumerated() {
-                        if let v = s.counts[c] { args[3 + j] = c.isAmount ? v.databaseValue : Int64(v).databaseValue } else { args[3 + j] = .null }
-                    }
-                    args[3 + cols.count] = s.source.databaseValue
-                    args[4 + cols.count] = stamp.databaseValue
-                    try insert.execute(arguments: StatementArguments(args))
-                    if db.changesCount > 0 { w.inserted += 1; continue }
-                    guard let row = try Row.fetchOne(select, arguments: [s.postID, s.network.rawValue, at]) else { continue }
-                    let stored = Store.counts(row)
-                    if stored == s.counts { w.unchanged += 1 } else { w.conflicts.append((i, stored)) }
-                }
-                if !w.conflicts.isEmpty { throw ConflictsFound(conflicts: w.conflicts) }
-                return w
-            }
-        } catch let e as ConflictsFound {
-            return ResultsWrite(inserted: 0, unchanged: 0, conflicts: e.conflicts)
-        } catch {
-            throw Store.map(error, path: path)
+            return try pool.write { db in try body(try ResultsInserter(db, at: now)) }
+        } catch let e as DatabaseError {
+            throw Store.map(e, path: path)
         }
     }
 
@@ -174,5 +127,127 @@ extension Store {
                 WHERE in_reply_to IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2
                 """).map { r in (r[0], (r[1] as String?).flatMap(Sentiment.init(rawValue:)), r[2]) }
         }
+    }
+}
+
+/// A post a results row names, as the import needs it.
+public struct ResultPost: Sendable, Equatable {
+    public var id: String
+    public var network: Network
+    public var status: PostStatus
+    /// The post went out: its status is `published`, or one of its deliveries is.
+    public var published: Bool
+    public var scheduledAt: Date
+    /// The post's rowid: a small number standing for it.
+    public var rowid: Int64
+}
+
+/// Looks posts up and stores snapshots inside one import's write transaction, one row at a time, with prepared
+/// statements. Memory stays flat whatever the file's size, apart from four bytes per new snapshot and a dozen per
+/// snapshot found already stored (the file row that gave it, for "row N already gives this snapshot"), and the network
+/// ids and addresses of deliveries, read once when the file names posts by them (they have no index to look them up by).
+public final class ResultsInserter {
+    public enum Added: Sendable, Equatable {
+        case inserted
+        /// Stored before with the same counts: left as it is.
+        case unchanged
+        /// An earlier row of this import gave the same post, network and time.
+        case repeated(firstRow: Int)
+        /// Stored before with other counts (these).
+        case conflict(stored: ResultCounts)
+    }
+
+    let db: Database
+    private let insert, existing, post, delivery, open: Statement
+    private let stamp: Int64
+    /// The largest rowid before this import: rows above it are this import's.
+    private let base: Int64
+    private var rows: [UInt32] = []
+    /// Snapshots stored before this import that a row gave again → that row.
+    private var seenStored: [Int64: UInt32] = [:]
+    private var remoteIDs: [String: [String]]?
+    private var urls: [String: [String]]?
+    public private(set) var inserted = 0
+    public private(set) var unchanged = 0
+
+    init(_ db: Database, at now: Date) throws {
+        self.db = db
+        let cols = Store.resultColumns
+        insert = try db.makeStatement(sql: "INSERT INTO post_result (post_id, network, captured_at, \(cols.joined(separator: ", ")), source, imported_at) VALUES (?, ?, ?, \(cols.map { _ in "?" }.joined(separator: ", ")), ?, ?) ON CONFLICT DO NOTHING")
+        existing = try db.makeStatement(sql: "SELECT rowid, \(cols.joined(separator: ", ")) FROM post_result WHERE post_id = ? AND network = ? AND captured_at = ?")
+        // `+d.state`: the post's few deliveries by their post, not every published delivery by the index on state.
+        post = try db.makeStatement(sql: """
+            SELECT network, status, scheduled_at, rowid,
+                   CASE WHEN status = 'published' THEN 1
+                        ELSE EXISTS (SELECT 1 FROM delivery d WHERE d.post_id = post.id AND +d.state = 'published') END
+            FROM post WHERE id = ?
+            """)
+        delivery = try db.makeStatement(sql: "SELECT post_id FROM delivery WHERE id = ?")
+        open = try db.makeStatement(sql: "SELECT id FROM delivery WHERE post_id = ? AND state IN (\(Schema.sqlList(DeliveryState.keepsPostOpen))) ORDER BY id LIMIT 1")
+        stamp = Store.secs(now)
+        base = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(rowid), 0) FROM post_result") ?? 0
+    }
+
+    /// The post with this Herald id, or nil.
+    public func post(_ id: String) throws -> ResultPost? {
+        guard let r = try Row.fetchOne(post, arguments: [id]) else { return nil }
+        let status = PostStatus(rawValue: r[1]) ?? .planned
+        return ResultPost(id: id, network: Network(rawValue: r[0]) ?? .facebook, status: status, published: r[4],
+                          scheduledAt: Date(timeIntervalSince1970: TimeInterval(r[2] as Int64)), rowid: r[3])
+    }
+
+    /// The post of a delivery, or nil.
+    public func post(delivery id: String) throws -> String? { try String.fetchOne(delivery, arguments: [id]) }
+
+    /// The posts a network's id of a published post (a receiver's answered `id`) belongs to.
+    public func posts(networkID: String) throws -> [String] {
+        if remoteIDs == nil { remoteIDs = try keys("remote_id") }
+        return remoteIDs?[networkID] ?? []
+    }
+
+    /// The posts at an address (a receiver's answered `url`, or `queue mark-published --url`).
+    public func posts(url: String) throws -> [String] {
+        if urls == nil { urls = try keys("remote_url") }
+        return urls?[url] ?? []
+    }
+
+    private func keys(_ column: String) throws -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT \(column), post_id FROM delivery WHERE IFNULL(\(column), '') <> '' ORDER BY 1, 2")
+        while let r = try rows.next() {
+            let post: String = r[1]
+            out[r[0], default: []].append(post)
+        }
+        for (k, v) in out where v.count > 1 { out[k] = Array(Set(v)).sorted() }
+        return out
+    }
+
+    /// A delivery of the post still waiting, being sent or maybe sent, or nil.
+    public func openDelivery(post id: String) throws -> String? { try String.fetchOne(open, arguments: [id]) }
+
+    /// Stores a snapshot (given by the file's `row`) unless it is stored already.
+    public func add(_ s: ResultSnapshot, row: Int) throws -> Added {
+        let at = Int64(s.capturedAt.timeIntervalSince1970)
+        var b = BulkBinder(insert)
+        b.text(s.postID); b.text(s.network.rawValue); b.int(at)
+        for c in ResultCounter.allCases {
+            if c.isAmount { b.double(s.counts[c]) } else { b.int(s.counts[c].map { Int64($0) }) }
+        }
+        b.text(s.source); b.int(stamp)
+        try b.finish()
+        try insert.execute()
+        if db.changesCount > 0 {
+            inserted += 1
+            rows.append(UInt32(truncatingIfNeeded: row))
+            return .inserted
+        }
+        guard let r = try Row.fetchOne(existing, arguments: [s.postID, s.network.rawValue, at]) else { return .unchanged }
+        let rowid: Int64 = r[0]
+        if rowid > base, rowid - base <= Int64(rows.count) { return .repeated(firstRow: Int(rows[Int(rowid - base - 1)])) }
+        if let first = seenStored[rowid] { return .repeated(firstRow: Int(first)) }
+        seenStored[rowid] = UInt32(truncatingIfNeeded: row)
+        let stored = Store.counts(r, from: 1)
+        if stored == s.counts { unchanged += 1; return .unchanged }
+        return .conflict(stored: stored)
     }
 }

@@ -139,13 +139,8 @@ final class JSONLinesReader: @unchecked Sendable {
 
     /// Opens the file; a missing file, a folder or one that cannot be read is `ImportError.unreadable` (exit 66).
     init(path: String) throws(ImportError) {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw .unreadable(path: path, reason: "no such file") }
-        if isDir.boolValue { throw .unreadable(path: path, reason: "it is a folder") }
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw .unreadable(path: path, reason: "permission denied or I/O error") }
+        fd = try ImportError.open(path)
         self.path = path
-        self.fd = fd
     }
 
     /// Lines from a text in memory.
@@ -247,7 +242,7 @@ final class JSONLinesReader: @unchecked Sendable {
     }
 }
 
-private func posixRead(_ fd: Int32, _ into: UnsafeMutableRawPointer, _ count: Int) -> Int {
+func posixRead(_ fd: Int32, _ into: UnsafeMutableRawPointer, _ count: Int) -> Int {
     #if canImport(Glibc)
     Glibc.read(fd, into, count)
     #else

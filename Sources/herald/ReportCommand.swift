@@ -58,7 +58,7 @@ extension Herald {
                 var report = ManagementReport(strategy: ws.strategy, clock: ws.clock, range: range, periodName: name, posts: posts,
                                               shareTasks: tasks, readings: readings, generatedAt: clockOptions.now,
                                               crises: try ws.crisisSummaries(range), listening: try ws.listeningInput(range, now: clockOptions.now))
-                let outcomes = try ws.outcomes(range)
+                let outcomes = try ws.outcomes(range, posts: posts)
                 report.whatWorked = WhatWorked(outcomes: outcomes)
                 report.spend = CampaignSpend.list(ws.strategy, range: range, outcomes: outcomes)
                 let chosen = format ?? output.flatMap(Format.inferred) ?? .md

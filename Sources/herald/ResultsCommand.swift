@@ -54,18 +54,21 @@ extension Herald {
 
             func run() async throws {
                 try await withExitCodes {
-                    let text = try ImportError.readText(file)
+                    let source = try CSVSource(path: file)
                     let ws = try location.openWorkspace(printWarnings: false)
-                    let r = try ws.importResults(csv: text, file: file, layout: layout, capturedAt: capturedAt.flatMap { Date(iso: $0) },
+                    let r = try ws.importResults(source, file: file, layout: layout, capturedAt: capturedAt.flatMap { Date(iso: $0) },
                                                  now: clockOptions.now, dryRun: dryRun, markPublished: published)
                     for u in r.unmatched { Console.error(u.description) }
-                    let posts = Set(r.snapshots.map(\.postID)).count
+                    let of = "\(r.snapshots) snapshot\(r.snapshots == 1 ? "" : "s") of \(r.posts) post\(r.posts == 1 ? "" : "s") from \(file)"
                     let skipped = r.unmatched.isEmpty ? "" : "; \(r.unmatched.count) row\(r.unmatched.count == 1 ? "" : "s") named no Herald post and \(r.unmatched.count == 1 ? "was" : "were") left out"
                     if dryRun {
-                        Console.out("Would import \(r.snapshots.count) snapshot\(r.snapshots.count == 1 ? "" : "s") of \(posts) post\(posts == 1 ? "" : "s") from \(file)\(skipped).")
+                        Console.out("Would import \(of): \(r.inserted) new, \(r.unchanged) already there\(skipped).")
+                        if !r.markedPublished.isEmpty {
+                            Console.out("Would mark \(r.markedPublished.count) post\(r.markedPublished.count == 1 ? "" : "s") published outside Herald (--published).")
+                        }
                         Console.out(Console.dim("Dry run: nothing was stored."))
                     } else {
-                        Console.out("Imported \(r.snapshots.count) snapshot\(r.snapshots.count == 1 ? "" : "s") of \(posts) post\(posts == 1 ? "" : "s") from \(file): \(r.write.inserted) new, \(r.write.unchanged) already there\(skipped).")
+                        Console.out("Imported \(of): \(r.inserted) new, \(r.unchanged) already there\(skipped).")
                         if !r.markedPublished.isEmpty {
                             Console.out("Marked \(r.markedPublished.count) post\(r.markedPublished.count == 1 ? "" : "s") published outside Herald (--published).")
                         }

@@ -84,6 +84,73 @@ final class PublishedExample: @unchecked Sendable {
         #expect(try f.snapshots() == 1)
     }
 
+    /// The file is streamed and stored block by block in one transaction: a bad row near the end still leaves
+    /// nothing stored, and is reported with its row and column.
+    @Test func aBadRowLateInABigFileStoresNothing() throws {
+        let f = try PublishedExample()
+        let ids = f.posts.prefix(4).map(\.id)
+        try f.publish(ids)
+        let start = Date(iso: "2027-02-01T00:00:00Z")!
+        var lines = ["post_id,captured_at,reach,impressions"]
+        for k in 0..<5_000 {
+            let at = start.addingTimeInterval(Double(k) * 60).isoUTC
+            for id in ids { lines.append("\(id),\(at),\(100 + k),\(1000 + k)") }
+        }
+        var bad = lines
+        bad[19_989] = bad[19_989].replacingOccurrences(of: ",\(100 + 4_997),", with: ",-1,")
+        bad[19_995] = bad[19_994]
+        f.ex.dir.write("big.csv", bad.joined(separator: "\n") + "\n")
+        let r = try f.run(["results", "import", "big.csv"])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("big.csv:19990:reach: -1 is negative"), "\(r.stderr.suffix(600))")
+        #expect(r.stderr.contains("big.csv:19996:captured_at: row 19995 already gives post \(ids[1])"), "\(r.stderr.suffix(600))")
+        #expect(r.stderr.contains("big.csv: 2 problems in 2 of 20000 rows; nothing was imported."))
+        #expect(try f.snapshots() == 0)
+        f.ex.dir.write("big.csv", lines.joined(separator: "\n") + "\n")
+        let ok = try f.run(["results", "import", "big.csv"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout == "Imported 20000 snapshots of 4 posts from big.csv: 20000 new, 0 already there.\n")
+        #expect(try f.snapshots() == 20_000)
+    }
+
+    @Test func crlfQuotedFieldsAndAByteOrderMarkAreRead() throws {
+        let f = try PublishedExample()
+        let ids = f.posts.prefix(2).map(\.id)
+        try f.publish(ids)
+        f.ex.dir.write("q.csv", "\u{FEFF}\"post_id\",\"captured_at\",\"reach\",\"url\"\r\n"
+                       + "\"\(ids[0])\",\"2027-02-01T10:00:00Z\",\"1200\",\r\n"
+                       + ",2027-02-01T10:00:00Z,\" 700 \",\"https://net.example/posts/1\"\r\n")
+        let r = try f.run(["results", "import", "q.csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "Imported 2 snapshots of 2 posts from q.csv: 2 new, 0 already there.\n")
+        let reach = try DatabaseQueue(path: f.db).read { db in try Int.fetchAll(db, sql: "SELECT reach FROM post_result ORDER BY reach") }
+        #expect(reach == [700, 1200])
+        // A quote in the middle of a field is a CSV mistake, reported with its row; nothing is stored.
+        f.ex.dir.write("broken.csv", "post_id,captured_at,reach\r\n\(ids[0]),2027-02-02T10:00:00Z,1\r\n\(ids[1]),2027-02-02T10:00:00Z,1\"2\r\n")
+        let broken = try f.run(["results", "import", "broken.csv"])
+        #expect(broken.status == 65)
+        #expect(broken.stderr.contains("broken.csv:3:-: a quote inside an unquoted field"), "\(broken.stderr)")
+        #expect(try f.snapshots() == 2)
+    }
+
+    @Test func aDryRunChecksAgainstStoredSnapshotsAndStoresNothing() throws {
+        let f = try PublishedExample()
+        let ids = f.posts.prefix(2).map(\.id)
+        try f.publish(ids)
+        f.ex.dir.write("r.csv", "post_id,captured_at,reach\n\(ids[0]),2027-02-01T10:00:00Z,900\n")
+        #expect(try f.run(["results", "import", "r.csv"]).status == 0)
+        f.ex.dir.write("c.csv", "post_id,captured_at,reach\n\(ids[1]),2027-02-01T10:00:00Z,50\n\(ids[0]),2027-02-01T10:00:00Z,900\n")
+        let dry = try f.run(["results", "import", "c.csv", "--dry-run"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout.contains("Would import 2 snapshots of 2 posts from c.csv: 1 new, 1 already there."), "\(dry.stdout)")
+        #expect(try f.snapshots() == 1)
+        f.ex.dir.write("x.csv", "post_id,captured_at,reach\n\(ids[0]),2027-02-01T10:00:00Z,950\n")
+        let conflict = try f.run(["results", "import", "x.csv", "--dry-run"])
+        #expect(conflict.status == 65)
+        #expect(conflict.stderr.contains("x.csv:2:captured_at: post \(ids[0]) already has a snapshot"), "\(conflict.stderr)")
+        #expect(try f.snapshots() == 1)
+    }
+
     @Test func unmatchedRowsAreReportedNotGuessed() throws {
         let f = try PublishedExample()
         try f.publish([f.posts[0].id])

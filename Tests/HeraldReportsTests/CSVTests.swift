@@ -52,6 +52,37 @@ import Testing
         #expect { try CSVReader.parse("a,b\n\"1\"x,2\n") } throws: { e in (e as? CSVSyntaxError)?.row == 2 }
     }
 
+    /// A file read in pieces that end anywhere (inside a CRLF, a doubled quote, a quoted line break, a UTF-8
+    /// character) gives the records of reading it whole.
+    @Test func piecesEndingAnywhereGiveTheSameRecords() throws {
+        let text = "\u{FEFF}id,body,n\r\n1,\"a, \"\"b\"\"\r\nc\",-3\r\n\r\n2,Zażółć ☕️,\r\n3,\"\",\"\"\"\"\n4,x,y"
+        let whole = try CSVReader.parse(text)
+        #expect(whole.map(\.row) == [1, 2, 4, 5, 6])
+        #expect(whole[1].fields == ["1", "a, \"b\"\r\nc", "-3"])
+        #expect(whole[3].fields == ["3", "", "\""])
+        let bytes = Array(text.utf8)
+        for size in [3, 4, 5, 7, 64] {
+            var parser = CSVParser()
+            var records: [CSVRecord] = []
+            var at = 0
+            while at < bytes.count {
+                let end = min(at + size, bytes.count)
+                try bytes[at..<end].withUnsafeBufferPointer { (p) throws(CSVSyntaxError) in try parser.feed(p) { records.append($0) } }
+                at = end
+            }
+            try parser.finish { records.append($0) }
+            #expect(records == whole, "pieces of \(size)")
+        }
+    }
+
+    @Test func bytesThatAreNotUTF8AreAnEncodingProblem() throws {
+        var parser = CSVParser()
+        let bytes: [UInt8] = Array("a,b\n1,".utf8) + [0xFF, 0x41] + Array("\n".utf8)
+        #expect {
+            try bytes.withUnsafeBufferPointer { (p) throws(CSVSyntaxError) in try parser.feed(p) { _ in } }
+        } throws: { ($0 as? CSVSyntaxError)?.encoding == true && ($0 as? CSVSyntaxError)?.row == 2 }
+    }
+
     @Test func postRowsCarryTheCalendarFieldsInLocalTime() throws {
         var sink = StringSink()
         let p = Example.hostilePost()
