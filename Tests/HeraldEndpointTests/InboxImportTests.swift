@@ -11,6 +11,16 @@ import Testing
 /// The streaming `herald inbox import`: its own JSON line reader and label writer give what Foundation's would, and a
 /// file longer than one block is still all or nothing.
 @Suite struct InboxImportTests {
+    /// The endpoint strategy with a new database, in a folder of its own.
+    static func workspace() throws -> (TemporaryDirectory, Store, Workspace) {
+        let dir = TemporaryDirectory("herald-inbox-import")
+        dir.write("strategy.yaml", endpointStrategy)
+        let locator = ResourceLocator(baseDirectory: dir.path)
+        let loaded = try StrategyLoader.load(file: dir.file("strategy.yaml"), fileExists: locator.exists)
+        let store = try Store(path: dir.file("herald.sqlite"))
+        return (dir, store, Workspace(loaded: loaded, store: store))
+    }
+
     /// Every line the fast reader takes gives the same fields as Foundation's parser; it leaves the rest to it.
     @Test func theLineReaderAgreesWithFoundation() throws {
         let taken = [
@@ -71,12 +81,7 @@ import Testing
     /// More lines than one block (1,024): a problem on the last line or a repeat far down still leaves the database as
     /// it was, with the line numbers right; the good file is stored whole, and again changes nothing.
     @Test func aLongFileIsStillAllOrNothing() throws {
-        let dir = TemporaryDirectory("herald-inbox-import")
-        dir.write("strategy.yaml", endpointStrategy)
-        let locator = ResourceLocator(baseDirectory: dir.path)
-        let loaded = try StrategyLoader.load(file: dir.file("strategy.yaml"), fileExists: locator.exists)
-        let store = try Store(path: dir.file("herald.sqlite"))
-        let ws = Workspace(loaded: loaded, store: store)
+        let (dir, store, ws) = try Self.workspace()
         let now = Date(iso: "2027-01-09T12:00:00Z")!
         func line(_ n: Int) -> String {
             #"{"network":"instagram","kind":"comment","id":"ig-\#(n)","author":{"handle":"@u\#(n % 7)","followers":\#(n)},"text":"Do you have oat milk? \#(n)","created_at":"2027-01-09T10:00:00Z"}"#
@@ -117,12 +122,7 @@ import Testing
     /// Text that is not UTF-8 late in a file of several blocks (checked on several threads) stops the import with the
     /// line, after the blocks before it were taken in order; nothing is stored, and a later good import is unaffected.
     @Test func bytesThatAreNotUTF8LateInTheFileStoreNothing() throws {
-        let dir = TemporaryDirectory("herald-inbox-import")
-        dir.write("strategy.yaml", endpointStrategy)
-        let locator = ResourceLocator(baseDirectory: dir.path)
-        let loaded = try StrategyLoader.load(file: dir.file("strategy.yaml"), fileExists: locator.exists)
-        let store = try Store(path: dir.file("herald.sqlite"))
-        let ws = Workspace(loaded: loaded, store: store)
+        let (dir, store, ws) = try Self.workspace()
         let now = Date(iso: "2027-01-09T12:00:00Z")!
         var bytes: [UInt8] = []
         for n in 1...4_000 {
