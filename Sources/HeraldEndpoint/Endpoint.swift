@@ -5,7 +5,8 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 
-/// Serves an `InboxEndpoint` over HTTP/1.1 with Hummingbird: `POST /inbox/<source>` and `GET /health`. A service for
+/// Serves an `InboxEndpoint` over HTTP/1.1 with Hummingbird: `POST /inbox/<source>`, `POST /results/<source>` and
+/// `GET /health`. A service for
 /// a `ServiceGroup`: on graceful shutdown (SIGTERM, SIGINT) it stops accepting connections and lets the requests in
 /// flight finish — each of them answered after its commit, as always.
 public struct EndpointServer: Service {
@@ -30,26 +31,16 @@ public struct EndpointServer: Service {
             Self.response(.json(200, ["status": "ok", "sources": endpoint.sources]))
         }
         router.post("/inbox/:source") { request, context -> Response in
-            let source = context.parameters.get("source") ?? ""
-            guard endpoint.knows(source: source) else { return Self.response(endpoint.unknownSource(source)) }
-            var headers: [String: String] = [:]
-            for field in request.headers {
-                let name = field.name.canonicalName
-                if name == "webhook-id" || name == "webhook-timestamp" || name == "webhook-signature" || name == "content-length" {
-                    headers[name] = headers[name].map { $0 + " " + field.value } ?? field.value
-                }
+            try await Self.signed(request, context, endpoint) { source, headers, body in
+                await endpoint.receive(source: source, webhookID: headers["webhook-id"], timestamp: headers["webhook-timestamp"],
+                                       signature: headers["webhook-signature"], body: body)
             }
-            if let length = headers["content-length"].flatMap({ Int($0) }), length > endpoint.maxBodyBytes {
-                return Self.response(endpoint.tooLarge())
+        }
+        router.post("/results/:source") { request, context -> Response in
+            try await Self.signed(request, context, endpoint) { source, headers, body in
+                await endpoint.receiveMetrics(source: source, webhookID: headers["webhook-id"], timestamp: headers["webhook-timestamp"],
+                                              signature: headers["webhook-signature"], body: body)
             }
-            let buffer: ByteBuffer
-            do { buffer = try await request.body.collect(upTo: endpoint.maxBodyBytes) } catch is NIOTooManyBytesError {
-                return Self.response(endpoint.tooLarge())
-            }
-            let body = Data(buffer.readableBytesView)
-            let answer = await endpoint.receive(source: source, webhookID: headers["webhook-id"], timestamp: headers["webhook-timestamp"],
-                                                signature: headers["webhook-signature"], body: body)
-            return Self.response(answer)
         }
         let started = Started()
         let onListening = onListening
@@ -68,6 +59,28 @@ public struct EndpointServer: Service {
             if !started.value { throw EndpointError.cannotListen(address: address.description, reason: Self.reason(error)) }
             throw error
         }
+    }
+
+    /// A POST to `/<kind>/:source`: the source known, the signing headers, the body within its size; then `receive`.
+    static func signed(_ request: Request, _ context: BasicRequestContext, _ endpoint: InboxEndpoint,
+                       _ receive: (String, [String: String], Data) async -> IntakeAnswer) async throws -> Response {
+        let source = context.parameters.get("source") ?? ""
+        guard endpoint.knows(source: source) else { return response(endpoint.unknownSource(source)) }
+        var headers: [String: String] = [:]
+        for field in request.headers {
+            let name = field.name.canonicalName
+            if name == "webhook-id" || name == "webhook-timestamp" || name == "webhook-signature" || name == "content-length" {
+                headers[name] = headers[name].map { $0 + " " + field.value } ?? field.value
+            }
+        }
+        if let length = headers["content-length"].flatMap({ Int($0) }), length > endpoint.maxBodyBytes {
+            return response(endpoint.tooLarge())
+        }
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: endpoint.maxBodyBytes) } catch is NIOTooManyBytesError {
+            return response(endpoint.tooLarge())
+        }
+        return response(await receive(source, headers, Data(buffer.readableBytesView)))
     }
 
     static func response(_ answer: IntakeAnswer) -> Response {

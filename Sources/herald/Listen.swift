@@ -29,7 +29,7 @@ enum Listen {
         }
         return EndpointServer(endpoint: endpoint, address: address, logger: logger) { host, port in
             let shown = host.contains(":") ? "[\(host)]" : host
-            Console.out("herald run: listening on http://\(shown):\(port) (POST /inbox/<source>; sources: \(endpoint.sources.joined(separator: ", ").ifEmpty("none"))).")
+            Console.out("herald run: listening on http://\(shown):\(port) (POST /inbox/<source> and /results/<source>; sources: \(endpoint.sources.joined(separator: ", ").ifEmpty("none"))).")
         }
     }
 }

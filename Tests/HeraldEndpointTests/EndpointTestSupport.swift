@@ -46,8 +46,8 @@ enum Wire {
         try await send(port: port, request(path: path, headers: headers, body: body))
     }
 
-    static func signed(port: Int, source: String, secret: String, id: String, timestamp: Int, body: Data) async throws -> WireAnswer {
-        try await send(port: port, signedRequest(source: source, secret: secret, id: id, timestamp: timestamp, body: body))
+    static func signed(port: Int, source: String, secret: String, id: String, timestamp: Int, body: Data, kind: String = "inbox") async throws -> WireAnswer {
+        try await send(port: port, signedRequest(source: source, secret: secret, id: id, timestamp: timestamp, body: body, kind: kind))
     }
 
     static func get(port: Int, path: String) async throws -> WireAnswer {
@@ -81,9 +81,9 @@ enum Wire {
     }
 
     /// A POST signed per Standard Webhooks with `secret`, at `timestamp`.
-    static func signedRequest(source: String, secret: String, id: String, timestamp: Int, body: Data) -> Data {
+    static func signedRequest(source: String, secret: String, id: String, timestamp: Int, body: Data, kind: String = "inbox") -> Data {
         let signature = WebhookSigner(secret: secret)!.signature(id: id, timestamp: timestamp, body: body)
-        return request(path: "/inbox/\(source)", headers: ["webhook-id": id, "webhook-timestamp": "\(timestamp)", "webhook-signature": signature], body: body)
+        return request(path: "/\(kind)/\(source)", headers: ["webhook-id": id, "webhook-timestamp": "\(timestamp)", "webhook-signature": signature], body: body)
     }
 }
 
@@ -135,8 +135,8 @@ final class ServedEndpoint: @unchecked Sendable {
     var timestamp: Int { Int(clock.now.timeIntervalSince1970) }
 
     func post(_ body: String, source: String = "social-listening", secret: String = Secrets.social, id: String = "msg_" + UUID().uuidString,
-              timestamp: Int? = nil) async throws -> WireAnswer {
-        try await Wire.signed(port: port, source: source, secret: secret, id: id, timestamp: timestamp ?? self.timestamp, body: Data(body.utf8))
+              timestamp: Int? = nil, kind: String = "inbox") async throws -> WireAnswer {
+        try await Wire.signed(port: port, source: source, secret: secret, id: id, timestamp: timestamp ?? self.timestamp, body: Data(body.utf8), kind: kind)
     }
 
     var count: Int { (try? workspace.store.inboxItemCount()) ?? -1 }
