@@ -168,7 +168,8 @@ public final class InboxEndpoint: Sendable {
         let workspace = workspace, now = clock()
         let outcome: Result<ResultsImport, any Error> = await withCheckedContinuation { done in
             DispatchQueue.global().async {
-                done.resume(returning: Result { try workspace.importResults(CSVSource(text: csv), file: "post.metrics", layout: .generic, capturedAt: nil, now: now) })
+                done.resume(returning: Result { try workspace.importResults(CSVSource(text: csv), file: "post.metrics", layout: .generic, capturedAt: nil, now: now,
+                                                                      origin: "endpoint:\(source)") })
             }
         }
         switch outcome {

@@ -49,8 +49,10 @@ extension Workspace {
     /// The file is streamed: a thread reads and parses a block of rows while this one matches and stores the previous
     /// block, all in one write transaction, rolled back at the end when any row had a problem (and on a dry run, which
     /// so checks against the stored snapshots too). Memory stays flat whatever the file's size (see `ResultsInserter`).
+    /// `origin` is what the stored snapshots say they came from (default `import:<layout>`; the endpoint's
+    /// `post.metrics` events say `endpoint:<source>`).
     public func importResults(_ source: CSVSource, file: String, layout: ResultLayout, capturedAt: Date?, now: Date,
-                              dryRun: Bool = false, markPublished: Bool = false) throws -> ResultsImport {
+                              dryRun: Bool = false, markPublished: Bool = false, origin: String? = nil) throws -> ResultsImport {
         let clock = self.clock
         let reader = ResultsFile(layout: layout, capturedAt: capturedAt, now: now, today: clock.localDate(now)) { day in
             clock.instant(day.adding(days: 1), LocalTime(hour: 0, minute: 0)!).addingTimeInterval(-1)
@@ -64,7 +66,8 @@ extension Workspace {
         let result: ResultsImport, toMark: [(id: String, at: Date)]
         do {
             (result, toMark) = try store.importResults(at: now) { inserter in
-                let r = try consumeResults(handoff, inserter, file: file, layout: layout, now: now, markPublished: markPublished)
+                let r = try consumeResults(handoff, inserter, file: file, layout: layout, now: now, markPublished: markPublished,
+                                           origin: origin ?? "import:\(layout.rawValue)")
                 if dryRun { throw DryRunDone(result: r.0) }
                 return r
             }
@@ -120,14 +123,14 @@ extension Workspace {
     /// Matches and stores each block's rows as they come; throws `ImportError.invalid` with every problem at the end.
     /// The posts to mark published come back with the times to mark them at.
     private func consumeResults(_ handoff: Handoff<ResultsBlock>, _ ins: ResultsInserter, file: String, layout: ResultLayout,
-                                now: Date, markPublished: Bool) throws -> (ResultsImport, [(id: String, at: Date)]) {
+                                now: Date, markPublished: Bool, origin: String) throws -> (ResultsImport, [(id: String, at: Date)]) {
         var problems: [ImportProblem] = []
         func fail(_ row: Int, _ column: String, _ message: String) { problems.append(ImportProblem(file: file, row: row, column: column, message: message)) }
         func sorted(_ list: [ImportProblem]) -> [ImportProblem] { list.sorted { ($0.row, $0.column) < ($1.row, $1.column) } }
         var result = ResultsImport()
         var columns: ResultColumns?
         var posts = BitSet()
-        let source = "import:\(layout.rawValue)"
+        let source = origin
         var toMark: [String: Date] = [:]
         // Rows often name the same post one after another: its last lookup.
         var last: ResultPost?

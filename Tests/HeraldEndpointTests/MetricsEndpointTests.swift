@@ -32,6 +32,7 @@ import Testing
         #expect(stored.count == 1)
         #expect(stored.first?.counts[.reach] == 900 && stored.first?.counts[.impressions] == 1200)
         #expect(stored.first?.counts[.revenue] == 12 && stored.first?.counts[.saves] == nil)
+        #expect(stored.first?.source == "endpoint:social-listening")
         // Without captured_at, the snapshot is of the time it arrives.
         let now = try await served.post(#"{"post_id": "\#(post)", "reach": 950}"#, kind: "results")
         #expect(now.status == 201, "\(now.body)")
