@@ -102,7 +102,9 @@ public enum DatabaseCopy {
                 }
             }
             let folder = (path as NSString).deletingLastPathComponent
-            let temporary = (folder.isEmpty ? "" : folder + "/") + ".\((path as NSString).lastPathComponent).copying-\(getpid())"
+            let prefix = ".\((path as NSString).lastPathComponent).copying-"
+            let temporary = (folder.isEmpty ? "" : folder + "/") + prefix + "\(getpid())"
+            removeAbandoned(in: folder.isEmpty ? "." : folder, prefix: prefix)
             removeSQLite(temporary)
             do {
                 return SQLiteTarget(path: path, temporary: temporary, store: try Store(path: temporary, busyTimeout: busyTimeout))
@@ -127,6 +129,15 @@ public enum DatabaseCopy {
                 await store.close()
                 throw PostgresStore.map(error, address: pg)
             }
+        }
+    }
+
+    /// Removes what an interrupted copy to the same file left (`.NAME.copying-PID`, its process gone).
+    static func removeAbandoned(in folder: String, prefix: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count).prefix { $0.isNumber }
+            guard let pid = Int32(rest), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(atPath: folder + "/" + name)
         }
     }
 

@@ -134,6 +134,14 @@ struct CopyTests {
             let tables = try await TestPostgres.admin(url, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'")
             #expect(tables.first == "0")
         }
+        // What an interrupted copy left (its process gone) is cleared by the next copy to that file; a live process's is not.
+        for stale in [".never.sqlite.copying-2147483646", ".never.sqlite.copying-2147483646-wal"] { dir.write(stale, "x") }
+        let live = dir.write(".never.sqlite.copying-1", "x")
+        _ = try await DatabaseCopy.copy(from: .sqlite(path: source), to: .sqlite(path: dir.file("never.sqlite")))
+        #expect(!FileManager.default.fileExists(atPath: dir.file(".never.sqlite.copying-2147483646")))
+        #expect(!FileManager.default.fileExists(atPath: dir.file(".never.sqlite.copying-2147483646-wal")))
+        #expect(FileManager.default.fileExists(atPath: live))
+        try FileManager.default.removeItem(atPath: dir.file("never.sqlite"))
         // A failed copy to a SQLite file leaves no file behind.
         let target = dir.file("never.sqlite")
         await #expect(throws: StoreError.self) {
