@@ -125,7 +125,7 @@ public enum DatabaseCopy {
                 }
                 return PostgresTarget(store: store)
             } catch {
-                try? await store.connection.query("ROLLBACK", logger: store.logger)
+                _ = try? await store.connection.query("ROLLBACK", logger: store.logger)
                 await store.close()
                 throw PostgresStore.map(error, address: pg)
             }
@@ -217,7 +217,7 @@ struct PostgresSource: CopySource {
     }
 
     func close() async {
-        try? await store.connection.query("ROLLBACK", logger: store.logger)
+        _ = try? await store.connection.query("ROLLBACK", logger: store.logger)
         await store.close()
     }
 }
@@ -310,7 +310,7 @@ struct PostgresTarget: CopyTarget {
     }
 
     func abandon() async {
-        try? await store.connection.query("ROLLBACK", logger: store.logger)
+        _ = try? await store.connection.query("ROLLBACK", logger: store.logger)
         await store.close()
     }
 }
