@@ -31,7 +31,7 @@ public enum DatabaseCopy {
         let reader = try await openSource(source, busyTimeout: busyTimeout)
         do {
             let counts = try await reader.counts(shapes)
-            let writer = try await openTarget(target, source: source, busyTimeout: busyTimeout)
+            let writer = try await openTarget(target, shapes: shapes, busyTimeout: busyTimeout)
             do {
                 for shape in shapes {
                     var after: Int64?
@@ -93,7 +93,7 @@ public enum DatabaseCopy {
 
     // MARK: Targets
 
-    static func openTarget(_ address: DatabaseAddress, source: DatabaseAddress, busyTimeout: TimeInterval) async throws(StoreError) -> any CopyTarget {
+    static func openTarget(_ address: DatabaseAddress, shapes: [TableShape], busyTimeout: TimeInterval) async throws(StoreError) -> any CopyTarget {
         switch address {
         case .sqlite(let path):
             if FileManager.default.fileExists(atPath: path) {
@@ -117,7 +117,7 @@ public enum DatabaseCopy {
             do {
                 try await store.execute("BEGIN")
                 _ = try await store.migrateInTransaction()
-                for shape in try Store.currentTableShapes() {
+                for shape in shapes {
                     if try await store.count("SELECT COUNT(*) FROM (SELECT 1 FROM \(shape.name) LIMIT 1) AS t") > 0 {
                         throw StoreError.refused("\(pg) already holds a brand's data (table \(shape.name) is not empty); db copy only fills "
                             + "a new or empty database. Nothing was changed.")
@@ -178,11 +178,7 @@ struct PostgresSource: CopySource {
     let store: PostgresStore
     static let pageSize = 2_000
 
-    func counts(_ shapes: [TableShape]) async throws -> [String: Int] {
-        var counts: [String: Int] = [:]
-        for shape in shapes { counts[shape.name] = try await store.count("SELECT COUNT(*) FROM \(shape.name)") }
-        return counts
-    }
+    func counts(_ shapes: [TableShape]) async throws -> [String: Int] { try await store.counts(shapes) }
 
     func page(of table: TableShape, after: Int64?) async throws -> (rows: [[TableValue]], last: Int64)? {
         let columns = table.copiedColumns.joined(separator: ", ")
@@ -291,11 +287,7 @@ struct PostgresTarget: CopyTarget {
         }
     }
 
-    func counts(_ shapes: [TableShape]) async throws -> [String: Int] {
-        var counts: [String: Int] = [:]
-        for shape in shapes { counts[shape.name] = try await store.count("SELECT COUNT(*) FROM \(shape.name)") }
-        return counts
-    }
+    func counts(_ shapes: [TableShape]) async throws -> [String: Int] { try await store.counts(shapes) }
 
     func finish(_ shapes: [TableShape]) async throws {
         // The identity columns continue after the copied ids and rowids.

@@ -87,8 +87,6 @@ public final class PostgresStore: Sendable {
     func strings(_ sql: String) async throws(StoreError) -> [String] {
         do {
             return try await rows(sql).map { try $0.decode(String.self) }
-        } catch let e as StoreError {
-            throw e
         } catch {
             throw Self.map(error, address: address)
         }
@@ -97,8 +95,6 @@ public final class PostgresStore: Sendable {
     func count(_ sql: String) async throws(StoreError) -> Int {
         do {
             return try await rows(sql).first.map { Int(try $0.decode(Int64.self)) } ?? 0
-        } catch let e as StoreError {
-            throw e
         } catch {
             throw Self.map(error, address: address)
         }
@@ -169,13 +165,20 @@ public final class PostgresStore: Sendable {
                     let (status, n) = try row.decode((String, Int64).self)
                     byStatus[status] = Int(n)
                 }
-            } catch let e as StoreError { throw e } catch { throw Self.map(error, address: address) }
+            } catch { throw Self.map(error, address: address) }
             snapshots = try await count("SELECT COUNT(*) FROM strategy_snapshot")
             shareTasks = try await count("SELECT COUNT(*) FROM share_task")
         }
         return StoreInfo(path: address.description, schemaVersion: applied.last ?? "empty", appliedMigrations: applied,
                          pendingMigrations: PostgresSchema.knownSteps.filter { !applied.contains($0) },
                          snapshots: snapshots, postsByStatus: byStatus, shareTasks: shareTasks)
+    }
+
+    /// The row count of each of `shapes`' tables.
+    func counts(_ shapes: [TableShape]) async throws(StoreError) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for shape in shapes { counts[shape.name] = try await count("SELECT COUNT(*) FROM \(shape.name)") }
+        return counts
     }
 
     /// The tables and their columns on the server (Herald's own), for the schema's agreement with SQLite.
@@ -189,7 +192,7 @@ public final class PostgresStore: Sendable {
                 let (table, column) = try row.decode((String, String).self)
                 result[table, default: []].append(column)
             }
-        } catch let e as StoreError { throw e } catch { throw Self.map(error, address: address) }
+        } catch { throw Self.map(error, address: address) }
         return result
     }
 
